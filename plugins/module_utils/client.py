@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one wrapper every module is built on.
+
+``EngineModule`` merges the connection options with a module's own argument specs,
+builds the ``AnsibleModule``, reports a missing Docker SDK with
+``missing_required_lib``, connects lazily, and runs the module's work function,
+turning the engine's errors into ``fail_json`` with a readable ``msg``.
+``apply`` carries out a ``Plan`` and fills ``changed``, ``diff`` and warnings, with
+check mode guarding only the side effects.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.persistent.volumes.plugins.module_utils.connection import (
+    CONNECTION_ARGS,
+    DOCKER_IMPORT_ERROR,
+    ConnectionOptions,
+    docker,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.engine_api import EngineAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
+    InputError,
+    PersistentVolumesError,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.plan import execute
+
+
+def merge_argument_specs(*specs):
+    """Merge argument-spec dicts, refusing an option defined twice."""
+    merged = {}
+    for spec in specs:
+        for key, value in spec.items():
+            if key in merged:
+                raise ValueError('option %s is defined twice' % key)
+            merged[key] = value
+    return merged
+
+
+class EngineModule(object):
+    """An AnsibleModule talking to one Docker engine."""
+
+    def __init__(self, argument_specs, **kwargs):
+        kwargs.setdefault('supports_check_mode', True)
+        spec = merge_argument_specs(CONNECTION_ARGS, *argument_specs)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        if docker is None:
+            self.module.fail_json(msg=missing_required_lib('docker (the Docker SDK for Python)'),
+                                  exception=DOCKER_IMPORT_ERROR)
+        self.params = self.module.params
+        self.options = ConnectionOptions(self.params)
+        self.api = EngineAPI(self.options)
+        self.warnings = []
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
+
+    @property
+    def diff_mode(self):
+        return self.module._diff  # pylint: disable=protected-access
+
+    def warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
+            self.module.warn(message)
+
+    def apply(self, plan):
+        """Execute ``plan`` (unless in check mode) and return the common result keys."""
+        for message in plan.warnings:
+            self.warn(message)
+        answers = execute(plan, self.api, self.check_mode)
+        result = dict(changed=plan.changed, actions=plan.describe())
+        if plan.drift:
+            result['drift'] = list(plan.drift)
+        if self.diff_mode:
+            result['diff'] = plan.diff()
+        return result, answers
+
+    def run(self, work):
+        """Run ``work(self)``, which returns the result dict; exit or fail accordingly."""
+        problems = self.options.problems()
+        if problems:
+            self.module.fail_json(msg='Invalid connection options: %s.' % '; '.join(problems))
+        try:
+            result = work(self)
+        except PersistentVolumesError as exc:
+            details = dict(exc.details)
+            details.setdefault('changed', False)
+            if isinstance(exc, InputError):
+                details['invalid_input'] = True
+            self.module.fail_json(msg=exc.msg, **details)
+        except Exception as exc:  # pylint: disable=broad-except
+            # A bug of ours: a readable msg, the traceback only in 'exception'.
+            self.module.fail_json(msg='Unexpected error (%s): %s' % (type(exc).__name__, exc),
+                                  exception=traceback.format_exc(), changed=False)
+        result.setdefault('changed', False)
+        result['api_calls'] = self.api.call_count
+        self.module.exit_json(**result)

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Labels the collection puts on the objects it creates, so later runs recognise them."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+PREFIX = 'persistent.volumes.'
+
+# On a data-only container made by the data_container module (value "true").
+DATA_CONTAINER = PREFIX + 'data-container'
+
+# Set by newer engines on anonymous volumes (the engine 20.10 of Debian does not).
+ENGINE_ANONYMOUS = 'com.docker.volume.anonymous'
+
+ANONYMOUS_NAME = re.compile(r'^[0-9a-f]{64}$')
+
+
+def is_anonymous_volume(name, labels):
+    """Anonymous volumes have a 64-hex name (or the newer engines' label)."""
+    return bool(ANONYMOUS_NAME.match(name or '')) or ENGINE_ANONYMOUS in (labels or {})
+
+
+def is_data_container(labels):
+    return (labels or {}).get(DATA_CONTAINER) == 'true'

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Plans: the ordered engine actions that turn observed state into desired state.
+
+A planner is pure: it reads a spec and an ``EngineState`` and returns a ``Plan`` (or
+raises ``Refusal``/``InputError``). ``execute`` is the only step with side effects,
+and check mode skips exactly that step, so check mode predicts what a real run does,
+refusals included.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class Action(object):
+    """One engine call to make: ``kind`` names an applier, ``args`` its arguments."""
+
+    def __init__(self, kind, target, reason, **args):
+        self.kind = kind
+        self.target = target
+        self.reason = reason
+        self.args = args
+
+    def describe(self):
+        return '%s %s: %s' % (self.kind.replace('_', ' '), self.target, self.reason)
+
+    def __repr__(self):
+        return 'Action(%r, %r)' % (self.kind, self.target)
+
+
+class Plan(object):
+    """What to do, why, and the before/after views for diff mode."""
+
+    def __init__(self, before=None, after=None):
+        self.actions = []
+        self.warnings = []
+        self.before = before
+        self.after = after
+        self.drift = []
+
+    def add(self, kind, target, reason, **args):
+        self.actions.append(Action(kind, target, reason, **args))
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    @property
+    def changed(self):
+        return bool(self.actions)
+
+    @property
+    def kinds(self):
+        return [action.kind for action in self.actions]
+
+    def describe(self):
+        return [action.describe() for action in self.actions]
+
+    def diff(self):
+        return dict(before=self.before if self.before is not None else {},
+                    after=self.after if self.after is not None else {})
+
+
+def _create_volume(api, action):
+    return api.create_volume(action.target, action.args.get('driver'),
+                             action.args.get('driver_options'), action.args.get('labels'))
+
+
+def _remove_volume(api, action):
+    return api.remove_volume(action.target)
+
+
+APPLIERS = {
+    'create_volume': _create_volume,
+    'remove_volume': _remove_volume,
+}
+
+
+def execute(plan, api, check_mode):
+    """Carry out the plan's actions in order (none in check mode); return their answers."""
+    answers = []
+    if check_mode:
+        return answers
+    for action in plan.actions:
+        answers.append(APPLIERS[action.kind](api, action))
+    return answers
