@@ -57,7 +57,8 @@ class ConnectionOptions(object):
         environ = os.environ if environ is None else environ
         self.docker_host = params.get('docker_host') or DEFAULT_DOCKER_HOST
         self.api_version = params.get('api_version') or 'auto'
-        self.timeout = params.get('timeout') or DEFAULT_TIMEOUT
+        timeout = params.get('timeout')
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.tls = bool(params.get('tls'))
         self.validate_certs = bool(params.get('validate_certs'))
         self.tls_hostname = params.get('tls_hostname')

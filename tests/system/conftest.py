@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fixtures for the system tests: a real Docker engine, never a mock.
+
+``make system`` starts the engine, imports ``local/busybox:latest``, installs the
+collection into .collections and puts the work tree on PYTHONPATH; these fixtures
+run modules the way Ansible does (a JSON args file) and ``ansible-playbook`` itself.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import docker
+import pytest
+
+from lab import ExtraEngine
+
+IMAGE = 'local/busybox:latest'
+DOCKER_HOST = 'unix:///var/run/docker.sock'
+RUN_ID = uuid.uuid4().hex[:6]
+
+
+def warnings_of(result):
+    """Warning texts, whatever shape this ansible-core gives them."""
+    texts = []
+    for warning in result.get('warnings') or []:
+        if isinstance(warning, dict):
+            warning = (warning.get('event') or {}).get('msg') or warning.get('msg') or str(warning)
+        texts.append(warning)
+    return texts
+
+
+def run_module(module, args, check=False, diff=False, python=None, preamble=''):
+    """Run a module of the collection as Ansible would, return its JSON result plus ``rc``."""
+    payload = dict(args)
+    payload['_ansible_check_mode'] = check
+    payload['_ansible_diff'] = diff
+    code = (preamble + 'import runpy, sys; sys.argv = ["module", sys.argv[1]]; '
+            'runpy.run_module("ansible_collections.persistent.volumes.plugins.modules.%s", '
+            'run_name="__main__")' % module)
+    proc = subprocess.run([python or sys.executable, '-c', code, json.dumps({'ANSIBLE_MODULE_ARGS': payload})],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, check=False)
+    out = proc.stdout.decode()
+    try:
+        result = json.loads(out[out.index('{'):])
+    except ValueError:
+        raise AssertionError('module %s printed no JSON (rc=%s)\nstdout: %s\nstderr: %s'
+                             % (module, proc.returncode, out, proc.stderr.decode()))
+    result['rc'] = proc.returncode
+    result['warning_texts'] = warnings_of(result)
+    return result
+
+
+@pytest.fixture(scope='session')
+def api():
+    client = docker.APIClient(base_url=DOCKER_HOST, version='auto', timeout=120)
+    client.inspect_image(IMAGE)  # 'make image' builds it; fail early and clearly if missing
+    yield client
+    _cleanup(client, 'pvt-%s-' % RUN_ID)
+    client.close()
+
+
+def _cleanup(client, prefix):
+    for summary in client.containers(all=True):
+        if any(name.lstrip('/').startswith(prefix) for name in summary.get('Names') or []):
+            client.remove_container(summary['Id'], force=True)
+    for volume in client.volumes().get('Volumes') or []:
+        if volume['Name'].startswith(prefix) or (volume.get('Labels') or {}).get('pvtest') == RUN_ID:
+            client.remove_volume(volume['Name'], force=True)
+
+
+class Lab(object):
+    """Names unique to this test run, and containers that read and write volumes."""
+
+    def __init__(self, client, test_name):
+        self.api = client
+        self.prefix = 'pvt-%s-%s-' % (RUN_ID, test_name[:20].replace('_', '-').strip('-'))
+
+    def name(self, suffix):
+        return self.prefix + suffix
+
+    def container(self, name, binds=None, volumes=None, volumes_from=None, start=False, command=None):
+        """Create (and maybe start) a long-lived container; returns its name."""
+        host_config = self.api.create_host_config(binds=binds or [], volumes_from=volumes_from or None)
+        self.api.create_container(IMAGE, command=command or ['sleep', '3600'], name=name,
+                                  volumes=volumes or None, host_config=host_config,
+                                  labels={'pvtest': RUN_ID})
+        if start:
+            self.api.start(name)
+        return name
+
+    def run(self, script, binds=None, volumes_from=None):
+        """Run ``sh -c script`` in a throwaway container; return (exit code, output)."""
+        name = self.name('run-' + uuid.uuid4().hex[:6])
+        self.container(name, binds=binds, volumes_from=volumes_from, command=['sh', '-c', script])
+        try:
+            self.api.start(name)
+            code = self.api.wait(name, timeout=60)['StatusCode']
+            output = self.api.logs(name).decode()
+        finally:
+            self.api.remove_container(name, v=False, force=True)
+        return code, output
+
+    def write(self, path, text, binds=None, volumes_from=None):
+        code, output = self.run('echo %s > %s && cat %s' % (text, path, path), binds=binds,
+                                volumes_from=volumes_from)
+        assert code == 0, output
+        return output.strip()
+
+    def read(self, path, binds=None, volumes_from=None):
+        code, output = self.run('cat %s' % path, binds=binds, volumes_from=volumes_from)
+        assert code == 0, output
+        return output.strip()
+
+    def volume_exists(self, name):
+        return any(v['Name'] == name for v in self.api.volumes().get('Volumes') or [])
+
+
+@pytest.fixture
+def lab(api, request):
+    yield Lab(api, request.node.name)
+    _cleanup(api, 'pvt-%s-%s-' % (RUN_ID, request.node.name[:20].replace('_', '-').strip('-')))
+
+
+@pytest.fixture(scope='session')
+def empty_engine(tmp_path_factory):
+    """A second, empty engine in its own network namespace (for 'no volumes at all')."""
+    engine = ExtraEngine('pvt%s' % RUN_ID)
+    engine.start()
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope='session')
+def ansible_env():
+    env = dict(os.environ)
+    env.setdefault('ANSIBLE_COLLECTIONS_PATH', os.path.join(os.getcwd(), '.collections'))
+    env.pop('PYTHONPATH', None)  # play the installed collection, not the work tree
+    env['ANSIBLE_NOCOLOR'] = '1'
+    env['ANSIBLE_FORCE_COLOR'] = '0'
+    env['ANSIBLE_RETRY_FILES_ENABLED'] = '0'
+    env['ANSIBLE_LOCALHOST_WARNING'] = '0'
+    env['ANSIBLE_INVENTORY_UNPARSED_WARNING'] = '0'
+    return env
+
+
+def venv_tool(name):
+    return os.path.join(os.path.dirname(sys.executable), name)
