@@ -1,0 +1,92 @@
+# Set-up and tests for the persistent.volumes collection. 'make help' lists targets.
+# Every target does its own set-up (as root on a Debian 12 machine) and can be rerun.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+MAKEFLAGS += --no-print-directory
+
+VENV        := .venv
+VBIN        := $(CURDIR)/$(VENV)/bin
+VENV_STAMP  := $(VENV)/.requirements-dev.stamp
+BUILD       := .build
+DIST        := $(BUILD)/dist
+PKG         := $(CURDIR)/$(BUILD)/pkg
+PKG_LINK    := $(PKG)/ansible_collections/persistent/volumes
+COLLECTIONS := $(CURDIR)/.collections
+
+# Modules run on this machine (-c local) with the venv's python, which has the Docker
+# SDK. Interpreter discovery would pick some other python3 (here: a pyenv shim that
+# fails). A playbook or inventory may still set ansible_python_interpreter itself.
+ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETER=$(VBIN)/python
+
+# pytest exits 5 when it collects no test: say so loudly, but don't fail the stage.
+define run_pytest
+	rc=0; PYTHONPATH="$(PKG)$${PYTHONPATH:+:$$PYTHONPATH}" $(VBIN)/python -m pytest $(1) -q || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "WARNING: pytest collected no test in $(1)"; rc=0; fi; \
+	exit $$rc
+endef
+
+.PHONY: help deps apt-deps venv engine image install demo units system sanity lint \
+        changelog-lint test clean pkg-link
+
+help: ## List the targets
+	@echo "Targets (each does its own set-up and can run twice in a row):"
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+deps: apt-deps venv ## Debian packages (only if missing) and the .venv from requirements-dev.txt
+
+apt-deps:
+	@scripts/apt-deps.sh
+
+venv: apt-deps $(VENV_STAMP)
+
+$(VENV_STAMP): requirements-dev.txt
+	@scripts/venv.sh $@
+
+engine: deps ## Reuse or start (detached) the Docker engine on /var/run/docker.sock
+	@scripts/engine-up.sh
+
+image: engine ## Build local/busybox:latest from busybox-static when missing
+	@scripts/image.sh
+
+install: deps ## Build the collection into .build/dist and install it into .collections
+	@rm -f $(DIST)/persistent-volumes-*.tar.gz
+	$(VBIN)/ansible-galaxy collection build --force --output-path $(DIST) .
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VBIN)/ansible-galaxy collection install --force -p .collections $(DIST)/persistent-volumes-*.tar.gz
+
+demo: deps engine image install ## Run playbooks/demo.yml against the local engine
+	$(ANSIBLE_ENV) $(VBIN)/ansible-playbook -i localhost, -c local playbooks/demo.yml
+
+# .build/pkg/ansible_collections/persistent/volumes -> the work tree (a relative link), so that
+# 'import ansible_collections.persistent.volumes.plugins...' finds the files being edited.
+pkg-link:
+	@mkdir -p $(dir $(PKG_LINK))
+	@ln -sfn ../../../.. $(PKG_LINK)
+
+units: deps pkg-link ## Unit tests (tests/unit), against the work tree
+	@$(call run_pytest,tests/unit)
+
+system: deps engine image install pkg-link ## System tests (tests/system) against the real engine
+	@export $(ANSIBLE_ENV); $(call run_pytest,tests/system)
+
+sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
+	@scripts/sanity.sh
+
+lint: install ## ansible-lint (production profile) on playbooks/ and roles/
+	@# git keeps no empty directory: a fresh clone may have no roles/ yet.
+	@dirs=""; for d in playbooks roles; do [ ! -d $$d ] || dirs="$$dirs $$d"; done; \
+	if [ -z "$$dirs" ]; then echo "lint: no playbooks/ or roles/ yet; nothing to lint"; exit 0; fi; \
+	set -x; \
+	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) \
+	    $(VBIN)/ansible-lint --offline --profile production --nocolor $$dirs
+
+changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
+	$(VBIN)/antsibull-changelog lint
+
+test: ## deps engine image install units system sanity lint changelog-lint, in order
+	@MAKE="$(MAKE)" scripts/test.sh
+
+clean: ## Remove .build and .collections (keeps .venv)
+	rm -rf $(BUILD) .collections
