@@ -49,7 +49,7 @@ def _reason_from_exception(exc):
         return 'connection refused (is the Docker engine listening there?)'
     if 'read timed out' in lowered or 'timed out' in lowered:
         return 'the engine did not answer in time'
-    if 'certificate verify failed' in lowered or 'sslerror' in lowered or 'ssl' in lowered:
+    if any(marker in lowered for marker in ('certificate verify failed', 'sslerror', '[ssl', 'ssl:', 'tlsv1')):
         return 'TLS handshake failed: %s' % text
     return text
 

@@ -157,7 +157,7 @@ class EngineState(object):
             uses = []
             for container, mount in holders:
                 via = VIA_MOUNT
-                if len(holders) > 1:
+                if len(holder_names) > 1:
                     sources = self._volumes_from(container)
                     if any(source in holder_names and source != container.name for source in sources):
                         via = VIA_VOLUMES_FROM

@@ -13,7 +13,7 @@ import re
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
 
 # The engine's own rule for volume and container names (names.RestrictedNamePattern).
-NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+$')
+NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+\Z')
 NAME_RULE = ('letters, digits, "_", "." and "-", starting with a letter or digit, '
              'at least 2 characters')
 

@@ -70,7 +70,8 @@ def plan_volume(spec, state):
                       used_by=[use.as_dict() for use in uses])
     plan.add('remove_volume', spec.name, 'options changed: %s' % changes)
     plan.add('create_volume', spec.name, 'options changed: %s' % changes, driver=spec.driver,
-             driver_options=_merged(raw.get('Options'), spec.driver_options),
+             driver_options=(_merged(raw.get('Options'), spec.driver_options)
+                             if spec.driver == raw.get('Driver') else dict(spec.driver_options)),
              labels=_merged(raw.get('Labels'), spec.labels))
     plan.warn('Volume %r was recreated because its options changed (%s); its previous content '
               'is gone, as recreate=options-changed asks.' % (spec.name, changes))

@@ -19,10 +19,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.volume_report i
 from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VolumeSpec
 
 
-def predicted_volume(spec):
-    """The inspect data a created volume would have (check mode has no real one)."""
-    return dict(Name=spec.name, Driver=spec.driver, Options=dict(spec.driver_options),
-                Labels=dict(spec.labels or {}), Mountpoint=None, Scope='local')
+def predicted_volume(plan):
+    """The inspect data the plan's created volume would have (check mode has no real one)."""
+    create = [action for action in plan.actions if action.kind == 'create_volume'][-1]
+    return dict(Name=create.target, Driver=create.args.get('driver'),
+                Options=dict(create.args.get('driver_options') or {}),
+                Labels=dict(create.args.get('labels') or {}), Mountpoint=None, Scope='local')
 
 
 def converge_volume(engine):
@@ -34,7 +36,7 @@ def converge_volume(engine):
     if spec.state == 'absent':
         result['volume'] = {}
     elif plan.changed and engine.check_mode:
-        result['volume'] = predicted_volume(spec)
+        result['volume'] = predicted_volume(plan)
     elif plan.changed:
         result['volume'] = engine.api.inspect_volume(spec.name) or {}
     else:

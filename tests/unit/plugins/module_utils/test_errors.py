@@ -57,8 +57,6 @@ def test_connection_error_messages(exc, timeout, expected):
     assert error.details == {'docker_host': SOCKET}
 
 
-@pytest.mark.xfail(strict=True, reason="errors.py _reason_from_exception: the bare 'ssl' substring test matches "
-                                       "host names such as 'classless.lan' and calls a DNS failure a TLS failure")
 def test_connection_error_host_name_containing_ssl_is_not_tls():
     exc = requests.exceptions.ConnectionError("HTTPConnectionPool(host='classless.lan', port=2375): "
                                               "Failed to resolve 'classless.lan'")

@@ -46,8 +46,6 @@ def test_check_name_default_label_is_name():
         check_name('a')
 
 
-@pytest.mark.xfail(strict=True, reason="validation.py: NAME_PATTERN ends in '$', which also matches "
-                                       "before a trailing newline, so 'db\\n' passes check_name")
 def test_check_name_refuses_trailing_newline():
     with pytest.raises(InputError, match='Invalid volume name'):
         check_name('db\n', 'volume name')

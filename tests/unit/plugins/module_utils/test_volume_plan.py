@@ -90,8 +90,6 @@ def test_recreate_keeps_engine_side_labels_and_warns_data_is_gone(make_state):
     assert len(plan.warnings) == 1 and 'previous content is gone' in plan.warnings[0]
 
 
-@pytest.mark.xfail(strict=True, reason='volume_plan.py _merged(): recreating with another driver carries the old '
-                                       "driver's options (type/device/o of 'local') over to the new driver")
 def test_driver_change_does_not_carry_old_driver_options(make_state):
     plan = plan_for(make_state, {'driver': 'nfsplugin', 'recreate': OPTIONS_CHANGED}, {'options': TMPFS})
     assert plan.actions[1].args['driver_options'] == {}

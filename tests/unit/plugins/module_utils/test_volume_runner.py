@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) persistent.volumes contributors
-# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import absolute_import, division, print_function
@@ -51,8 +51,6 @@ def test_absent_refuses_in_and_out_of_check_mode(fake_api, engine_module, check_
         run(fake_api, engine_module, ['data'], [USER], check_mode=check_mode, state='absent')
 
 
-@pytest.mark.xfail(strict=True, reason='volume_runner.py predicted_volume(): check mode predicts only the spec\'s '
-                                       'labels/options, while the real recreate keeps the engine-side ones (_merged)')
 def test_check_mode_predicts_the_recreated_volume(fake_api, engine_module):
     old = dict(name='data', labels={'tier': 'web', 'com.example.owner': 'ops'})
     params = dict(labels={'tier': 'db'}, recreate='options-changed')
