@@ -31,7 +31,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
     InputError,
     PersistentVolumesError,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.appliers import execute
 
 
 def merge_argument_specs(*specs):

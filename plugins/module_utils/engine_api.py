@@ -101,3 +101,70 @@ class EngineAPI(object):
     def inspect_container(self, name_or_id):
         return self._maybe('inspect_container', 'inspect container %r' % name_or_id,
                            'inspect_container', name_or_id)
+
+    def create_container(self, name, image, binds=None, volumes_from=None, labels=None, **config):
+        """Create (never start) a container; ``config`` holds further create options."""
+        host_options = config.pop('host_config', {}) or {}
+        host_config = self.client.create_host_config(binds=binds or [], volumes_from=volumes_from or None,
+                                                     **host_options)
+        return self._call('create_container', 'create container %r' % name, 'create_container',
+                          image, name=name, labels=labels or None, host_config=host_config, **config)
+
+    def remove_container(self, name_or_id):
+        # Never v=True: volumes are only ever deleted one by one, by name, after checks.
+        return self._call('remove_container', 'remove container %r' % name_or_id, 'remove_container',
+                          name_or_id, v=False, force=False)
+
+    def rename_container(self, name_or_id, new_name):
+        return self._call('rename', 'rename container %r to %r' % (name_or_id, new_name), 'rename',
+                          name_or_id, new_name)
+
+    def start_container(self, name_or_id):
+        return self._call('start', 'start container %r' % name_or_id, 'start', name_or_id)
+
+    def stop_container(self, name_or_id, timeout=10):
+        return self._call('stop', 'stop container %r' % name_or_id, 'stop', name_or_id, timeout=timeout)
+
+    def archive_head(self, container, path):
+        """The tar header of ``path`` itself in the container (owner, group, mode), or None."""
+        stream, dummy = self._call('get_archive', 'read %s in container %r' % (path, container),
+                                   'get_archive', container, path, chunk_size=4096)
+        data = b''
+        try:
+            for chunk in stream:
+                data += chunk
+                if len(data) >= 512:
+                    break
+        finally:
+            close = getattr(stream, 'close', None)
+            if close:
+                close()
+        return data[:512] if len(data) >= 512 else None
+
+    def put_archive(self, container, path, data):
+        return self._call('put_archive', 'write into %s of container %r' % (path, container),
+                          'put_archive', container, path, data)
+
+    # --- images --------------------------------------------------------------
+    def inspect_image(self, reference):
+        return self._maybe('inspect_image', 'inspect image %r' % reference, 'inspect_image', reference)
+
+    def import_image(self, data, repository, tag, changes):
+        return self._call('import_image', 'import image %s:%s' % (repository, tag), 'import_image_from_data',
+                          data, repository=repository, tag=tag, changes=changes)
+
+    def pull_image(self, reference):
+        repository, tag = _split_reference(reference)
+        return self._call('pull', 'pull image %r' % reference, 'pull', repository, tag=tag)
+
+
+def _split_reference(reference):
+    """``repo:tag`` (a port in the registry host is not a tag)."""
+    if '@' in reference:
+        repository, digest = reference.split('@', 1)
+        return repository, None if not digest else '@' + digest
+    last = reference.rsplit('/', 1)[-1]
+    if ':' in last:
+        repository, tag = reference.rsplit(':', 1)
+        return repository, tag
+    return reference, 'latest'

@@ -28,3 +28,26 @@ def is_anonymous_volume(name, labels):
 
 def is_data_container(labels):
     return (labels or {}).get(DATA_CONTAINER) == 'true'
+
+# On a replacement container made while recreating: the name it replaces. A container
+# carrying it is a leftover of an interrupted swap, and the next run finishes the swap.
+REPLACES = PREFIX + 'replaces'
+
+# On a data container: JSON list of the volume names it owns (deleted with remove_volumes).
+OWNED = PREFIX + 'owned-volumes'
+
+# On an anonymous volume the collection made for a data container: that container's name.
+ANONYMOUS_FOR = PREFIX + 'anonymous-for'
+
+# On the collection's default empty image.
+IMAGE = PREFIX + 'image'
+
+
+def collection_labels(labels):
+    """The collection's own labels among ``labels``."""
+    return dict((key, value) for key, value in (labels or {}).items() if key.startswith(PREFIX))
+
+
+def user_labels(labels):
+    """The labels that are not the collection's own."""
+    return dict((key, value) for key, value in (labels or {}).items() if not key.startswith(PREFIX))

@@ -40,6 +40,8 @@ class Plan(object):
         self.before = before
         self.after = after
         self.drift = []
+        self.recreated = False
+        self.released = []
 
     def add(self, kind, target, reason, **args):
         self.actions.append(Action(kind, target, reason, **args))
@@ -61,28 +63,3 @@ class Plan(object):
     def diff(self):
         return dict(before=self.before if self.before is not None else {},
                     after=self.after if self.after is not None else {})
-
-
-def _create_volume(api, action):
-    return api.create_volume(action.target, action.args.get('driver'),
-                             action.args.get('driver_options'), action.args.get('labels'))
-
-
-def _remove_volume(api, action):
-    return api.remove_volume(action.target)
-
-
-APPLIERS = {
-    'create_volume': _create_volume,
-    'remove_volume': _remove_volume,
-}
-
-
-def execute(plan, api, check_mode):
-    """Carry out the plan's actions in order (none in check mode); return their answers."""
-    answers = []
-    if check_mode:
-        return answers
-    for action in plan.actions:
-        answers.append(APPLIERS[action.kind](api, action))
-    return answers

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Carrying out plans: one applier per action kind, each a few engine calls."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils.data_image import build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root, write_root
+
+
+def _create_volume(api, action):
+    return api.create_volume(action.target, action.args.get('driver'),
+                             action.args.get('driver_options'), action.args.get('labels'))
+
+
+def _remove_volume(api, action):
+    return api.remove_volume(action.target)
+
+
+def _build_data_image(api, action):
+    return build_default_image(api)
+
+
+def _pull_image(api, action):
+    return api.pull_image(action.target)
+
+
+def _create_container(api, action):
+    args = dict(action.args)
+    return api.create_container(action.target, args.pop('image'), binds=args.pop('binds', None),
+                                volumes_from=args.pop('volumes_from', None), labels=args.pop('labels', None),
+                                **args)
+
+
+def _remove_container(api, action):
+    return api.remove_container(action.target)
+
+
+def _rename_container(api, action):
+    return api.rename_container(action.target, action.args['new_name'])
+
+
+def _start_container(api, action):
+    return api.start_container(action.target)
+
+
+def _stop_container(api, action):
+    return api.stop_container(action.target)
+
+
+def _set_root_attributes(api, action):
+    path = action.args['path']
+    current = read_root(api, action.target, path)
+    wanted = current.wanted(action.args.get('owner'), action.args.get('group'), action.args.get('mode'))
+    if wanted != current:
+        write_root(api, action.target, path, wanted)
+    return wanted.as_dict()
+
+
+APPLIERS = {
+    'create_volume': _create_volume,
+    'remove_volume': _remove_volume,
+    'build_data_image': _build_data_image,
+    'pull_image': _pull_image,
+    'create_container': _create_container,
+    'remove_container': _remove_container,
+    'rename_container': _rename_container,
+    'start_container': _start_container,
+    'stop_container': _stop_container,
+    'set_root_attributes': _set_root_attributes,
+}
+
+
+def execute(plan, api, check_mode):
+    """Carry out the plan's actions in order (none in check mode); return their answers."""
+    answers = []
+    if check_mode:
+        return answers
+    for action in plan.actions:
+        answers.append(APPLIERS[action.kind](api, action))
+    return answers

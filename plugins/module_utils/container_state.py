@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""One container as its inspect data shows it, reduced to what the planners compare."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+
+
+class MountedAt(object):
+    """What a container has at one path: a volume (by name) or a host directory."""
+
+    __slots__ = ('destination', 'type', 'name', 'source', 'read_only')
+
+    def __init__(self, destination, type_, name=None, source=None, read_only=False):
+        self.destination = destination
+        self.type = type_
+        self.name = name
+        self.source = source
+        self.read_only = read_only
+
+    @classmethod
+    def from_inspect(cls, raw):
+        type_ = raw.get('Type') or ('volume' if raw.get('Name') else 'bind')
+        return cls(raw.get('Destination'), type_, name=raw.get('Name') if type_ == 'volume' else None,
+                   source=raw.get('Source'), read_only=not raw.get('RW', True))
+
+    @property
+    def identity(self):
+        """What is mounted: ``volume:<name>`` or ``bind:<host path>``."""
+        return 'volume:%s' % self.name if self.type == 'volume' else '%s:%s' % (self.type, self.source)
+
+    def bind_string(self, read_only=None):
+        read_only = self.read_only if read_only is None else read_only
+        origin = self.name if self.type == 'volume' else self.source
+        return '%s:%s:%s' % (origin, self.destination, 'ro' if read_only else 'rw')
+
+    def as_dict(self):
+        return dict(path=self.destination, type=self.type, volume=self.name, source=self.source,
+                    read_only=self.read_only)
+
+
+class ContainerDetail(object):
+    """A container's inspect data, with the collection's labels decoded."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        config = raw.get('Config') or {}
+        host = raw.get('HostConfig') or {}
+        state = raw.get('State') or {}
+        self.id = raw.get('Id')
+        self.name = (raw.get('Name') or '').lstrip('/')
+        self.image_id = raw.get('Image')
+        self.image_ref = config.get('Image')
+        self.labels = dict(config.get('Labels') or {})
+        self.running = bool(state.get('Running'))
+        self.status = state.get('Status')
+        self.volumes_from = list(host.get('VolumesFrom') or [])
+        self.mounts = dict((m.destination, m) for m in
+                           (MountedAt.from_inspect(raw_mount) for raw_mount in raw.get('Mounts') or []))
+
+    @property
+    def is_data_container(self):
+        return pv_labels.is_data_container(self.labels)
+
+    @property
+    def replaces(self):
+        """The name this container was made to replace (a leftover of an interrupted swap)."""
+        return self.labels.get(pv_labels.REPLACES)
+
+    @property
+    def owned_volumes(self):
+        """Volumes this container owns: recorded by the collection, or anonymous ones the engine made."""
+        recorded = self.labels.get(pv_labels.OWNED)
+        if recorded:
+            try:
+                owned = json.loads(recorded)
+                if isinstance(owned, list):
+                    return set(str(name) for name in owned)
+            except ValueError:
+                pass
+        return set(m.name for m in self.mounts.values()
+                   if m.type == 'volume' and pv_labels.is_anonymous_volume(m.name, None))
+
+    def volume_map(self):
+        """path -> volume name (or host path for a bind), as data_container returns it."""
+        return dict((path, m.name if m.type == 'volume' else m.source) for path, m in self.mounts.items())
+
+    def summary(self):
+        return dict(name=self.name, id=self.id, image=self.image_ref, image_id=self.image_id,
+                    labels=dict(self.labels), status=self.status)

@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Planning a data-only container without ever losing a volume.
+
+Recreation keeps, for every path still wanted, the very volume the container had
+(anonymous volumes and image VOLUME paths included) and is crash-safe: the
+replacement is created first under a temporary name, sharing the volumes, then the
+old container is removed, then the replacement is renamed. A replacement left by an
+interrupted run is recognised by its ``replaces`` label and finished by the next run.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import ANONYMOUS, BIND, MountSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
+
+NEW_ANONYMOUS = '(new anonymous volume)'
+
+
+class Wanted(object):
+    """A resolved mount of the container to create: what goes at ``path``."""
+
+    def __init__(self, spec, type_, origin, new=False, holder=None):
+        self.spec = spec
+        self.path = spec.target
+        self.type = type_          # 'volume' or 'bind'
+        self.origin = origin       # volume name or host path
+        self.new = new             # an anonymous volume to create first
+        self.holder = holder       # the existing container that already has it there
+
+    @property
+    def identity(self):
+        return '%s:%s' % (self.type, self.origin)
+
+    def bind_string(self):
+        return '%s:%s:%s' % (self.origin, self.path, 'ro' if self.spec.read_only else 'rw')
+
+
+def previous_mounts(containers):
+    """path -> (container, MountedAt), the first container listed winning."""
+    previous = {}
+    for container in containers:
+        for path, mounted in container.mounts.items():
+            previous.setdefault(path, (container, mounted))
+    return previous
+
+
+def resolve(spec, image_paths, previous, new_volume_name):
+    """The mounts the container must have: wanted paths plus image VOLUME paths."""
+    mounts = list(spec.mounts)
+    listed = set(m.target for m in mounts)
+    mounts.extend(MountSpec(path) for path in image_paths if path not in listed)
+    wanted = []
+    for mount in mounts:
+        holder, mounted = previous.get(mount.target, (None, None))
+        if mount.kind == BIND:
+            wanted.append(Wanted(mount, 'bind', mount.source))
+        elif mount.kind == ANONYMOUS and mounted is not None and mounted.type == 'volume':
+            wanted.append(Wanted(mount, 'volume', mounted.name, holder=holder))
+        elif mount.kind == ANONYMOUS:
+            wanted.append(Wanted(mount, 'volume', new_volume_name(), new=True))
+        else:
+            same = mounted is not None and mounted.type == 'volume' and mounted.name == mount.source
+            wanted.append(Wanted(mount, 'volume', mount.source, holder=holder if same else None))
+    return sorted(wanted, key=lambda item: item.path)
+
+
+def mounts_match(container, wanted):
+    have = set((path, m.identity, m.read_only) for path, m in container.mounts.items())
+    want = set((w.path, w.identity, w.spec.read_only) for w in wanted)
+    return have == want
+
+
+def labels_match(container, spec):
+    return all(container.labels.get(key) == value for key, value in (spec.labels or {}).items())
+
+
+def describe_mounts(mounts):
+    return dict((path, m.name if m.type == 'volume' else m.source) for path, m in sorted(mounts.items()))
+
+
+def summary_of(container):
+    if container is None:
+        return dict(state='absent')
+    return dict(state='present', name=container.name, image=container.image_ref,
+                labels=pv_labels.user_labels(container.labels), volumes=describe_mounts(container.mounts))
+
+
+class DataContainerPlanner(object):
+    """Builds the plan for one data container from observed facts (no engine calls)."""
+
+    def __init__(self, spec, holder, leftovers, image, usage, read_root, new_volume_name, replacement_name):
+        self.spec = spec
+        self.holder = holder
+        self.leftovers = list(leftovers)
+        self.image = image
+        self.usage = usage
+        self.read_root = read_root
+        self.new_volume_name = new_volume_name
+        self.replacement_name = replacement_name
+        self.own = set(c.name for c in [holder] + self.leftovers if c is not None)
+
+    # --- what others use ------------------------------------------------------
+    def consumers(self):
+        """Uses of this container's volumes by other containers, and its --volumes-from consumers."""
+        found = []
+        for container in [self.holder] + self.leftovers:
+            if container is None:
+                continue
+            for mounted in container.mounts.values():
+                if mounted.type != 'volume':
+                    continue
+                for use in self.usage.uses(mounted.name):
+                    if use.container not in self.own:
+                        found.append(use)
+        unique = dict(((u.container, u.destination), u) for u in found)
+        return [unique[key] for key in sorted(unique)]
+
+    # --- present --------------------------------------------------------------
+    def plan(self):
+        if self.spec.state == 'absent':
+            return self.plan_absent()
+        current = self.holder or (self.leftovers[-1] if self.leftovers else None)
+        others = [c for c in self.leftovers if c is not current]
+        previous = previous_mounts([c for c in [current] + list(reversed(others)) if c is not None])
+        wanted = resolve(self.spec, self.image.volume_paths, previous, self.new_volume_name)
+        if not wanted:
+            raise InputError('data container %s: volumes is empty and image %s declares no VOLUME; '
+                             'list at least one path.' % (self.spec.name, self.image.reference))
+        plan = Plan(before=summary_of(self.holder))
+        plan.recreated = False
+        plan.wanted = wanted
+        if self.image.action:
+            plan.add(self.image.action, self.image.reference, 'image not on the engine')
+        same = (current is not None and not self.image.action and current.image_id == self.image.id
+                and mounts_match(current, wanted) and labels_match(current, self.spec))
+        if same:
+            self._finish_in_place(plan, current, others, wanted)
+        else:
+            self._create(plan, current, others, wanted)
+        released = []
+        for path, (container, mounted) in sorted(previous.items()):
+            kept = set(w.origin for w in wanted if w.type == 'volume')
+            if mounted.type == 'volume' and mounted.name not in kept:
+                released.append(dict(path=path, volume=mounted.name, was_in=container.name))
+        plan.released = released
+        plan.after = dict(state='present', name=self.spec.name, image=self.image.reference,
+                          labels=dict(self.spec.labels or {}) if self.spec.labels is not None
+                          else pv_labels.user_labels(current.labels if current else {}),
+                          volumes=dict((w.path, NEW_ANONYMOUS if w.new else w.origin) for w in wanted))
+        if same and not plan.actions:
+            plan.after = plan.before
+        return plan
+
+    def _finish_in_place(self, plan, current, others, wanted):
+        for leftover in others:
+            plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation')
+        if current.name != self.spec.name:
+            plan.add('rename_container', current.name, 'finish an interrupted recreation', new_name=self.spec.name)
+            plan.recreated = True
+        self._root_actions(plan, self.spec.name, wanted, existing=True)
+
+    def _create(self, plan, current, others, wanted):
+        owned = set()
+        for container in [current] + others:
+            if container is not None:
+                owned |= container.owned_volumes
+        for item in wanted:
+            if item.new:
+                plan.add('create_volume', item.origin, 'new anonymous volume for %s' % item.path,
+                         driver='local', driver_options={}, labels={pv_labels.ANONYMOUS_FOR: self.spec.name})
+                owned.add(item.origin)
+        kept = set(w.origin for w in wanted if w.type == 'volume')
+        labels = dict(self.spec.labels if self.spec.labels is not None
+                      else pv_labels.user_labels(current.labels if current else {}))
+        labels[pv_labels.DATA_CONTAINER] = 'true'
+        labels[pv_labels.OWNED] = json.dumps(sorted(owned & kept))
+        target = self.spec.name if current is None and not others else self.replacement_name
+        if target != self.spec.name:
+            labels[pv_labels.REPLACES] = self.spec.name
+        reason = 'missing' if current is None else 'recreate: %s' % self._why(current, wanted)
+        plan.add('create_container', target, reason, image=self.image.reference,
+                 binds=[w.bind_string() for w in wanted], labels=labels)
+        self._root_actions(plan, target, wanted, existing=False)
+        for container in others + ([current] if current is not None else []):
+            plan.add('remove_container', container.name, 'replaced by %s' % target)
+        if target != self.spec.name:
+            plan.add('rename_container', target, 'take the place of the old container', new_name=self.spec.name)
+        plan.recreated = current is not None
+
+    def _why(self, current, wanted):
+        reasons = []
+        if current.image_id != self.image.id:
+            reasons.append('image changed')
+        if not mounts_match(current, wanted):
+            reasons.append('volumes changed')
+        if not labels_match(current, self.spec):
+            reasons.append('labels changed')
+        if current.name != self.spec.name:
+            reasons.append('finish an interrupted recreation')
+        return ', '.join(reasons) or 'changed'
+
+    def _root_actions(self, plan, target, wanted, existing):
+        for item in wanted:
+            mount = item.spec
+            if item.type != 'volume' or not mount.wants_root_attributes:
+                continue
+            source = item.holder.name if item.holder is not None else (target if existing else None)
+            if source is not None:
+                current = self.read_root(source, item.path)
+                if current is not None and current.wanted(mount.owner, mount.group, mount.mode) == current:
+                    continue
+            plan.add('set_root_attributes', target, 'owner/group/mode of %s' % item.path,
+                     path=item.path, owner=mount.owner, group=mount.group, mode=mount.mode)
+
+    # --- absent ---------------------------------------------------------------
+    def plan_absent(self):
+        containers = [c for c in self.leftovers + [self.holder] if c is not None]
+        plan = Plan(before=summary_of(self.holder), after=dict(state='absent'))
+        plan.recreated = False
+        plan.released = []
+        plan.wanted = []
+        if not containers:
+            return plan
+        consumers = self.consumers()
+        if consumers and not self.spec.force:
+            names = sorted(set(use.container for use in consumers))
+            raise Refusal('Refusing to remove data container %r: %d other container%s use%s its volumes: %s. '
+                          'Remove or re-wire them first, or set force=true to remove the container and leave '
+                          'the volumes to them; nothing was changed.'
+                          % (self.spec.name, len(names), '' if len(names) == 1 else 's',
+                             's' if len(names) == 1 else '', ', '.join(self._describe_use(u) for u in consumers)),
+                          consumers=[use.as_dict() for use in consumers])
+        for container in containers:
+            plan.add('remove_container', container.name, 'state=absent')
+        if self.spec.remove_volumes:
+            self._remove_owned_volumes(plan, containers, consumers)
+        return plan
+
+    @staticmethod
+    def _describe_use(use):
+        how = 'through --volumes-from' if use.via == 'volumes_from' else 'mounted'
+        return '%s (%s at %s, %s)' % (use.container, how, use.destination,
+                                      'read-only' if use.read_only else 'read-write')
+
+    def _remove_owned_volumes(self, plan, containers, consumers):
+        in_use = set()
+        for container in containers:
+            for mounted in container.mounts.values():
+                if mounted.type == 'volume' and any(u.container not in self.own for u in self.usage.uses(mounted.name)):
+                    in_use.add(mounted.name)
+        for container in containers:
+            for name in sorted(container.owned_volumes):
+                if name in in_use:
+                    plan.warn('Volume %s of %s was kept: other containers still use it.' % (name, container.name))
+                    continue
+                plan.add('remove_volume', name, 'remove_volumes=true (anonymous volume of %s)' % container.name)

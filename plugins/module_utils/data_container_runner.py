@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The data_container module's work: desired spec, observed state, plan, apply."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import binascii
+import os
+
+from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
+
+
+def random_hex(size):
+    return binascii.hexlify(os.urandom(size)).decode('ascii')
+
+
+def check_holder(holder):
+    """A container of that name must be a data-only one: never started, or ours and stopped."""
+    if holder is None:
+        return
+    if holder.running:
+        raise Refusal('Container %r exists and is running; a data container is never started. Choose another '
+                      'name, or stop it if it really is a data container; nothing was changed.' % holder.name)
+    if not holder.is_data_container and holder.status != 'created':
+        raise Refusal('Container %r exists and is not a data-only container (it has been started: status %s). '
+                      'Choose another name; nothing was changed.' % (holder.name, holder.status))
+
+
+def observe(api, spec):
+    raw = api.inspect_container(spec.name)
+    holder = ContainerDetail(raw) if raw else None
+    summaries = api.list_containers()
+    usage = EngineState([], summaries, inspect=api.inspect_container)
+    leftovers = []
+    for summary in summaries:
+        # A finished replacement keeps its label (labels are immutable) but has the name.
+        if (summary.get('Labels') or {}).get(pv_labels.REPLACES) == spec.name \
+                and (holder is None or summary.get('Id') != holder.id):
+            detail = api.inspect_container(summary['Id'])
+            if detail:
+                leftovers.append(ContainerDetail(detail))
+    leftovers.sort(key=lambda c: c.raw.get('Created') or '')
+    return holder, leftovers, usage
+
+
+def converge_data_container(engine):
+    spec = DataContainerSpec.from_params(engine.params)
+    api = engine.api
+    holder, leftovers, usage = observe(api, spec)
+    if spec.state == 'present':
+        check_holder(holder)
+        image = choose_image(api, spec.image, spec.pull, engine.check_mode)
+    else:
+        image = None
+    planner = DataContainerPlanner(
+        spec, holder, leftovers, image, usage,
+        read_root=lambda container, path: read_root(api, container, path),
+        new_volume_name=lambda: random_hex(32),
+        replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
+    )
+    plan = planner.plan()
+    result, dummy = engine.apply(plan)
+    consumers = planner.consumers()
+    result.update(
+        recreated=plan.recreated,
+        released_volumes=plan.released,
+        consumers=sorted(set(use.container for use in consumers)),
+        consumer_mounts=[use.as_dict() for use in consumers],
+    )
+    if spec.state == 'absent':
+        result.update(container={}, volumes={})
+    elif engine.check_mode or not plan.changed:
+        final = holder if not plan.changed else None
+        result['container'] = final.summary() if final else dict(name=spec.name, image=image.reference,
+                                                                 labels=plan.after.get('labels'))
+        result['volumes'] = plan.after.get('volumes', {})
+    else:
+        final = ContainerDetail(api.inspect_container(spec.name))
+        result['container'] = final.summary()
+        result['volumes'] = final.volume_map()
+    return result

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The data-container concern: its argument spec and the normalised desired spec."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils.data_image import PULL_CHOICES
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
+from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import parse_mounts
+from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name, string_map
+
+DATA_CONTAINER_ARGS = dict(
+    name=dict(type='str', required=True),
+    volumes=dict(type='list', elements='raw', default=[]),
+    image=dict(type='str'),
+    pull=dict(type='str', default='missing', choices=PULL_CHOICES),
+    labels=dict(type='dict'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    remove_volumes=dict(type='bool', default=False),
+    force=dict(type='bool', default=False),
+)
+
+
+def check_image_reference(reference):
+    if reference is None:
+        return None
+    if not isinstance(reference, str) or not reference.strip() or reference != reference.strip() \
+            or any(char.isspace() for char in reference):
+        raise InputError('image must be an image reference like "repo/name:tag", got %r.' % (reference,))
+    return reference
+
+
+class DataContainerSpec(object):
+    """A data-only container as the task wants it."""
+
+    def __init__(self, name, volumes=None, image=None, pull='missing', labels=None, state='present',
+                 remove_volumes=False, force=False):
+        self.name = check_name(name, 'container name')
+        self.mounts = parse_mounts(volumes or [], 'volumes')
+        self.image = check_image_reference(image)
+        self.pull = pull
+        self.labels = string_map(labels, 'labels')
+        for key in self.labels or {}:
+            if key.startswith(PREFIX):
+                raise InputError('labels.%s: labels starting with %r are the collection\'s own.' % (key, PREFIX))
+        self.state = state
+        self.remove_volumes = bool(remove_volumes)
+        self.force = bool(force)
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params['name'], volumes=params.get('volumes'), image=params.get('image'),
+                   pull=params.get('pull') or 'missing', labels=params.get('labels'),
+                   state=params.get('state') or 'present',
+                   remove_volumes=params.get('remove_volumes'), force=params.get('force'))

@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Images for data containers: the collection's own empty image, or the user's.
+
+The default image holds no file at all. It is built through the engine's import
+endpoint from an empty tar archive, so no registry and no helper container is needed.
+Its command points at a path that does not exist: a data container is never started.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import io
+import tarfile
+
+from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+
+DEFAULT_REPOSITORY = 'persistent-volumes/data-only'
+DEFAULT_TAG = '1'
+DEFAULT_IMAGE = '%s:%s' % (DEFAULT_REPOSITORY, DEFAULT_TAG)
+DEFAULT_CHANGES = [
+    'CMD ["/.persistent-volumes-data-only"]',
+    'LABEL %s=data-only' % pv_labels.IMAGE,
+]
+PULL_CHOICES = ['missing', 'always', 'never']
+
+
+def empty_archive():
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode='w'):
+        pass
+    return buffer.getvalue()
+
+
+def image_volume_paths(image):
+    """The paths an image declares with VOLUME."""
+    return sorted(((image or {}).get('Config') or {}).get('Volumes') or {})
+
+
+class ImageChoice(object):
+    """The image a data container should use, and whether it has to be built or pulled."""
+
+    def __init__(self, reference, image, action=None):
+        self.reference = reference
+        self.image = image
+        self.action = action  # None, 'build_data_image' or 'pull_image'
+
+    @property
+    def id(self):
+        return (self.image or {}).get('Id')
+
+    @property
+    def volume_paths(self):
+        return image_volume_paths(self.image)
+
+
+def choose_image(api, reference, pull, check_mode):
+    """Look the image up; pull it (real runs, pull=always) or plan to build or pull it."""
+    if reference is None:
+        image = api.inspect_image(DEFAULT_IMAGE)
+        return ImageChoice(DEFAULT_IMAGE, image, None if image else 'build_data_image')
+    if pull == 'always' and not check_mode:
+        api.pull_image(reference)
+        return ImageChoice(reference, api.inspect_image(reference))
+    image = api.inspect_image(reference)
+    if image is not None:
+        return ImageChoice(reference, image)
+    if pull == 'never':
+        raise InputError('Image %r is not on the engine and pull=never; build or load it first, '
+                         'or allow pull=missing.' % reference)
+    return ImageChoice(reference, None, 'pull_image')
+
+
+def build_default_image(api):
+    return api.import_image(empty_archive(), DEFAULT_REPOSITORY, DEFAULT_TAG, DEFAULT_CHANGES)

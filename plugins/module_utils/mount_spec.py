@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one parser of mount entries, shared by every module that takes them.
+
+An entry is a string (``/path``, ``volname:/path[:ro|rw]``, ``/host/dir:/path[:ro|rw]``)
+or a dict (``path``, ``source``, ``read_only``, ``owner``, ``group``, ``mode``). Every
+failure is an ``InputError`` naming the entry and saying what is allowed.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import grp
+import posixpath
+import pwd
+
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.validation import NAME_PATTERN, NAME_RULE
+
+ANONYMOUS = 'anonymous'
+VOLUME = 'volume'
+BIND = 'bind'
+
+STRING_FORMS = '"/path", "volname:/path", "volname:/path:ro", "/host/dir:/path" or "/host/dir:/path:ro"'
+MODES = ('ro', 'rw')
+ENTRY_KEYS = ('path', 'source', 'read_only', 'owner', 'group', 'mode')
+
+
+class MountSpec(object):
+    """One wanted mount: ``target`` in the container, from ``source`` of ``kind``."""
+
+    def __init__(self, target, source=None, read_only=False, owner=None, group=None, mode=None):
+        self.target = target
+        self.source = source
+        if source is None:
+            self.kind = ANONYMOUS
+        elif source.startswith('/'):
+            self.kind = BIND
+        else:
+            self.kind = VOLUME
+        self.read_only = bool(read_only)
+        self.owner = owner
+        self.group = group
+        self.mode = mode
+
+    @property
+    def wants_root_attributes(self):
+        return self.owner is not None or self.group is not None or self.mode is not None
+
+    def as_dict(self):
+        return dict(path=self.target, source=self.source, kind=self.kind, read_only=self.read_only,
+                    owner=self.owner, group=self.group,
+                    mode=None if self.mode is None else '%04o' % self.mode)
+
+    def __repr__(self):
+        return 'MountSpec(%r, %r, %s)' % (self.target, self.source, 'ro' if self.read_only else 'rw')
+
+
+def check_container_path(path, where):
+    """An absolute, normalised container path other than ``/``."""
+    if not isinstance(path, str) or not path:
+        raise InputError('%s: the container path must be a non-empty string, got %r.' % (where, path))
+    if ':' in path:
+        raise InputError('%s: container path %r contains a colon; a path cannot hold one (use the forms %s).'
+                         % (where, path, STRING_FORMS))
+    if not path.startswith('/'):
+        raise InputError('%s: container path %r is relative; it must be absolute, like /%s.'
+                         % (where, path, path.lstrip('./')))
+    normal = posixpath.normpath(path)
+    if normal.startswith('//'):
+        normal = '/' + normal.lstrip('/')
+    if normal != path:
+        raise InputError('%s: container path %r is not normalised; write %r.' % (where, path, normal))
+    if path == '/':
+        raise InputError('%s: cannot mount over the container root /.' % where)
+    return path
+
+
+def check_host_path(path, where):
+    """An absolute, normalised host path (sensitive paths are judged elsewhere)."""
+    if ':' in path:
+        raise InputError('%s: host path %r contains a colon, which the engine cannot mount.' % (where, path))
+    normal = posixpath.normpath(path)
+    if normal.startswith('//'):
+        normal = '/' + normal.lstrip('/')
+    if normal != path:
+        raise InputError('%s: host path %r is not normalised; write %r.' % (where, path, normal))
+    return path
+
+
+def check_source(source, where):
+    if source is None:
+        return None
+    if not isinstance(source, str) or not source:
+        raise InputError('%s: source must be a volume name or an absolute host path, got %r.' % (where, source))
+    if source.startswith('/'):
+        return check_host_path(source, where)
+    if ':' in source:
+        raise InputError('%s: source %r contains a colon where none belongs.' % (where, source))
+    if not NAME_PATTERN.match(source):
+        raise InputError('%s: %r is neither an absolute host path nor a valid volume name (%s).'
+                         % (where, source, NAME_RULE))
+    return source
+
+
+def parse_id(value, kind, where):
+    """A uid or gid from a number or a name resolved on the Docker host."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError('%s: %s must be a user/group name or a number, got %r.' % (where, kind, value))
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        number = int(value)
+        if number < 0 or number > 2 ** 32 - 2:
+            raise InputError('%s: %s %r is out of range.' % (where, kind, value))
+        return number
+    if not isinstance(value, str) or not value:
+        raise InputError('%s: %s must be a user/group name or a number, got %r.' % (where, kind, value))
+    try:
+        if kind == 'owner':
+            return pwd.getpwnam(value).pw_uid
+        return grp.getgrnam(value).gr_gid
+    except KeyError:
+        raise InputError('%s: %s %r does not resolve to a %s on the Docker host; give a numeric id.'
+                         % (where, kind, value, 'user' if kind == 'owner' else 'group'))
+
+
+def parse_mode(value, where):
+    """A permission mode from an octal string (``'0750'``) or its integer value."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError('%s: mode must be an octal string like "0750", got %r.' % (where, value))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value and all(char in '01234567' for char in value):
+        number = int(value, 8)
+    else:
+        raise InputError('%s: mode must be an octal string like "0750" (symbolic modes are not supported), got %r.'
+                         % (where, value))
+    if number < 0 or number > 0o7777:
+        raise InputError('%s: mode %r is out of range (0000 to 7777).' % (where, value))
+    return number
+
+
+def parse_mount_string(text, where):
+    parts = text.split(':')
+    if len(parts) > 3:
+        raise InputError('%s: %r has a colon where none belongs; use %s.' % (where, text, STRING_FORMS))
+    if len(parts) == 1:
+        return MountSpec(check_container_path(parts[0], where))
+    if len(parts) == 3 and parts[2] not in MODES:
+        raise InputError('%s: unknown mode %r in %r; allowed: %s.' % (where, parts[2], text, ', '.join(MODES)))
+    if not parts[0]:
+        raise InputError('%s: %r starts with a colon; use %s.' % (where, text, STRING_FORMS))
+    source = check_source(parts[0], where)
+    target = check_container_path(parts[1], where)
+    return MountSpec(target, source, read_only=len(parts) == 3 and parts[2] == 'ro')
+
+
+def parse_mount_dict(entry, where):
+    unknown = sorted(set(entry) - set(ENTRY_KEYS))
+    if unknown:
+        raise InputError('%s: unknown key%s %s; allowed: %s.' % (where, 's' if len(unknown) > 1 else '',
+                                                                ', '.join(unknown), ', '.join(ENTRY_KEYS)))
+    if 'path' not in entry:
+        raise InputError('%s: a dict entry needs "path" (the container path).' % where)
+    target = check_container_path(entry['path'], where)
+    source = check_source(entry.get('source'), where)
+    read_only = entry.get('read_only', False)
+    if not isinstance(read_only, bool):
+        raise InputError('%s: read_only must be true or false, got %r.' % (where, read_only))
+    spec = MountSpec(target, source, read_only=read_only,
+                     owner=parse_id(entry.get('owner'), 'owner', where),
+                     group=parse_id(entry.get('group'), 'group', where),
+                     mode=parse_mode(entry.get('mode'), where))
+    if spec.kind == BIND and spec.wants_root_attributes:
+        raise InputError('%s: owner, group and mode apply to volumes; the host directory %s is prepared '
+                         'by persistent.volumes.bind_mount.' % (where, source))
+    return spec
+
+
+def parse_mount(entry, where):
+    if isinstance(entry, str):
+        return parse_mount_string(entry, where)
+    if isinstance(entry, dict):
+        return parse_mount_dict(entry, where)
+    raise InputError('%s: must be a string (%s) or a dict with %s, got %s.'
+                     % (where, STRING_FORMS, ', '.join(ENTRY_KEYS), type(entry).__name__))
+
+
+def parse_mounts(entries, option='volumes'):
+    """Parse a list of entries; refuse two entries with the same container path."""
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        raise InputError('%s must be a list of mount entries, got %s.' % (option, type(entries).__name__))
+    specs = []
+    seen = {}
+    for index, entry in enumerate(entries):
+        where = '%s[%d] (%s)' % (option, index, entry if isinstance(entry, str) else entry.get('path') if isinstance(entry, dict) else entry)
+        spec = parse_mount(entry, where)
+        if spec.target in seen:
+            raise InputError('%s: container path %s is already used by %s[%d]; each path may appear once.'
+                             % (where, spec.target, option, seen[spec.target]))
+        seen[spec.target] = index
+        specs.append(spec)
+    return specs

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Owner, group and mode of a volume's root, read and set through the archive endpoint.
+
+Reading takes the tar header of the path itself; setting writes a tar holding only a
+directory entry for it. Both work on a container that was never started, so no
+container is ever run for this.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import io
+import posixpath
+import tarfile
+import time
+
+
+class RootAttributes(object):
+    __slots__ = ('uid', 'gid', 'mode')
+
+    def __init__(self, uid, gid, mode):
+        self.uid = uid
+        self.gid = gid
+        self.mode = mode
+
+    def __eq__(self, other):
+        return (self.uid, self.gid, self.mode) == (other.uid, other.gid, other.mode)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def as_dict(self):
+        return dict(owner=self.uid, group=self.gid, mode='%04o' % self.mode)
+
+    def wanted(self, owner, group, mode):
+        """These attributes with the wanted ones applied (None keeps the current value)."""
+        return RootAttributes(self.uid if owner is None else owner,
+                              self.gid if group is None else group,
+                              self.mode if mode is None else mode)
+
+
+def parse_header(block):
+    """RootAttributes from the 512-byte tar header the engine sends first."""
+    if not block:
+        return None
+    info = tarfile.TarInfo.frombuf(block, 'utf-8', 'surrogateescape')
+    return RootAttributes(info.uid, info.gid, info.mode & 0o7777)
+
+
+def directory_archive(path, attributes):
+    """A tar holding only the directory entry for ``path``, to extract into its parent."""
+    info = tarfile.TarInfo(posixpath.basename(path))
+    info.type = tarfile.DIRTYPE
+    info.uid = attributes.uid
+    info.gid = attributes.gid
+    info.mode = attributes.mode
+    info.mtime = int(time.time())
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode='w', format=tarfile.PAX_FORMAT) as archive:
+        archive.addfile(info)
+    return posixpath.dirname(path) or '/', buffer.getvalue()
+
+
+def read_root(api, container, path):
+    return parse_header(api.archive_head(container, path))
+
+
+def write_root(api, container, path, attributes):
+    parent, data = directory_archive(path, attributes)
+    return api.put_archive(container, parent, data)
