@@ -12,7 +12,7 @@ cd "$REPO_ROOT"
 
 DOCKERD=/usr/sbin/dockerd
 PIDFILE=/var/run/docker.pid
-LOGDIR=.build/lab
+LOGDIR="$REPO_ROOT/.build/lab"
 LOG="$LOGDIR/dockerd.log"
 WAIT="${ENGINE_WAIT:-60}"
 
@@ -46,17 +46,18 @@ else
         log "no cgroups mounted; running cgroupfs-mount"
         cgroupfs-mount
     fi
-    log "starting $DOCKERD (log: $LOG)"
+    log "starting $DOCKERD (log: ${LOG#"$REPO_ROOT"/})"
     {
         echo "=== $(date -u '+%Y-%m-%dT%H:%M:%SZ') engine-up.sh starting dockerd ==="
     } >>"$LOG"
     # The defaults are spelled out so a daemon.json or environment can't move them.
-    setsid "$DOCKERD" \
+    # Started from / so the daemon keeps no directory of this work tree busy.
+    (cd / && exec setsid "$DOCKERD" \
         --data-root /var/lib/docker \
         --exec-root /var/run/docker \
         --pidfile "$PIDFILE" \
         -H "$DOCKER_SOCK" \
-        </dev/null >>"$LOG" 2>&1 &
+        </dev/null >>"$LOG" 2>&1) &
     pid=$!
 fi
 
