@@ -36,6 +36,11 @@ def _create_container(api, action):
                                 **args)
 
 
+def _create_consumer(api, action):
+    return api.create_container_raw(action.target, action.args['image'], action.args['host_config'],
+                                    **action.args['create'])
+
+
 def _remove_container(api, action):
     return api.remove_container(action.target)
 
@@ -67,6 +72,7 @@ APPLIERS = {
     'build_data_image': _build_data_image,
     'pull_image': _pull_image,
     'create_container': _create_container,
+    'create_consumer': _create_consumer,
     'remove_container': _remove_container,
     'rename_container': _rename_container,
     'start_container': _start_container,

@@ -95,3 +95,23 @@ class ContainerDetail(object):
     def summary(self):
         return dict(name=self.name, id=self.id, image=self.image_ref, image_id=self.image_id,
                     labels=dict(self.labels), status=self.status)
+
+
+def find_leftovers(api, name, holder):
+    """Replacements of ``name`` left by an interrupted swap, oldest first."""
+    found = []
+    for summary in api.list_containers(filters={'label': '%s=%s' % (pv_labels.REPLACES, name)}):
+        if holder is not None and summary.get('Id') == holder.id:
+            continue  # a finished replacement keeps its label, but has the name
+        raw = api.inspect_container(summary['Id'])
+        if raw:
+            found.append(ContainerDetail(raw))
+    found.sort(key=lambda container: container.raw.get('Created') or '')
+    return found
+
+
+def observe_container(api, name):
+    """The container called ``name`` (or None) and its leftover replacements."""
+    raw = api.inspect_container(name)
+    holder = ContainerDetail(raw) if raw else None
+    return holder, find_leftovers(api, name, holder)

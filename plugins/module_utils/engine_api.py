@@ -110,6 +110,11 @@ class EngineAPI(object):
         return self._call('create_container', 'create container %r' % name, 'create_container',
                           image, name=name, labels=labels or None, host_config=host_config, **config)
 
+    def create_container_raw(self, name, image, host_config, **kwargs):
+        """Create a container from a raw host config (kept from an existing container)."""
+        return self._call('create_container', 'create container %r' % name, 'create_container',
+                          image, name=name, host_config=host_config, **kwargs)
+
     def remove_container(self, name_or_id):
         # Never v=True: volumes are only ever deleted one by one, by name, after checks.
         return self._call('remove_container', 'remove container %r' % name_or_id, 'remove_container',
