@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import create_directory, set_attributes
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root, write_root
 
 
@@ -66,7 +67,19 @@ def _set_root_attributes(api, action):
     return wanted.as_dict()
 
 
+def _create_host_directory(api, action):
+    return create_directory(action.target, action.args.get('owner'), action.args.get('group'),
+                            action.args.get('mode'))
+
+
+def _set_host_attributes(api, action):
+    return set_attributes(action.target, action.args.get('owner'), action.args.get('group'),
+                          action.args.get('mode'))
+
+
 APPLIERS = {
+    'create_host_directory': _create_host_directory,
+    'set_host_attributes': _set_host_attributes,
     'create_volume': _create_volume,
     'remove_volume': _remove_volume,
     'build_data_image': _build_data_image,

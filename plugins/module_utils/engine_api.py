@@ -150,6 +150,9 @@ class EngineAPI(object):
         return self._call('put_archive', 'write into %s of container %r' % (path, container),
                           'put_archive', container, path, data)
 
+    def info(self):
+        return self._call('info', 'report engine information', 'info') or {}
+
     # --- images --------------------------------------------------------------
     def inspect_image(self, reference):
         return self._maybe('inspect_image', 'inspect image %r' % reference, 'inspect_image', reference)

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Host directories for bind mounts: which ones are too sensitive, and preparing them."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import posixpath
+import stat
+
+SENSITIVE = ('/', '/etc', '/boot', '/proc', '/sys', '/dev', '/root')
+SENSITIVE_TREES = ('/etc', '/proc', '/sys', '/boot', '/dev')
+ENGINE_SOCKETS = ('/var/run/docker.sock', '/run/docker.sock')
+
+
+def normal_path(path):
+    normal = posixpath.normpath(path)
+    if normal.startswith('//'):
+        normal = '/' + normal.lstrip('/')
+    return normal
+
+
+def _judge(path, data_root, sockets):
+    if path in SENSITIVE:
+        return '%s is a system directory' % path
+    for tree in SENSITIVE_TREES:
+        if path.startswith(tree + '/'):
+            return '%s is below %s' % (path, tree)
+    if data_root and (path == data_root or path.startswith(data_root.rstrip('/') + '/')):
+        return "%s is the engine's data root %s or inside it" % (path, data_root)
+    if path in sockets:
+        return "%s is the engine's socket" % path
+    return None
+
+
+def sensitive_reason(path, data_root=None, sockets=()):
+    """Why ``path`` must not be bind-mounted (None when it may).
+
+    Judges the path as written (normalised) and its real path with symlinks followed,
+    so a link or ``..`` that leads to a sensitive place is caught.
+    """
+    sockets = set(ENGINE_SOCKETS) | set(sockets)
+    real_sockets = set(os.path.realpath(sock) for sock in sockets)
+    data_roots = [data_root, os.path.realpath(data_root)] if data_root else [None]
+    normal = normal_path(path)
+    real = os.path.realpath(normal)
+    for candidate in (normal, real):
+        for root in data_roots:
+            reason = _judge(candidate, root, sockets | real_sockets)
+            if reason:
+                if candidate != normal:
+                    reason = '%s resolves to %s; %s' % (path, candidate, reason)
+                return reason
+    return None
+
+
+class HostDirectory(object):
+    """What is at a host path now: nothing, a directory, or something else."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            info = os.stat(path)
+        except OSError:
+            info = None
+        self.exists = info is not None
+        self.is_dir = bool(info) and stat.S_ISDIR(info.st_mode)
+        self.uid = info.st_uid if info else None
+        self.gid = info.st_gid if info else None
+        self.mode = stat.S_IMODE(info.st_mode) if info else None
+
+    def differences(self, owner, group, mode):
+        found = []
+        if owner is not None and owner != self.uid:
+            found.append('owner %s wanted, %s found' % (owner, self.uid))
+        if group is not None and group != self.gid:
+            found.append('group %s wanted, %s found' % (group, self.gid))
+        if mode is not None and mode != self.mode:
+            found.append('mode %04o wanted, %04o found' % (mode, self.mode))
+        return found
+
+    def as_dict(self):
+        if not self.exists:
+            return dict(path=self.path, state='absent')
+        return dict(path=self.path, state='directory' if self.is_dir else 'file', owner=self.uid,
+                    group=self.gid, mode='%04o' % self.mode)
+
+
+def create_directory(path, owner=None, group=None, mode=None):
+    os.makedirs(path, 0o755 if mode is None else mode)
+    set_attributes(path, owner, group, mode)
+
+
+def set_attributes(path, owner=None, group=None, mode=None):
+    if owner is not None or group is not None:
+        os.chown(path, -1 if owner is None else owner, -1 if group is None else group)
+    if mode is not None:
+        os.chmod(path, mode)
