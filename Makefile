@@ -16,6 +16,10 @@ PKG         := $(CURDIR)/$(BUILD)/pkg
 PKG_LINK    := $(PKG)/ansible_collections/persistent/volumes
 COLLECTIONS := $(CURDIR)/.collections
 
+# Extra arguments, e.g. make units PYTEST_ARGS='-k volume'; make sanity SANITY_ARGS='--test pep8'
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+
 # Modules run on this machine (-c local) with the venv's python, which has the Docker
 # SDK. Interpreter discovery would pick some other python3 (here: a pyenv shim that
 # fails). A playbook or inventory may still set ansible_python_interpreter itself.
@@ -24,7 +28,7 @@ ANSIBLE_ENV := ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ANSIBLE_PYTHON_INTERPRETE
 # pytest exits 5 when it collects no test: say so loudly, but don't fail the stage.
 define run_pytest
 	if [ ! -d $(1) ]; then echo "WARNING: no $(1) directory; no test to run"; exit 0; fi; \
-	rc=0; PYTHONPATH="$(PKG)$${PYTHONPATH:+:$$PYTHONPATH}" $(VBIN)/python -m pytest $(1) -q || rc=$$?; \
+	rc=0; PYTHONPATH="$(PKG)$${PYTHONPATH:+:$$PYTHONPATH}" $(VBIN)/python -m pytest $(1) -q $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "WARNING: pytest collected no test in $(1)"; rc=0; fi; \
 	exit $$rc
 endef
@@ -35,6 +39,7 @@ endef
 help: ## List the targets
 	@echo "Targets (each does its own set-up and can run twice in a row):"
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "Variables: PYTEST_ARGS (units, system), SANITY_ARGS (sanity), e.g. SANITY_ARGS='--test pep8'"
 
 deps: apt-deps venv ## Debian packages (only if missing) and the .venv from requirements-dev.txt
 
@@ -73,7 +78,7 @@ system: deps engine image install pkg-link ## System tests (tests/system) agains
 	@export $(ANSIBLE_ENV); $(call run_pytest,tests/system)
 
 sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
-	@scripts/sanity.sh
+	@scripts/sanity.sh $(SANITY_ARGS)
 
 lint: install ## ansible-lint (production profile) on playbooks/ and roles/
 	@# git keeps no empty directory: a fresh clone may have no roles/ yet.

@@ -61,7 +61,7 @@ print(match.group(1) if match else '')
 PY
 )"
 if [ -n "$pip_version" ]; then
-    cached="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+    cached=~/".ansible/test/cache/get_pip_${pip_version//./_}.py"
     if [ ! -s "$cached" ]; then
         mkdir -p "$(dirname "$cached")"
         cp "$REPO_ROOT/scripts/get-pip-standin.py" "$cached"
