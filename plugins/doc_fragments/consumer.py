@@ -63,7 +63,7 @@ options:
     description:
       - The restart policy. When omitted, it is kept.
     type: str
-    choices: [no, on-failure, always, unless-stopped]
+    choices: ['no', on-failure, always, unless-stopped]
 notes:
   - A consumer is recreated (never with its volumes removed) when its wiring or spec options change,
     or when it no longer mounts the volumes its data containers hold. The replacement is created

@@ -137,8 +137,8 @@ class ConsumerPlanner(object):
         reasons = []
         have_pairs = self.current_pairs(current)
         if have_pairs != self.pairs:
-            reasons.append('volumes_from: %s wanted, %s found' % (join_volumes_from(self.pairs) or '[]',
-                                                                   join_volumes_from(have_pairs) or '[]'))
+            reasons.append('volumes_from: %s wanted, %s found'
+                           % (join_volumes_from(self.pairs) or '[]', join_volumes_from(have_pairs) or '[]'))
         have_binds = list((current.raw.get('HostConfig') or {}).get('Binds') or [])
         if sorted(have_binds) != sorted(self.binds):
             reasons.append('bind mounts: %s wanted, %s found' % (sorted(self.binds), sorted(have_binds)))

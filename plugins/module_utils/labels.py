@@ -15,20 +15,6 @@ PREFIX = 'persistent.volumes.'
 # On a data-only container made by the data_container module (value "true").
 DATA_CONTAINER = PREFIX + 'data-container'
 
-# Set by newer engines on anonymous volumes (the engine 20.10 of Debian does not).
-ENGINE_ANONYMOUS = 'com.docker.volume.anonymous'
-
-ANONYMOUS_NAME = re.compile(r'^[0-9a-f]{64}$')
-
-
-def is_anonymous_volume(name, labels):
-    """Anonymous volumes have a 64-hex name (or the newer engines' label)."""
-    return bool(ANONYMOUS_NAME.match(name or '')) or ENGINE_ANONYMOUS in (labels or {})
-
-
-def is_data_container(labels):
-    return (labels or {}).get(DATA_CONTAINER) == 'true'
-
 # On a replacement container made while recreating: the name it replaces. A container
 # carrying it is a leftover of an interrupted swap, and the next run finishes the swap.
 REPLACES = PREFIX + 'replaces'
@@ -41,6 +27,20 @@ ANONYMOUS_FOR = PREFIX + 'anonymous-for'
 
 # On the collection's default empty image.
 IMAGE = PREFIX + 'image'
+
+# Set by newer engines on anonymous volumes (the engine 20.10 of Debian does not).
+ENGINE_ANONYMOUS = 'com.docker.volume.anonymous'
+
+ANONYMOUS_NAME = re.compile(r'^[0-9a-f]{64}\Z')
+
+
+def is_anonymous_volume(name, labels):
+    """Anonymous volumes have a 64-hex name (or the newer engines' label)."""
+    return bool(ANONYMOUS_NAME.match(name or '')) or ENGINE_ANONYMOUS in (labels or {})
+
+
+def is_data_container(labels):
+    return (labels or {}).get(DATA_CONTAINER) == 'true'
 
 
 def collection_labels(labels):

@@ -164,8 +164,9 @@ def parse_mount_string(text, where):
 def parse_mount_dict(entry, where):
     unknown = sorted(set(entry) - set(ENTRY_KEYS))
     if unknown:
-        raise InputError('%s: unknown key%s %s; allowed: %s.' % (where, 's' if len(unknown) > 1 else '',
-                                                                ', '.join(unknown), ', '.join(ENTRY_KEYS)))
+        plural = 's' if len(unknown) > 1 else ''
+        raise InputError('%s: unknown key%s %s; allowed: %s.'
+                         % (where, plural, ', '.join(unknown), ', '.join(ENTRY_KEYS)))
     if 'path' not in entry:
         raise InputError('%s: a dict entry needs "path" (the container path).' % where)
     target = check_container_path(entry['path'], where)

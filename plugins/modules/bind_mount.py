@@ -21,7 +21,7 @@ description:
   - Adding or removing the mount recreates the consumer (keeping its own volumes and its other
     mounts) and starts it again if it was running.
 author:
-  - persistent.volumes maintainers
+  - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
   - persistent.volumes.docker
   - persistent.volumes.consumer

@@ -25,7 +25,7 @@ description:
     by an interrupted run is recognised by its labels and the next run finishes the job.
   - O(state=absent) refuses while other containers use its volumes and names them.
 author:
-  - persistent.volumes maintainers
+  - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
   - persistent.volumes.docker
   - persistent.volumes.attributes

@@ -20,7 +20,7 @@ description:
   - Never deletes a volume that any container, running or stopped, still uses; the
     message names those containers and where they mount it. Check mode refuses the same way.
 author:
-  - persistent.volumes maintainers
+  - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
   - persistent.volumes.docker
   - persistent.volumes.attributes

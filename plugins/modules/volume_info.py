@@ -19,7 +19,7 @@ description:
     container holding each volume.
   - With O(include_usage=true), adds each volume's size from the engine's disk-usage endpoint.
 author:
-  - persistent.volumes maintainers
+  - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
   - persistent.volumes.docker
   - persistent.volumes.attributes

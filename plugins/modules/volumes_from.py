@@ -20,7 +20,7 @@ description:
     recreated (never with its volumes removed) and started again if it was running.
   - Creates the consumer when it is missing (O(image) is then needed).
 author:
-  - persistent.volumes maintainers
+  - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
   - persistent.volumes.docker
   - persistent.volumes.consumer

