@@ -8,15 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import (
-    ConsumerPlanner,
-    bind_destination,
-    split_volumes_from,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import bind_destination
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import (
-    consumer_result,
-    observe_consumer,
-    wanted_image,
+    ConsumerRequest,
+    converge_consumer,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
@@ -62,8 +57,8 @@ def split_bind(bind):
 class BindRequest(object):
     """The bind mount the task wants, checked."""
 
-    def __init__(self, params, engine_sockets, data_root):
-        self.target = check_container_path(params['target'], 'target')
+    def __init__(self, params, engine_sockets, data_root, where=''):
+        self.target = check_container_path(params['target'], where + 'target')
         self.state = params.get('state') or 'present'
         self.source = params.get('source')
         self.create_source = params.get('create_source')
@@ -121,39 +116,26 @@ class BindRequest(object):
                        group=self.group, mode=self.mode)], here.as_dict(), after
 
 
+def engine_paths(engine):
+    """The engine's data root and socket, which bind mounts must not expose."""
+    socket = engine.options.docker_host
+    sockets = [normal_path(socket[len('unix://'):])] if socket.startswith('unix://') else []
+    return sockets, engine.api.info().get('DockerRootDir')
+
+
+def check_remote(engine, sources):
+    """Host directories can only be prepared when the engine is on this host."""
+    if sources and not engine.options.is_local:
+        raise InputError('docker_host %s is not a local socket, so this module cannot prepare the host directory '
+                         '%s on the Docker host; prepare it there yourself and set create_source=false.'
+                         % (engine.options.docker_host, ', '.join(sources)))
+
+
 def converge_bind_mount(engine):
     params = engine.params
     spec = ConsumerSpec.from_params(params)
-    api = engine.api
-    local = engine.options.is_local
-    if not local and params.get('create_source') and params.get('state') != 'absent':
-        raise InputError('docker_host %s is not a local socket, so this module cannot prepare the host directory '
-                         '%s on the Docker host; prepare it there yourself and set create_source=false.'
-                         % (engine.options.docker_host, params.get('source')))
-    data_root = api.info().get('DockerRootDir') if params.get('state') != 'absent' else None
-    socket = engine.options.docker_host[len('unix://'):] if engine.options.docker_host.startswith('unix://') else None
-    request = BindRequest(params, [normal_path(socket)] if socket else [], data_root)
-    holder, leftovers, current, old_sources = observe_consumer(api, spec.name)
-    if current is None and request.state == 'absent':
-        return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[])
-    have = list(((current.raw.get('HostConfig') or {}).get('Binds') or [])) if current else []
-    pairs = [(old_sources[name].name if old_sources.get(name) else name, mode)
-             for name, mode in (split_volumes_from(entry) for entry in (current.volumes_from if current else []))]
-    gone = [name for name, dummy in pairs if old_sources.get(name) is None]
-    if gone:
-        raise InputError('%s is wired to %s, which no longer exist%s; fix its wiring with '
-                         'persistent.volumes.volumes_from first.' % (spec.name, ', '.join(gone), 's' if len(gone) == 1 else ''))
-    image, image_action = wanted_image(api, spec)
-    planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, dict(old_sources), pairs,
-                              request.binds(have), replacement_name=engine.replacement_name(spec.name),
-                              image_action=image_action)
-    plan = planner.plan()
-    host_actions, host_before, host_after = request.host_actions()
-    plan.actions[0:0] = host_actions
-    if host_before is not None:
-        plan.before = dict(plan.before, host_directory=host_before)
-        plan.after = dict(plan.after, host_directory=host_after)
-    result = consumer_result(engine, plan, spec)
-    if host_after is not None:
-        result['host_directory'] = host_after if engine.check_mode else HostDirectory(request.source).as_dict()
-    return result
+    if params.get('state') != 'absent' and params.get('create_source'):
+        check_remote(engine, [params.get('source')])
+    sockets, data_root = engine_paths(engine) if params.get('state') != 'absent' else ([], None)
+    request = BindRequest(params, sockets, data_root)
+    return converge_consumer(engine, ConsumerRequest(spec, binds=[request]))

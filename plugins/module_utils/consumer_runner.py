@@ -8,11 +8,37 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import split_volumes_from
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import (
+    ConsumerPlanner,
+    split_volumes_from,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
     ContainerDetail,
     observe_container,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import HostDirectory
+from ansible_collections.persistent.volumes.plugins.module_utils.wiring import wanted_pairs
+
+
+class ConsumerRequest(object):
+    """What a task wants of one consumer: its spec, its --volumes-from wiring and its bind mounts.
+
+    ``wiring`` None keeps the consumer's wiring as it is; ``binds`` is a list of
+    bind_mount ``BindRequest`` objects, applied in order.
+    """
+
+    def __init__(self, spec, wiring=None, exclusive=False, wiring_state='present', binds=None):
+        self.spec = spec
+        self.wiring = wiring
+        self.exclusive = bool(exclusive)
+        self.wiring_state = wiring_state
+        self.binds = list(binds or [])
+
+    @property
+    def adds_something(self):
+        return (self.wiring is not None and self.wiring_state == 'present') or \
+            any(bind.state == 'present' for bind in self.binds)
 
 
 def inspect_sources(api, names):
@@ -59,4 +85,61 @@ def consumer_result(engine, plan, spec):
     result['container'] = dict(final.summary(), running=final.running)
     result['volumes_from'] = list(final.volumes_from)
     result['mounts'] = dict((path, m.name or m.source) for path, m in sorted(final.mounts.items()))
+    return result
+
+
+def _plural(names, singular, plural):
+    return singular if len(names) == 1 else plural
+
+
+def converge_consumer(engine, request):
+    """Observe, plan and apply one consumer (the work of volumes_from, bind_mount and layout)."""
+    spec = request.spec
+    api = engine.api
+    holder, leftovers, current, old_sources = observe_consumer(api, spec.name)
+    if current is None and not request.adds_something:
+        return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[], actions=[])
+    wanted = request.wiring or []
+    new_sources = inspect_sources(api, [name for name, dummy in wanted])
+    if request.wiring_state == 'present':
+        missing = [name for name, dummy in wanted if new_sources.get(name) is None]
+        if missing:
+            raise InputError('from: data container%s %s do%s not exist; create %s first '
+                             '(persistent.volumes.data_container).'
+                             % (_plural(missing, '', 's'), ', '.join(missing), _plural(missing, 'es', ''),
+                                _plural(missing, 'it', 'them')))
+    have = []
+    if current is not None:
+        have = [(old_sources[name].name if old_sources.get(name) else name, mode)
+                for name, mode in (split_volumes_from(entry) for entry in current.volumes_from)]
+    pairs = have if request.wiring is None else wanted_pairs(have, wanted, request.exclusive, request.wiring_state)
+    new_sources.update(inspect_sources(api, [name for name, dummy in pairs if name not in new_sources]))
+    gone = [name for name, dummy in pairs if new_sources.get(name) is None]
+    if gone:
+        raise InputError('%s is wired to %s, which no longer exist%s; remove that wiring with '
+                         'persistent.volumes.volumes_from state=absent, or list from with exclusive=true.'
+                         % (spec.name, ', '.join(gone), _plural(gone, 's', '')))
+    binds = list(((current.raw.get('HostConfig') or {}).get('Binds') or [])) if current else []
+    host_actions, host_before, host_after = [], {}, {}
+    for bind in request.binds:
+        binds = bind.binds(binds)
+        actions, before, after = bind.host_actions()
+        host_actions.extend(actions)
+        if before is not None:
+            host_before[bind.source] = before
+            host_after[bind.source] = after
+    image, image_action = wanted_image(api, spec)
+    planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, pairs, binds,
+                              replacement_name=engine.replacement_name(spec.name), image_action=image_action)
+    plan = planner.plan()
+    plan.actions[0:0] = host_actions
+    if host_before:
+        plan.before = dict(plan.before, host_directories=host_before)
+        plan.after = dict(plan.after, host_directories=host_after)
+    result = consumer_result(engine, plan, spec)
+    if host_after:
+        result['host_directories'] = host_after if engine.check_mode else dict(
+            (path, HostDirectory(path).as_dict()) for path in host_after)
+        if len(request.binds) == 1:
+            result['host_directory'] = list(result['host_directories'].values())[0]
     return result
