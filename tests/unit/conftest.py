@@ -10,12 +10,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import itertools
 
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.connection import ConnectionOptions
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice
 from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import RootAttributes
 
 
 def container_id(name):
@@ -189,3 +194,94 @@ def engine_module():
 @pytest.fixture
 def module_exit():
     return ModuleExit
+
+
+def raw_inspect(name, mounts=(), labels=None, image_id='sha256:' + '1' * 64, image_ref='persistent-volumes/data-only:1',
+                volumes_from=None, status='created', created='2024-05-01T10:00:00Z'):
+    """A container as ``GET /containers/{id}/json`` shows it.
+
+    ``mounts``: ``(origin, destination)`` or ``(origin, destination, 'ro')`` tuples, where an
+    origin starting with ``/`` is a host directory (bind) and anything else a volume name,
+    or raw dicts.
+    """
+    raw_mounts = []
+    for mount in mounts:
+        if isinstance(mount, dict):
+            raw_mounts.append(mount)
+            continue
+        origin, destination = mount[0], mount[1]
+        read_only = len(mount) > 2 and mount[2] == 'ro'
+        if origin.startswith('/'):
+            raw_mounts.append({'Type': 'bind', 'Source': origin, 'Destination': destination,
+                               'Mode': 'ro' if read_only else '', 'RW': not read_only, 'Propagation': 'rprivate'})
+        else:
+            raw_mounts.append({'Type': 'volume', 'Name': origin, 'Driver': 'local',
+                               'Source': '/var/lib/docker/volumes/%s/_data' % origin, 'Destination': destination,
+                               'Mode': 'ro' if read_only else '', 'RW': not read_only, 'Propagation': ''})
+    return {'Id': container_id(name), 'Name': '/' + name, 'Created': created, 'Image': image_id,
+            'Config': {'Image': image_ref, 'Labels': labels or {}},
+            'HostConfig': {'VolumesFrom': volumes_from},
+            'State': {'Status': status, 'Running': status == 'running'},
+            'Mounts': raw_mounts}
+
+
+def summary_of_inspect(raw):
+    """The list-endpoint entry (``GET /containers/json?all=1``) of a ``raw_inspect`` dict."""
+    return {'Id': raw['Id'], 'Names': [raw['Name']], 'Image': raw['Config']['Image'],
+            'State': raw['State']['Status'], 'Labels': raw['Config']['Labels'], 'Mounts': raw['Mounts']}
+
+
+@pytest.fixture
+def make_inspect():
+    return raw_inspect
+
+
+def new_volume_names():
+    """A deterministic ``new_volume_name``: 64-hex names 00..01, 00..02, ..."""
+    counter = itertools.count(1)
+    return lambda: '%064x' % next(counter)
+
+
+class FakeReadRoot(object):
+    """Stands for ``read_root``: ``roots`` maps a path (or ``(container, path)``) to ``(uid, gid, mode)``."""
+
+    def __init__(self, roots=None, default=(0, 0, 0o755)):
+        self.roots = roots or {}
+        self.default = default
+        self.calls = []
+
+    def __call__(self, container, path):
+        self.calls.append((container, path))
+        found = self.roots.get((container, path), self.roots.get(path, self.default))
+        return None if found is None else RootAttributes(*found)
+
+
+def build_data_planner(spec, holder=None, leftovers=(), image=None, others=(), volumes_from=None, roots=None,
+                       replacement_name=None):
+    """A ``DataContainerPlanner`` for the data container ``spec`` (a ``DataContainerSpec``).
+
+    ``holder``: ``raw_inspect`` keyword dict of the container that has the name (``name``
+    defaults to the spec's); ``leftovers``: ``raw_inspect`` keyword dicts (oldest first, as
+    ``observe`` sorts them); ``others``: ``raw_container`` keyword dicts of the other
+    containers on the engine; ``volumes_from``: container name -> ``HostConfig.VolumesFrom``;
+    ``image``: an ``ImageChoice`` (default: the default image, present, no VOLUME);
+    ``replacement_name`` defaults to ``<name>.pv-000001``.
+    """
+    holder_raw = raw_inspect(**dict(dict(name=spec.name), **holder)) if holder is not None else None
+    leftover_raws = [raw_inspect(**item) for item in leftovers]
+    summaries = [summary_of_inspect(raw) for raw in leftover_raws + ([holder_raw] if holder_raw else [])]
+    summaries += [raw_container(**item) for item in others]
+    usage = EngineState([], summaries, inspect=FakeInspect(volumes_from or {}))
+    if image is None:
+        image = ImageChoice(DEFAULT_IMAGE, {'Id': 'sha256:' + '1' * 64, 'Config': {'Volumes': None}})
+    planner = DataContainerPlanner(spec, ContainerDetail(holder_raw) if holder_raw else None,
+                                   [ContainerDetail(raw) for raw in leftover_raws], image, usage,
+                                   FakeReadRoot(roots), new_volume_names(),
+                                   replacement_name or '%s.pv-000001' % spec.name)
+    planner.raws = dict((raw['Name'].lstrip('/'), raw) for raw in leftover_raws + ([holder_raw] if holder_raw else []))
+    return planner
+
+
+@pytest.fixture
+def data_planner():
+    return build_data_planner
