@@ -47,6 +47,19 @@ def merge_argument_specs(*specs):
     return merged
 
 
+def apply_plan(engine, plan):
+    """Execute ``plan`` on ``engine`` (not in check mode); return (result keys, answers)."""
+    for message in plan.warnings:
+        engine.warn(message)
+    answers = execute(plan, engine.api, engine.check_mode)
+    result = dict(changed=plan.changed, actions=plan.describe())
+    if plan.drift:
+        result['drift'] = list(plan.drift)
+    if engine.diff_mode:
+        result['diff'] = plan.diff()
+    return result, answers
+
+
 class EngineModule(object):
     """An AnsibleModule talking to one Docker engine."""
 
@@ -82,15 +95,7 @@ class EngineModule(object):
 
     def apply(self, plan):
         """Execute ``plan`` (unless in check mode) and return the common result keys."""
-        for message in plan.warnings:
-            self.warn(message)
-        answers = execute(plan, self.api, self.check_mode)
-        result = dict(changed=plan.changed, actions=plan.describe())
-        if plan.drift:
-            result['drift'] = list(plan.drift)
-        if self.diff_mode:
-            result['diff'] = plan.diff()
-        return result, answers
+        return apply_plan(self, plan)
 
     def run(self, work):
         """Run ``work(self)``, which returns the result dict; exit or fail accordingly."""

@@ -97,6 +97,7 @@ class EngineState(object):
         self._inspected = {}
         self.sizes = sizes
         self._users = None
+        self._uses = {}
 
     # --- loading -------------------------------------------------------------
     @classmethod
@@ -143,16 +144,22 @@ class EngineState(object):
             self._inspected[container.id] = sources
         return self._inspected[container.id]
 
-    def _index(self):
-        if self._users is not None:
-            return self._users
-        users = {}
-        for container in self.containers:
-            for mount in container.mounts:
-                if mount.type == 'volume' and mount.name:
-                    users.setdefault(mount.name, []).append((container, mount))
-        index = {}
-        for volume_name, holders in users.items():
+    def _holders(self):
+        """volume name -> [(container, mount)], from the listing alone."""
+        if self._users is None:
+            users = {}
+            for container in self.containers:
+                for mount in container.mounts:
+                    if mount.type == 'volume' and mount.name:
+                        users.setdefault(mount.name, []).append((container, mount))
+            self._users = users
+            self._uses = {}
+        return self._users
+
+    def uses(self, volume_name):
+        """Every container using the volume, running or not (inspecting only those sharing it)."""
+        holders = self._holders().get(volume_name, [])
+        if volume_name not in self._uses:
             holder_names = set(container.name for container, dummy in holders)
             uses = []
             for container, mount in holders:
@@ -163,13 +170,8 @@ class EngineState(object):
                         via = VIA_VOLUMES_FROM
                 uses.append(VolumeUse(container.name, mount.destination, mount.read_only, via))
             uses.sort(key=lambda use: (use.container, use.destination or ''))
-            index[volume_name] = uses
-        self._users = index
-        return index
-
-    def uses(self, volume_name):
-        """Every container using the volume, running or not."""
-        return list(self._index().get(volume_name, []))
+            self._uses[volume_name] = uses
+        return list(self._uses[volume_name])
 
     def data_container_of(self, volume_name):
         """The data-only container holding the volume, if any.

@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The layout module's work: volumes, then data containers, then consumers, in one run.
+
+Each item is converged by the very function its single module uses, on a ``SubEngine``
+that shares the module's connection and a ``CachedAPI`` (one listing of the engine's
+state). All items are validated before anything is looked at.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils.bind_mount_runner import (
+    BindRequest,
+    check_remote,
+    engine_paths,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.cached_api import CachedAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule, apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.connection import CONNECTION_KEYS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import (
+    ConsumerRequest,
+    converge_consumer,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container_runner import converge_data_container
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LayoutSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.volume_runner import converge_volume
+
+KEEP = {
+    'volume': ('volume', 'used_by', 'drift'),
+    'data_container': ('volumes', 'recreated', 'released_volumes', 'consumers'),
+    'consumer': ('volumes_from', 'mounts', 'recreated', 'reasons', 'host_directories'),
+}
+
+
+class SubEngine(object):
+    """The engine interface the single-object converge functions use, for one layout item."""
+
+    replacement_name = staticmethod(EngineModule.replacement_name)
+
+    def __init__(self, parent, api, params):
+        self.parent = parent
+        self.api = api
+        self.params = params
+        self.options = parent.options
+        self.plans = []
+
+    @property
+    def check_mode(self):
+        return self.parent.check_mode
+
+    @property
+    def diff_mode(self):
+        return self.parent.diff_mode
+
+    def warn(self, message):
+        self.parent.warn(message)
+
+    def apply(self, plan):
+        self.plans.append(plan)
+        return apply_plan(self, plan)
+
+
+def predicted_raw(name, plan, existing):
+    """The inspect data a data container will have once ``plan`` is carried out (check mode)."""
+    raw = dict(existing or {'Id': 'predicted-%s' % name, 'Config': {'Labels': {}}, 'HostConfig': {},
+                            'State': {'Status': 'created', 'Running': False}})
+    raw['Name'] = '/' + name
+    mounts = []
+    for wanted in plan.wanted:
+        origin = '(new anonymous volume for %s)' % wanted.path if wanted.new else wanted.origin
+        mounts.append(dict(Type=wanted.type, Name=origin if wanted.type == 'volume' else None,
+                           Source=origin if wanted.type == 'bind' else None,
+                           Destination=wanted.path, RW=not wanted.spec.read_only))
+    raw['Mounts'] = mounts
+    return raw
+
+
+class LayoutRun(object):
+    def __init__(self, engine):
+        self.engine = engine
+        self.api = CachedAPI(engine.api)
+        self.connection = dict((key, engine.params.get(key)) for key in CONNECTION_KEYS)
+        self.results = dict(volumes=[], data_containers=[], consumers=[])
+        self.diff = dict(before=dict(volumes={}, data_containers={}, consumers={}),
+                         after=dict(volumes={}, data_containers={}, consumers={}))
+
+    def sub(self, params):
+        merged = dict(params)
+        merged.update(self.connection)
+        return SubEngine(self.engine, self.api, merged)
+
+    def record(self, kind, group, name, result):
+        entry = dict(name=name, changed=bool(result.get('changed')), actions=list(result.get('actions') or []))
+        for key in KEEP[kind]:
+            if key in result:
+                entry[key] = result[key]
+        self.results[group].append(entry)
+        if 'diff' in result:
+            self.diff['before'][group][name] = result['diff'].get('before')
+            self.diff['after'][group][name] = result['diff'].get('after')
+
+    def step(self, where, work):
+        try:
+            return work()
+        except PersistentVolumesError as exc:
+            details = dict(exc.details)
+            details['results'] = self.results
+            raise type(exc)('%s: %s' % (where, exc.msg), **details)
+
+    def run(self, spec):
+        for where, params, item in spec.volumes:
+            result = self.step(where, lambda: converge_volume(self.sub(params)))
+            self.record('volume', 'volumes', item.name, result)
+        for where, params, item in spec.data_containers:
+            sub = self.sub(params)
+            result = self.step(where, lambda: converge_data_container(sub))
+            self.record('data_container', 'data_containers', item.name, result)
+            if self.engine.check_mode and result.get('changed') and item.state == 'present':
+                existing = self.api.inspect_container(item.name)
+                self.api.predict(item.name, predicted_raw(item.name, sub.plans[-1], existing))
+        sockets = data_root = None
+        for where, params, item in spec.consumers:
+            binds = []
+            if item.binds:
+                check_remote(self.engine, [bind['source'] for bind in item.binds
+                                           if bind.get('state') == 'present' and bind.get('create_source')])
+                if sockets is None:
+                    sockets, data_root = engine_paths(self.sub({}))
+                for index, bind in enumerate(item.binds):
+                    bind = dict(bind, container=item.spec.name)
+                    binds.append(self.step(where, lambda: BindRequest(bind, sockets, data_root,
+                                                                      where='binds[%d].' % index)))
+            request = ConsumerRequest(item.spec, wiring=item.wiring, exclusive=item.exclusive, binds=binds)
+            result = self.step(where, lambda: converge_consumer(self.sub(params), request))
+            self.record('consumer', 'consumers', item.spec.name, result)
+        return self.report()
+
+    def report(self):
+        summary = dict(changed=0, unchanged=0, recreated=0)
+        for group, entries in self.results.items():
+            summary[group] = dict(total=len(entries), changed=sum(1 for e in entries if e['changed']))
+            summary['changed'] += summary[group]['changed']
+            summary['unchanged'] += summary[group]['total'] - summary[group]['changed']
+            summary['recreated'] += sum(1 for e in entries if e.get('recreated'))
+        result = dict(changed=summary['changed'] > 0, results=self.results, summary=summary)
+        if self.engine.diff_mode:
+            result['diff'] = self.diff
+        return result
+
+
+def converge_layout(engine):
+    spec = LayoutSpec(engine.params)
+    return LayoutRun(engine).run(spec)

@@ -1,0 +1,167 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: layout
+short_description: Converge a Docker host's whole storage - volumes, data containers, consumers - in one task
+version_added: 0.1.0
+description:
+  - Converges every named volume, data-only container and consumer of a host in one module run,
+    with one listing of the engine's state.
+  - Each item takes the options of its single module (M(persistent.volumes.volume),
+    M(persistent.volumes.data_container), M(persistent.volumes.volumes_from) and
+    M(persistent.volumes.bind_mount)) and is converged by the same engine, with the same
+    guarantees. Items are handled in order - volumes, then data containers, then consumers.
+  - Every item is validated before anything is looked at, so bad input changes nothing.
+  - P(persistent.volumes.volume_info#module) returns a host's current state in this shape
+    (its C(layout) key), so an existing host can be adopted.
+author:
+  - Persistent Volumes Maintainers (@persistent-volumes)
+extends_documentation_fragment:
+  - persistent.volumes.docker
+  - persistent.volumes.attributes
+  - persistent.volumes.attributes.actiongroup_docker
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Consumers are planned against the data containers as the run would leave them.
+  diff_mode:
+    support: full
+options:
+  volumes:
+    description:
+      - Named volumes, each a dict with the options of M(persistent.volumes.volume)
+        (C(name), C(state), C(driver), C(driver_options), C(labels), C(recreate)).
+    type: list
+    elements: dict
+    default: []
+  data_containers:
+    description:
+      - Data-only containers, each a dict with the options of M(persistent.volumes.data_container)
+        (C(name), C(volumes), C(image), C(pull), C(labels), C(state), C(remove_volumes), C(force)).
+    type: list
+    elements: dict
+    default: []
+  consumers:
+    description:
+      - Consumer containers, each a dict with the consumer options of M(persistent.volumes.volumes_from)
+        (C(container), C(image), C(command), C(entrypoint), C(env), C(user), C(working_dir), C(labels),
+        C(network_mode), C(restart_policy), C(running)), its C(from) and C(exclusive), and C(binds),
+        a list of dicts with the options of M(persistent.volumes.bind_mount) (C(source), C(target),
+        C(read_only), C(propagation), C(selinux_relabel), C(create_source), C(owner), C(group),
+        C(mode), C(state), C(allow_sensitive)).
+      - A consumer without C(from) keeps its C(--volumes-from) wiring as it is.
+      - Wiring and bind mounts of one consumer change in one recreation.
+    type: list
+    elements: dict
+    default: []
+  exclusive:
+    description:
+      - The default of C(exclusive) for consumers that do not set it - V(true) makes each consumer's
+        C(from) its whole C(--volumes-from) list.
+    type: bool
+    default: false
+seealso:
+  - module: persistent.volumes.volume_info
+  - module: persistent.volumes.data_container
+  - module: persistent.volumes.volumes_from
+'''
+
+EXAMPLES = r'''
+- name: The billing host's storage
+  persistent.volumes.layout:
+    volumes:
+      - name: pgdata
+        labels:
+          app: billing
+    data_containers:
+      - name: billing_data
+        volumes:
+          - pgdata:/var/lib/postgresql/data
+          - /var/log/postgresql
+    consumers:
+      - container: billing_db
+        from: [billing_data]
+        image: postgres:16
+        running: true
+      - container: billing_reports
+        from: ["billing_data:ro"]
+        binds:
+          - source: /srv/reports
+            target: /reports
+            mode: "0750"
+
+- name: Adopt a host - read its current layout ...
+  persistent.volumes.volume_info:
+  register: current
+
+- name: ... and converge it as it is (reports no change)
+  persistent.volumes.layout: "{{ current.layout }}"
+'''
+
+RETURN = r'''
+results:
+  description: Per-object results, in the order handled.
+  returned: always
+  type: dict
+  contains:
+    volumes:
+      description: One entry per volume (name, changed, actions, volume, used_by, drift).
+      type: list
+      elements: dict
+      returned: always
+    data_containers:
+      description: One entry per data container (name, changed, actions, volumes, recreated, released_volumes, consumers).
+      type: list
+      elements: dict
+      returned: always
+    consumers:
+      description: One entry per consumer (name, changed, actions, volumes_from, mounts, recreated, reasons, host_directories).
+      type: list
+      elements: dict
+      returned: always
+  sample:
+    volumes:
+      - name: pgdata
+        changed: false
+        actions: []
+    data_containers: []
+    consumers: []
+summary:
+  description: Counts of objects, changed objects and recreated containers.
+  returned: always
+  type: dict
+  sample:
+    changed: 1
+    unchanged: 4
+    recreated: 1
+    volumes: {total: 1, changed: 0}
+    data_containers: {total: 1, changed: 1}
+    consumers: {total: 2, changed: 0}
+api_calls:
+  description: How many engine API requests the module made.
+  returned: always
+  type: int
+  sample: 9
+'''
+
+from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.layout_runner import converge_layout
+from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LAYOUT_ARGS
+
+
+def main():
+    engine = EngineModule([LAYOUT_ARGS])
+    engine.run(converge_layout)
+
+
+if __name__ == '__main__':
+    main()
