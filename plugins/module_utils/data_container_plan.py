@@ -124,6 +124,13 @@ class DataContainerPlanner(object):
         unique = dict(((u.container, u.destination), u) for u in found)
         return [unique[key] for key in sorted(unique)]
 
+    def image_paths(self, current):
+        """The image's VOLUME paths; while the image is still to be pulled (check mode), the
+        paths of the current container's image, so no volume is predicted away."""
+        if self.image.image is not None or current is None:
+            return self.image.volume_paths
+        return self.image.fallback_paths
+
     # --- present --------------------------------------------------------------
     def plan(self):
         if self.spec.state == 'absent':
@@ -131,7 +138,7 @@ class DataContainerPlanner(object):
         current = self.holder or (self.leftovers[-1] if self.leftovers else None)
         others = [c for c in self.leftovers if c is not current]
         previous = previous_mounts([c for c in [current] + list(reversed(others)) if c is not None])
-        wanted = resolve(self.spec, self.image.volume_paths, previous, self.new_volume_name)
+        wanted = resolve(self.spec, self.image_paths(current), previous, self.new_volume_name)
         if not wanted:
             raise InputError('data container %s: volumes is empty and image %s declares no VOLUME; '
                              'list at least one path.' % (self.spec.name, self.image.reference))
@@ -146,11 +153,13 @@ class DataContainerPlanner(object):
             self._finish_in_place(plan, current, others, wanted)
         else:
             self._create(plan, current, others, wanted)
-        released = []
-        for path, (container, mounted) in sorted(previous.items()):
-            kept = set(w.origin for w in wanted if w.type == 'volume')
-            if mounted.type == 'volume' and mounted.name not in kept:
-                released.append(dict(path=path, volume=mounted.name, was_in=container.name))
+        kept = set(w.origin for w in wanted if w.type == 'volume')
+        released, seen = [], set()
+        for container in [c for c in [current] + others if c is not None]:
+            for path, mounted in sorted(container.mounts.items()):
+                if mounted.type == 'volume' and mounted.name not in kept and mounted.name not in seen:
+                    seen.add(mounted.name)
+                    released.append(dict(path=path, volume=mounted.name, was_in=container.name))
         plan.released = released
         plan.after = dict(state='present', name=self.spec.name, image=self.image.reference,
                           labels=dict(self.spec.labels or {}) if self.spec.labels is not None
@@ -252,14 +261,12 @@ class DataContainerPlanner(object):
                                       'read-only' if use.read_only else 'read-write')
 
     def _remove_owned_volumes(self, plan, containers, consumers):
-        in_use = set()
+        owned = {}
         for container in containers:
-            for mounted in container.mounts.values():
-                if mounted.type == 'volume' and any(u.container not in self.own for u in self.usage.uses(mounted.name)):
-                    in_use.add(mounted.name)
-        for container in containers:
-            for name in sorted(container.owned_volumes):
-                if name in in_use:
-                    plan.warn('Volume %s of %s was kept: other containers still use it.' % (name, container.name))
-                    continue
-                plan.add('remove_volume', name, 'remove_volumes=true (anonymous volume of %s)' % container.name)
+            for name in container.owned_volumes:
+                owned.setdefault(name, container.name)
+        for name in sorted(owned):
+            if any(use.container not in self.own for use in self.usage.uses(name)):
+                plan.warn('Volume %s of %s was kept: other containers still use it.' % (name, owned[name]))
+                continue
+            plan.add('remove_volume', name, 'remove_volumes=true (anonymous volume of %s)' % owned[name])

@@ -60,7 +60,8 @@ def converge_data_container(engine):
     holder, leftovers, usage = observe(api, spec)
     if spec.state == 'present':
         check_holder(holder)
-        image = choose_image(api, spec.image, spec.pull, engine.check_mode)
+        image = choose_image(api, spec.image, spec.pull, engine.check_mode,
+                             current_image_id=holder.image_id if holder else None)
     else:
         image = None
     planner = DataContainerPlanner(

@@ -44,10 +44,11 @@ def image_volume_paths(image):
 class ImageChoice(object):
     """The image a data container should use, and whether it has to be built or pulled."""
 
-    def __init__(self, reference, image, action=None):
+    def __init__(self, reference, image, action=None, fallback_paths=()):
         self.reference = reference
         self.image = image
         self.action = action  # None, 'build_data_image' or 'pull_image'
+        self.fallback_paths = list(fallback_paths)
 
     @property
     def id(self):
@@ -58,21 +59,29 @@ class ImageChoice(object):
         return image_volume_paths(self.image)
 
 
-def choose_image(api, reference, pull, check_mode):
-    """Look the image up; pull it (real runs, pull=always) or plan to build or pull it."""
+def choose_image(api, reference, pull, check_mode, current_image_id=None):
+    """Look the image up, pulling it in real runs when needed, so its VOLUME paths are known.
+
+    In check mode an image still to be pulled is unknown: its VOLUME paths are assumed to
+    be those of ``current_image_id`` (the image of the existing container).
+    """
     if reference is None:
         image = api.inspect_image(DEFAULT_IMAGE)
         return ImageChoice(DEFAULT_IMAGE, image, None if image else 'build_data_image')
-    if pull == 'always' and not check_mode:
-        api.pull_image(reference)
-        return ImageChoice(reference, api.inspect_image(reference))
     image = api.inspect_image(reference)
-    if image is not None:
-        return ImageChoice(reference, image)
-    if pull == 'never':
+    if image is None and pull == 'never':
         raise InputError('Image %r is not on the engine and pull=never; build or load it first, '
                          'or allow pull=missing.' % reference)
-    return ImageChoice(reference, None, 'pull_image')
+    if (image is None or pull == 'always') and not check_mode:
+        api.pull_image(reference)
+        image = api.inspect_image(reference)
+        if image is None:
+            raise InputError('Image %r is still not on the engine after pulling it.' % reference)
+        return ImageChoice(reference, image)
+    if image is not None:
+        return ImageChoice(reference, image)
+    current = api.inspect_image(current_image_id) if current_image_id else None
+    return ImageChoice(reference, None, 'pull_image', fallback_paths=image_volume_paths(current))
 
 
 def build_default_image(api):

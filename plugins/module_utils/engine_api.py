@@ -130,21 +130,21 @@ class EngineAPI(object):
     def stop_container(self, name_or_id, timeout=10):
         return self._call('stop', 'stop container %r' % name_or_id, 'stop', name_or_id, timeout=timeout)
 
-    def archive_head(self, container, path):
-        """The tar header of ``path`` itself in the container (owner, group, mode), or None."""
+    def archive_head(self, container, path, limit=16384):
+        """The beginning of the tar stream of ``path``: enough for the headers of ``path`` itself."""
         stream, dummy = self._call('get_archive', 'read %s in container %r' % (path, container),
                                    'get_archive', container, path, chunk_size=4096)
         data = b''
         try:
             for chunk in stream:
                 data += chunk
-                if len(data) >= 512:
+                if len(data) >= limit:
                     break
         finally:
             close = getattr(stream, 'close', None)
             if close:
                 close()
-        return data[:512] if len(data) >= 512 else None
+        return data or None
 
     def put_archive(self, container, path, data):
         return self._call('put_archive', 'write into %s of container %r' % (path, container),

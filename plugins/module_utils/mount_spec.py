@@ -112,7 +112,7 @@ def parse_id(value, kind, where):
         return None
     if isinstance(value, bool):
         raise InputError('%s: %s must be a user/group name or a number, got %r.' % (where, kind, value))
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
         number = int(value)
         if number < 0 or number > 2 ** 32 - 2:
             raise InputError('%s: %s %r is out of range.' % (where, kind, value))
@@ -156,13 +156,16 @@ def parse_mount_string(text, where):
         raise InputError('%s: unknown mode %r in %r; allowed: %s.' % (where, parts[2], text, ', '.join(MODES)))
     if not parts[0]:
         raise InputError('%s: %r starts with a colon; use %s.' % (where, text, STRING_FORMS))
+    if len(parts) == 2 and parts[1] in MODES:
+        raise InputError('%s: %r reads as a mount onto the relative path %r; for a read-only anonymous '
+                         'volume write {path: %s, read_only: true}.' % (where, text, parts[1], parts[0]))
     source = check_source(parts[0], where)
     target = check_container_path(parts[1], where)
     return MountSpec(target, source, read_only=len(parts) == 3 and parts[2] == 'ro')
 
 
 def parse_mount_dict(entry, where):
-    unknown = sorted(set(entry) - set(ENTRY_KEYS))
+    unknown = sorted(str(key) for key in set(entry) - set(ENTRY_KEYS))
     if unknown:
         plural = 's' if len(unknown) > 1 else ''
         raise InputError('%s: unknown key%s %s; allowed: %s.'

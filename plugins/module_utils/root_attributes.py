@@ -43,11 +43,21 @@ class RootAttributes(object):
                               self.mode if mode is None else mode)
 
 
-def parse_header(block):
-    """RootAttributes from the 512-byte tar header the engine sends first."""
-    if not block:
+def parse_header(data):
+    """RootAttributes of the first member of the tar stream's beginning ``data``.
+
+    The first member is the path itself; a PAX or GNU long-name header before it (long or
+    non-ASCII names) is read through by tarfile.
+    """
+    if not data:
         return None
-    info = tarfile.TarInfo.frombuf(block, 'utf-8', 'surrogateescape')
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode='r|') as archive:
+            info = archive.next()
+    except (tarfile.TarError, EOFError):
+        return None
+    if info is None:
+        return None
     return RootAttributes(info.uid, info.gid, info.mode & 0o7777)
 
 

@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.persistent.volumes.plugins.module_utils.layout_report import current_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
 from ansible_collections.persistent.volumes.plugins.module_utils.volume_plan import plan_volume
@@ -56,4 +57,6 @@ def report_volumes(engine):
         result['volumes'] = [describe_volume(state, name)] if result['exists'] else []
     else:
         result['volumes'] = describe_volumes(state)
+        if engine.params.get('include_layout'):
+            result['layout'] = current_layout(engine.api, state, engine.api.info().get('DockerRootDir'))
     return result

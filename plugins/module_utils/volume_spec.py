@@ -28,6 +28,7 @@ VOLUME_ARGS = dict(
 VOLUME_INFO_ARGS = dict(
     name=dict(type='str', aliases=['volume_name']),
     include_usage=dict(type='bool', default=False),
+    include_layout=dict(type='bool', default=False),
 )
 
 

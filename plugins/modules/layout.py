@@ -101,6 +101,7 @@ EXAMPLES = r'''
 
 - name: Adopt a host - read its current layout ...
   persistent.volumes.volume_info:
+    include_layout: true
   register: current
 
 - name: ... and converge it as it is (reports no change)

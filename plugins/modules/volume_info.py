@@ -37,8 +37,16 @@ options:
         content, which takes time on large volumes.
     type: bool
     default: false
+  include_layout:
+    description:
+      - Add C(layout), the host's current volumes, data containers and consumers in the shape the
+        P(persistent.volumes.layout#module) module takes, so an existing host can be adopted.
+      - Ignored when O(name) is given. Inspects every container of the engine once.
+    type: bool
+    default: false
 seealso:
   - module: persistent.volumes.volume
+  - module: persistent.volumes.layout
 '''
 
 EXAMPLES = r'''
@@ -166,6 +174,28 @@ volumes:
       dangling: false
       data_container: pgdata_store
       size_bytes: 48234496
+layout:
+  description:
+    - The host's storage in the shape of the P(persistent.volumes.layout#module) options
+      (C(volumes), C(data_containers), C(consumers)). Feeding it back to that module reports no change.
+    - Anonymous volumes appear as paths of their data containers; bind mounts are listed with
+      C(create_source=false), and with C(allow_sensitive=true) where the host path is sensitive.
+  returned: when O(include_layout=true) and O(name) is not given
+  type: dict
+  sample:
+    volumes:
+      - name: pgdata
+        driver: local
+        driver_options: {}
+        labels: {}
+    data_containers:
+      - name: datacontainer
+        volumes: [/datastore]
+        labels: {}
+    consumers:
+      - container: writer
+        from: ["datacontainer:rw"]
+        binds: []
 api_calls:
   description: How many engine API requests the module made.
   returned: always

@@ -128,10 +128,7 @@ PRESENT = [
                  None, [('remove_container', L0), ('rename_container', L)], None, [('/tmp', C, L0)],
                  id='two-leftovers-newest-matches'),
     pytest.param({'volumes': ['/srv/x:/data']}, dc([('/srv/x', '/data')]), [leftover([(A, '/data')], owned=[A])], None,
-                 [('remove_container', L)], None, [('/data', A, L)], id='leftover-volume-shadowed-by-holder-bind',
-                 marks=pytest.mark.xfail(strict=True, reason='data_container_plan.py previous_mounts(): the holder '
-                                         "wins each path, so the leftover's only holder of volume A is removed and A "
-                                         'is neither kept nor reported in released_volumes')),
+                 [('remove_container', L)], None, [('/data', A, L)], id='leftover-volume-shadowed-by-holder-bind'),
 ]
 
 
@@ -259,14 +256,11 @@ def test_nothing_to_mount_is_refused(data_planner):
                                 'no VOLUME; list at least one path.')
 
 
-@pytest.mark.xfail(strict=True, reason="data_container_plan.py resolve(): with pull=missing and a new tag not yet "
-                                       "pulled, image.volume_paths is [] so the old container's VOLUME volume is "
-                                       'released and the new container gets a fresh empty one (or InputError)')
 @pytest.mark.parametrize('volumes', [['/etc/app'], []], ids=['listed-other-path', 'nothing-listed'])
 def test_upgrade_to_an_image_still_to_pull_keeps_its_volume_volumes(data_planner, volumes):
     holder = dc([(A, '/var/lib/app'), (B, '/etc/app')], image_id=IMG_VOL['Id'], image_ref='app:1')
     dummy, plan = run(data_planner, {'volumes': volumes, 'image': 'app:2'}, holder,
-                      image=ImageChoice('app:2', None, 'pull_image'))
+                      image=ImageChoice('app:2', None, 'pull_image', fallback_paths=['/var/lib/app']))
     assert A + ':/var/lib/app:rw' in create_of(plan).args['binds']
     assert plan.released == []
 
@@ -295,9 +289,7 @@ TAIL = dict(name='tail', mounts=[(B, '/logs', 'ro')])
                  ['Volume %s of %s was kept: other containers still use it.' % (A, NAME)], id='force-remove-unused-only'),
     pytest.param({'remove_volumes': True}, dc([(A, '/data')], owned=[A]), [leftover([(A, '/data')], owned=[A])], [],
                  [('remove_container', L), ('remove_container', NAME), ('remove_volume', A)], [],
-                 id='shared-with-leftover-removed-once',
-                 marks=pytest.mark.xfail(strict=True, reason='data_container_plan.py _remove_owned_volumes(): a volume '
-                                         'owned by the holder and a leftover is planned for removal twice')),
+                 id='shared-with-leftover-removed-once'),
 ])
 def test_absent(data_planner, spec, holder, leftovers, others, actions, warnings):
     planner, plan = run(data_planner, dict(spec, state='absent'), holder, leftovers, others=others,
@@ -340,9 +332,6 @@ def test_absent_refuses_while_used(data_planner, spec, holder, leftovers, others
     assert [use.container for use in planner.consumers()] == sorted(c['name'] for c in others)
 
 
-@pytest.mark.xfail(strict=True, reason='data_container_plan.py _remove_owned_volumes(): in_use is computed from mounted '
-                                       'volumes only, so an owned volume that the container does not mount is deleted '
-                                       'although another container uses it')
 def test_absent_never_removes_an_owned_volume_someone_uses(data_planner):
     planner, plan = run(data_planner, {'state': 'absent', 'remove_volumes': True, 'force': True},
                         dc([(B, '/logs')], owned=[A, B]), others=[BACKUP])

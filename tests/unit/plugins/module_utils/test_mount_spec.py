@@ -234,13 +234,9 @@ def test_repr():
     assert repr(MountSpec('/d', 'v1', True)) == "MountSpec('/d', 'v1', ro)"
 
 
-@pytest.mark.xfail(strict=True, reason='mount_spec.py parse_id: str.isdigit() accepts "²", int() then raises '
-                                       'ValueError (a traceback instead of a message)')
 def test_unicode_digit_owner_is_refused_with_a_message():
     assert "owner '²'" in refusal([{'path': '/p', 'owner': '²'}])
 
 
-@pytest.mark.xfail(strict=True, reason='mount_spec.py parse_mount_dict: sorted()/join() of a non-str key raise '
-                                       'TypeError (YAML {1: x} gives an int key)')
 def test_non_string_key_is_refused_with_a_message():
     assert 'unknown key 1' in refusal([{'path': '/p', 1: 'x'}])

@@ -6,10 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import (
-    Plan,
-    execute,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.appliers import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
 
 
 class RecordingAPI(object):

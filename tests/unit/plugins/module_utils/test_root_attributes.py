@@ -57,12 +57,9 @@ def test_parse_header_drops_file_type_bits():
     assert parse_header(info.tobuf(tarfile.GNU_FORMAT)[:512]).mode == 0o755
 
 
-@pytest.mark.xfail(strict=True, reason='root_attributes.py parse_header: for a non-ASCII (or long) name the engine '
-                                       'sends a PAX extended header first; its uid/gid/mode (0/0/0) are taken for '
-                                       "the volume root's, so set_root_attributes would chmod the root to 0000")
 def test_parse_header_skips_a_pax_extended_header():
-    block = directory_tar(u'donn\u00e9es', 1000, 1000, 0o750, tarfile.PAX_FORMAT)[:512]
-    assert parse_header(block) == RootAttributes(1000, 1000, 0o750)
+    stream = directory_tar(u'donn\u00e9es', 1000, 1000, 0o750, tarfile.PAX_FORMAT)
+    assert parse_header(stream) == RootAttributes(1000, 1000, 0o750)
 
 
 @pytest.mark.parametrize('path, parent, name', [

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A host's current storage in the shape the layout module takes, to adopt existing hosts."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE
+from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import sensitive_reason
+
+PROPAGATIONS = ('private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave')
+
+
+def volume_entry(path, mounted):
+    suffix = ':ro' if mounted.read_only else ''
+    if mounted.type == 'bind':
+        return '%s:%s%s' % (mounted.source, path, suffix)
+    if pv_labels.is_anonymous_volume(mounted.name, None) and not suffix:
+        return path
+    return '%s:%s%s' % (mounted.name, path, suffix)
+
+
+def is_data_container(container):
+    if container.is_data_container:
+        return True
+    return container.status == 'created' and not container.volumes_from and bool(container.mounts)
+
+
+def data_container_item(container):
+    item = dict(name=container.name,
+                volumes=[volume_entry(path, mounted) for path, mounted in sorted(container.mounts.items())],
+                labels=pv_labels.user_labels(container.labels))
+    if container.image_ref != DEFAULT_IMAGE:
+        item['image'] = container.image_ref
+    return item
+
+
+def bind_item(bind, data_root):
+    parts = bind.split(':')
+    options = parts[2].split(',') if len(parts) > 2 else []
+    item = dict(source=parts[0], target=parts[1], read_only='ro' in options, create_source=False)
+    for option in options:
+        if option in PROPAGATIONS:
+            item['propagation'] = option
+        elif option in ('z', 'Z'):
+            item['selinux_relabel'] = option
+    if sensitive_reason(parts[0], data_root):
+        item['allow_sensitive'] = True
+    return item
+
+
+def consumer_item(container, data_root):
+    host = container.raw.get('HostConfig') or {}
+    binds = [bind_item(bind, data_root) for bind in host.get('Binds') or [] if bind.startswith('/')]
+    item = dict(container=container.name, binds=binds)
+    item['from'] = [entry if ':' in entry else entry + ':rw' for entry in container.volumes_from]
+    return item
+
+
+def current_layout(api, state, data_root=None):
+    """volumes, data_containers and consumers as they are on the engine now."""
+    volumes = []
+    for name in sorted(state.volumes):
+        raw = state.volumes[name]
+        if state.is_anonymous(name):
+            continue
+        volumes.append(dict(name=name, driver=raw.get('Driver'), driver_options=dict(raw.get('Options') or {}),
+                            labels=dict(raw.get('Labels') or {})))
+    data_containers, consumers = [], []
+    for summary in sorted(state.containers, key=lambda container: container.name):
+        raw = api.inspect_container(summary.id)
+        if not raw:
+            continue
+        container = ContainerDetail(raw)
+        if container.replaces and container.name != container.replaces:
+            continue  # a leftover of an interrupted swap: the next run on its owner settles it
+        if is_data_container(container):
+            data_containers.append(data_container_item(container))
+        elif container.volumes_from or any(b.startswith('/') for b in (raw.get('HostConfig') or {}).get('Binds') or []):
+            consumers.append(consumer_item(container, data_root))
+    return dict(volumes=volumes, data_containers=data_containers, consumers=consumers)

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Builders for the consumer tests: consumer inspect data, a planner from compact rows,
+and a small simulation of a plan that checks the data-safety invariants step by step.
+Nothing here talks to a Docker engine."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import ConsumerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER
+from ansible_collections.persistent.volumes.tests.unit.conftest import container_id, raw_inspect
+
+ANON_A = 'a' * 64
+ANON_B = 'b' * 64
+IMAGE_ID = 'sha256:' + '1' * 64
+NEW_IMAGE_ID = 'sha256:' + '2' * 64
+IMAGE_REF = 'local/busybox:latest'
+REPLACEMENT = 'web.pv-0a1b2c'
+
+
+def consumer_raw(name, mounts=(), binds=None, volumes_from=None, status='created', labels=None, cmd=None,
+                 entrypoint=None, env=None, user='', working_dir='', network_mode='default', restart='',
+                 image_ref=IMAGE_REF, image_id=IMAGE_ID, created='2024-05-01T10:00:00Z', config=None, host=None):
+    """``GET /containers/{id}/json`` of a consumer: the conftest's ``raw_inspect`` with the
+    Config and HostConfig keys the consumer planner reads."""
+    raw = raw_inspect(name, mounts=mounts, labels=labels, image_id=image_id, image_ref=image_ref,
+                      volumes_from=volumes_from, status=status, created=created)
+    raw['Config'].update(Cmd=cmd, Entrypoint=entrypoint, Env=env, User=user, WorkingDir=working_dir)
+    raw['Config'].update(config or {})
+    raw['HostConfig'].update(Binds=binds, NetworkMode=network_mode,
+                             RestartPolicy={'Name': restart, 'MaximumRetryCount': 0})
+    raw['HostConfig'].update(host or {})
+    return raw
+
+
+def detail(name, **kwargs):
+    return ContainerDetail(consumer_raw(name, **kwargs))
+
+
+def data_container(name, mounts):
+    """A data-only container holding ``mounts`` (``(volume, path[, 'ro'])`` tuples)."""
+    return detail(name, mounts=mounts, labels={DATA_CONTAINER: 'true'}, image_ref='persistent-volumes/data-only:1')
+
+
+def build_planner(spec, holder=None, leftovers=(), sources=(), pairs=(), binds=None, image=None,
+                  image_action=None, old_sources=None):
+    """A ConsumerPlanner as the runners build it.
+
+    ``spec``: ConsumerSpec keyword arguments (``container`` defaults to ``web``);
+    ``holder``/``leftovers``: ContainerDetail; ``sources``: the data containers that exist
+    now; ``binds``: the wanted own binds (default: the current container's binds).
+    """
+    spec = ConsumerSpec(**dict(dict(container='web'), **spec))
+    by_name = dict((source.name, source) for source in sources)
+    current = holder or (list(leftovers)[-1] if leftovers else None)
+    if old_sources is None:
+        old_sources = dict((entry.partition(':')[0], by_name.get(entry.partition(':')[0]))
+                           for entry in (current.volumes_from if current else []))
+    if binds is None:
+        binds = list((current.raw['HostConfig'].get('Binds') or [])) if current else []
+    new_sources = dict((name, by_name[name]) for name, dummy in pairs)
+    return ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, list(pairs), binds,
+                           replacement_name=REPLACEMENT, image_action=image_action)
+
+
+def targets(plan):
+    return [(action.kind, action.target) for action in plan.actions]
+
+
+def action_of(plan, kind):
+    found = [action for action in plan.actions if action.kind == kind]
+    assert len(found) == 1, plan.describe()
+    return found[0]
+
+
+def bind_origin(bind):
+    parts = bind.split(':')
+    return parts[0], parts[1]
+
+
+def created_mounts(args, sources):
+    """path -> volume name or host path of a container made from create_consumer arguments:
+    --volumes-from first, then Binds, which win at the same path (as the engine does)."""
+    host = args['host_config']
+    mounts = {}
+    for entry in host.get('VolumesFrom') or []:
+        source = sources[entry.partition(':')[0]]
+        mounts.update(source.volume_map())
+    for bind in host.get('Binds') or []:
+        origin, destination = bind_origin(bind)
+        mounts[destination] = origin
+    return mounts
+
+
+def volume_names(mounts):
+    return set(origin for origin in mounts.values() if not origin.startswith('/'))
+
+
+def simulate(plan, holder=None, leftovers=(), sources=()):
+    """Play ``plan`` on a model of the engine; returns (world, problems).
+
+    ``world``: name -> {running, mounts}. ``problems`` lists every broken promise: a removed
+    volume, a container removed while running, and any moment at which a volume that some
+    container mounted before the plan is mounted by no container at all.
+    """
+    by_name = dict((source.name, source) for source in sources)
+    world = {}
+    for container in [holder] + list(leftovers) + list(sources):
+        if container is not None:
+            world[container.name] = dict(running=container.running, mounts=container.volume_map())
+    watched = set()
+    for entry in world.values():
+        watched |= volume_names(entry['mounts'])
+    problems = []
+    for step, action in enumerate(plan.actions):
+        where = 'step %d %s %s' % (step, action.kind, action.target)
+        if action.kind == 'remove_volume':
+            problems.append('%s: a volume is removed' % where)
+        elif action.kind == 'create_consumer':
+            world[action.target] = dict(running=False, mounts=created_mounts(action.args, by_name))
+        elif action.kind == 'remove_container':
+            if world[action.target]['running']:
+                problems.append('%s: removing a running container' % where)
+            del world[action.target]
+        elif action.kind == 'rename_container':
+            world[action.args['new_name']] = world.pop(action.target)
+        elif action.kind in ('start_container', 'stop_container'):
+            world[action.target]['running'] = action.kind == 'start_container'
+        held = set()
+        for entry in world.values():
+            held |= volume_names(entry['mounts'])
+        for lost in sorted(watched - held):
+            problems.append('%s: volume %s is mounted by no container' % (where, lost))
+    return world, problems
+
+
+def assert_safe_and_predicted(plan, holder=None, leftovers=(), sources=()):
+    """No promise broken at any step, and plan.after is what the engine ends up with."""
+    world, problems = simulate(plan, holder, leftovers, sources)
+    assert problems == [], plan.describe()
+    final = world.get(plan.after['name'])
+    assert final is not None, plan.describe()
+    assert final['running'] == plan.after['running'], plan.describe()
+    assert final['mounts'] == plan.after['mounts'], plan.describe()
