@@ -6,7 +6,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO_ROOT
 
 # The engine these scripts manage: the default socket, whatever DOCKER_HOST says.
-DOCKER_SOCK="unix:///var/run/docker.sock"
+DOCKER_SOCK="${PV_DOCKER_SOCK:-unix:///var/run/docker.sock}"
 
 log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
