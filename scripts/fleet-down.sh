@@ -22,7 +22,9 @@ for dir in "$LAB"/host*; do
     fi
     ip netns delete "pv$host" 2>/dev/null || true
     # Mounts an engine may have left (overlay layers, its netns files).
-    grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r mnt; do umount -l "$mnt" 2>/dev/null || true; done
+    { grep -o " $dir/[^ ]*" /proc/mounts || true; } | sort -r | while read -r mnt; do
+        umount -l "$mnt" 2>/dev/null || true
+    done
     rm -rf "$dir"
 done
 log "fleet engines stopped"
