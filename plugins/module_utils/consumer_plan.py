@@ -17,7 +17,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import env_dict
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
 
 WAS_RUNNING = pv_labels.PREFIX + 'was-running'
@@ -90,6 +90,10 @@ def create_arguments(spec, base, image_ref, pairs, binds):
     labels.update(spec.labels or {})
     host['Binds'] = list(binds) or None
     host['VolumesFrom'] = join_volumes_from(pairs) or None
+    # --mount volumes re-attached through Binds must not be mounted twice.
+    targets = set(bind_destination(bind) for bind in binds)
+    if host.get('Mounts'):
+        host['Mounts'] = [mount for mount in host['Mounts'] if mount.get('Target') not in targets] or None
     if spec.network_mode is not None:
         host['NetworkMode'] = spec.network_mode
     if spec.restart_policy is not None:
@@ -106,7 +110,8 @@ def create_arguments(spec, base, image_ref, pairs, binds):
         stdin_open=bool(config.get('OpenStdin')),
         stop_signal=config.get('StopSignal') or None,
         healthcheck=config.get('Healthcheck') or None,
-        ports=sorted(config.get('ExposedPorts') or {}) or None,
+        ports=[tuple(port.split('/', 1)) if '/' in port else port
+               for port in sorted(config.get('ExposedPorts') or {})] or None,
     )
     return dict(image=image_ref, host_config=host, create=kwargs)
 
@@ -143,6 +148,8 @@ class ConsumerPlanner(object):
         if sorted(have_binds) != sorted(self.binds):
             reasons.append('bind mounts: %s wanted, %s found' % (sorted(self.binds), sorted(have_binds)))
         reasons.extend(self.spec.differences(current, (self.image or {}).get('Id')))
+        if self.image_action:
+            reasons.append('image: %s is not on the engine yet' % self.spec.image)
         reasons.extend(stale_mounts(current, self.pairs, self.new_sources, self.binds))
         was_running = current.running or (current is not self.holder and current.labels.get(WAS_RUNNING) == 'true')
         if reasons:
@@ -160,6 +167,44 @@ class ConsumerPlanner(object):
         if not plan.actions:
             plan.after = plan.before
         return plan
+
+    def current_sources(self, current):
+        """The containers the consumer takes volumes from now (None for one that is gone)."""
+        return [self.old_sources.get(split_volumes_from(entry)[0]) for entry in current.volumes_from]
+
+    def displaced(self, current, binds):
+        """Volumes the recreated consumer would no longer mount: refuse its own, release wired ones.
+
+        A volume of the consumer's own (anonymous, image VOLUME, or a named-volume mount) is
+        never dropped silently: a bind mount or a data container that now claims its path is
+        refused. A volume that came through --volumes-from and that the data container no
+        longer holds (it was recreated, or unwired) is reported as released.
+        """
+        old_provided = provided_paths(self.current_sources(current))
+        new_sources = [self.new_sources.get(name) for name, dummy in self.pairs]
+        new_provided = provided_paths(new_sources)
+        kept = set()
+        for source in new_sources:
+            kept.update(m.name for m in (source.mounts.values() if source else []) if m.type == 'volume')
+        bind_sources = dict((bind_destination(bind), bind.split(':')[0]) for bind in binds)
+        kept.update(bind_sources.values())
+        released = []
+        for path, mounted in sorted(current.mounts.items()):
+            if mounted.type != 'volume':
+                continue
+            if path not in old_provided:
+                if path in new_provided:
+                    raise Refusal('Refusing to recreate %s: it holds its own volume %s at %s, and its data containers '
+                                  'now provide %s too, so that volume would no longer be mounted. Move one of them '
+                                  'to another path; nothing was changed.' % (current.name, mounted.name, path, path))
+                if path in bind_sources and bind_sources[path] != mounted.name:
+                    raise Refusal('Refusing to mount %s over %s in %s: the container holds volume %s there, which '
+                                  'would no longer be mounted. Choose another target; nothing was changed.'
+                                  % (bind_sources[path], path, current.name, mounted.name))
+                continue
+            if mounted.name not in kept:
+                released.append(dict(path=path, volume=mounted.name, was_in=current.name))
+        return released
 
     def current_pairs(self, current):
         pairs = []
@@ -186,8 +231,11 @@ class ConsumerPlanner(object):
     def _recreate(self, plan, current, others, was_running):
         if self.image_action:
             plan.add(self.image_action, self.spec.image, 'image not on the engine')
-        old_sources = [self.old_sources.get(name) for name, dummy in self.current_pairs(current)]
-        binds = list(self.binds) + own_volume_binds(current, old_sources, self.binds)
+        plan.released = self.displaced(current, self.binds)
+        for entry in plan.released:
+            plan.warn('Volume %s at %s is no longer mounted by %s (its data container does not hold it any more); '
+                      'it still exists.' % (entry['volume'], entry['path'], current.name))
+        binds = list(self.binds) + own_volume_binds(current, self.current_sources(current), self.binds)
         image_ref = self.spec.image or (current.raw.get('Config') or {}).get('Image')
         arguments = create_arguments(self.spec, current, image_ref, self.pairs, binds)
         arguments['create']['labels'][pv_labels.REPLACES] = self.spec.name
@@ -221,12 +269,11 @@ class ConsumerPlanner(object):
 
     def predicted_after(self, current):
         running = self.spec.running
-        if running is None:
-            running = bool(current is not None and (current.running or current.labels.get(WAS_RUNNING) == 'true'))
+        if running is None and current is not None:
+            running = current.running or (current is not self.holder and current.labels.get(WAS_RUNNING) == 'true')
         mounts = {}
         if current is not None:
-            old_sources = [self.old_sources.get(name) for name, dummy in self.current_pairs(current)]
-            own = set(bind_destination(b) for b in own_volume_binds(current, old_sources, self.binds))
+            own = set(bind_destination(b) for b in own_volume_binds(current, self.current_sources(current), self.binds))
             mounts.update((path, m.name or m.source) for path, m in current.mounts.items() if path in own)
         for name, dummy in self.pairs:
             for path, mounted in self.new_sources[name].mounts.items():
@@ -234,6 +281,6 @@ class ConsumerPlanner(object):
         for bind in self.binds:
             parts = bind.split(':')
             mounts[parts[1]] = parts[0]
-        return dict(state='present', name=self.spec.name, running=running,
+        return dict(state='present', name=self.spec.name, running=bool(running),
                     volumes_from=join_volumes_from(self.pairs), binds=sorted(self.binds),
                     mounts=dict(sorted(mounts.items())))

@@ -70,7 +70,8 @@ def wanted_image(api, spec):
 
 def consumer_result(engine, plan, spec):
     result, dummy = engine.apply(plan)
-    result.update(recreated=plan.recreated, reasons=list(getattr(plan, 'reasons', [])))
+    result.update(recreated=plan.recreated, reasons=list(getattr(plan, 'reasons', [])),
+                  released_volumes=list(plan.released))
     if engine.check_mode or not plan.changed:
         after = plan.after or {}
         result['container'] = dict(name=spec.name, running=after.get('running')) if after.get('state') == 'present' else {}

@@ -81,7 +81,7 @@ class ConsumerSpec(object):
         if image is not None and (not isinstance(image, str) or not image or any(c.isspace() for c in image)):
             raise InputError('image must be an image reference like "repo/name:tag", got %r.' % (image,))
         self.image = image
-        self.command = command_list(command, 'command')
+        self.command = command_list(command, 'command') or None
         self.entrypoint = command_list(entrypoint, 'entrypoint')
         self.env = parse_env(env)
         self.user = user
@@ -123,6 +123,9 @@ class ConsumerSpec(object):
         differ('working_dir', self.working_dir, config.get('WorkingDir') or '')
         for key, value in sorted((self.labels or {}).items()):
             differ('labels.%s' % key, value, (config.get('Labels') or {}).get(key))
-        differ('network_mode', self.network_mode, host.get('NetworkMode'))
+        have_network = host.get('NetworkMode')
+        if self.network_mode in ('bridge', 'default') and have_network in ('bridge', 'default'):
+            have_network = self.network_mode
+        differ('network_mode', self.network_mode, have_network)
         differ('restart_policy', self.restart_policy, ((host.get('RestartPolicy') or {}).get('Name') or 'no'))
         return found

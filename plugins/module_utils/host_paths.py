@@ -37,6 +37,14 @@ def _judge(path, data_root, sockets):
     return None
 
 
+def _real(path):
+    """The real path with symlinks followed (None when a link on the way cannot be read)."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return None
+
+
 def sensitive_reason(path, data_root=None, sockets=()):
     """Why ``path`` must not be bind-mounted (None when it may).
 
@@ -44,10 +52,12 @@ def sensitive_reason(path, data_root=None, sockets=()):
     so a link or ``..`` that leads to a sensitive place is caught.
     """
     sockets = set(ENGINE_SOCKETS) | set(sockets)
-    real_sockets = set(os.path.realpath(sock) for sock in sockets)
-    data_roots = [data_root, os.path.realpath(data_root)] if data_root else [None]
+    real_sockets = set(_real(sock) or sock for sock in sockets)
+    data_roots = [data_root, _real(data_root) or data_root] if data_root else [None]
     normal = normal_path(path)
-    real = os.path.realpath(normal)
+    real = _real(normal)
+    if real is None:
+        return '%s cannot be resolved (a link on the way is not readable), so it cannot be judged safe' % path
     for candidate in (normal, real):
         for root in data_roots:
             reason = _judge(candidate, root, sockets | real_sockets)

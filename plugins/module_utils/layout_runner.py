@@ -33,7 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.volume_runner i
 KEEP = {
     'volume': ('volume', 'used_by', 'drift'),
     'data_container': ('volumes', 'recreated', 'released_volumes', 'consumers'),
-    'consumer': ('volumes_from', 'mounts', 'recreated', 'reasons', 'host_directories'),
+    'consumer': ('volumes_from', 'mounts', 'recreated', 'reasons', 'released_volumes', 'host_directories'),
 }
 
 
