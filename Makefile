@@ -33,7 +33,7 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: help deps apt-deps venv engine image install demo units system sanity lint \
+.PHONY: help deps apt-deps venv engine image install demo units system molecule sanity lint \
         changelog-lint test clean pkg-link
 
 help: ## List the targets
@@ -88,10 +88,17 @@ lint: install ## ansible-lint (production profile) on playbooks/ and roles/
 	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) \
 	    $(VBIN)/ansible-lint --offline --profile production --nocolor $$dirs
 
+molecule: deps engine image install ## The role's molecule scenarios: default (local engine), fleet (three engines)
+	@cd roles/data_volume_container && for scenario in default fleet; do \
+	    echo "== molecule test -s $$scenario"; \
+	    PATH="$(VBIN):$$PATH" PV_PYTHON=$(VBIN)/python PV_REPO=$(CURDIR) NO_COLOR=1 ANSIBLE_NOCOLOR=1 \
+	        ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VBIN)/molecule test -s $$scenario || exit 1; \
+	done
+
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system sanity lint changelog-lint, in order
+test: ## deps engine image install units system molecule sanity lint changelog-lint, in order
 	@MAKE="$(MAKE)" scripts/test.sh
 
 clean: ## Remove .build and .collections (keeps .venv)
