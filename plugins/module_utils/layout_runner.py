@@ -112,19 +112,11 @@ class LayoutRun(object):
             details['results'] = self.results
             raise type(exc)('%s: %s' % (where, exc.msg), **details)
 
-    def run(self, spec):
-        for where, params, item in spec.volumes:
-            result = self.step(where, lambda: converge_volume(self.sub(params)))
-            self.record('volume', 'volumes', item.name, result)
-        for where, params, item in spec.data_containers:
-            sub = self.sub(params)
-            result = self.step(where, lambda: converge_data_container(sub))
-            self.record('data_container', 'data_containers', item.name, result)
-            if self.engine.check_mode and result.get('changed') and item.state == 'present':
-                existing = self.api.inspect_container(item.name)
-                self.api.predict(item.name, predicted_raw(item.name, sub.plans[-1], existing))
+    def bind_requests(self, spec):
+        """Every consumer's bind requests, checked (sensitive paths too) before anything changes."""
+        requests = {}
         sockets = data_root = None
-        for where, params, item in spec.consumers:
+        for where, dummy, item in spec.consumers:
             binds = []
             if item.binds:
                 check_remote(self.engine, [bind['source'] for bind in item.binds
@@ -135,7 +127,24 @@ class LayoutRun(object):
                     bind = dict(bind, container=item.spec.name)
                     binds.append(self.step(where, lambda: BindRequest(bind, sockets, data_root,
                                                                       where='binds[%d].' % index)))
-            request = ConsumerRequest(item.spec, wiring=item.wiring, exclusive=item.exclusive, binds=binds)
+            requests[item.spec.name] = binds
+        return requests
+
+    def run(self, spec):
+        binds = self.bind_requests(spec)
+        for where, params, item in spec.volumes:
+            result = self.step(where, lambda: converge_volume(self.sub(params)))
+            self.record('volume', 'volumes', item.name, result)
+        for where, params, item in spec.data_containers:
+            sub = self.sub(params)
+            result = self.step(where, lambda: converge_data_container(sub))
+            self.record('data_container', 'data_containers', item.name, result)
+            if self.engine.check_mode and result.get('changed') and item.state == 'present':
+                existing = self.api.inspect_container(item.name)
+                self.api.predict(item.name, predicted_raw(item.name, sub.plans[-1], existing))
+        for where, params, item in spec.consumers:
+            request = ConsumerRequest(item.spec, wiring=item.wiring, exclusive=item.exclusive,
+                                      binds=binds[item.spec.name])
             result = self.step(where, lambda: converge_consumer(self.sub(params), request))
             self.record('consumer', 'consumers', item.spec.name, result)
         return self.report()
