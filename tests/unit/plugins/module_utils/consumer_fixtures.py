@@ -48,6 +48,14 @@ def data_container(name, mounts):
     return detail(name, mounts=mounts, labels={DATA_CONTAINER: 'true'}, image_ref='persistent-volumes/data-only:1')
 
 
+DATA = data_container('data', [('dv1', '/data')])
+
+
+def web(status='running', mounts=(('dv1', '/data'),), volumes_from=('data:rw',), **kwargs):
+    """The consumer ``web``: by default running, with dv1 at /data from ``data``."""
+    return detail('web', status=status, mounts=mounts, volumes_from=list(volumes_from), **kwargs)
+
+
 def build_planner(spec, holder=None, leftovers=(), sources=(), pairs=(), binds=None, image=None,
                   image_action=None, old_sources=None):
     """A ConsumerPlanner as the runners build it.
@@ -140,16 +148,28 @@ def simulate(plan, holder=None, leftovers=(), sources=()):
     return world, problems
 
 
-def assert_safe_and_predicted(plan, holder=None, leftovers=(), sources=(), released=()):
+def visibly_released(plan):
+    """Volumes the plan lets go of in the open: listed in ``plan.released`` (``{path, volume,
+    was_in}`` entries, as data_container reports them) and named in one of its warnings."""
+    for entry in plan.released:
+        assert sorted(entry) == ['path', 'volume', 'was_in'], entry
+    return set(entry['volume'] for entry in plan.released
+               if any(entry['volume'] in warning for warning in plan.warnings))
+
+
+def assert_safe_and_predicted(plan, holder=None, leftovers=(), sources=()):
     """No promise broken at any step, and plan.after is what the engine ends up with.
 
-    ``released``: volumes the plan lets go of visibly (reported and warned about).
+    The only volumes that may end up mounted by no container are the ones the plan
+    releases visibly (``visibly_released``); they are really let go of, too.
     """
+    released = visibly_released(plan)
     world, problems = simulate(plan, holder, leftovers, sources)
     problems = [problem for problem in problems if not any(' volume %s ' % volume in problem for volume in released)]
     assert problems == [], problems
     final = world.get(plan.after['name'])
     assert final is not None, plan.describe()
+    assert not released & volume_names(final['mounts']), 'released but still mounted: %r' % final['mounts']
     assert final['running'] == plan.after['running'], 'running: %r after the plan, %r predicted' % (
         final['running'], plan.after['running'])
     assert final['mounts'] == plan.after['mounts'], 'mounts: %r after the plan, %r predicted' % (

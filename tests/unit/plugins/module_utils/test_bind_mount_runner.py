@@ -152,6 +152,21 @@ def test_symlinked_source_is_refused(tmp_path):
     assert request(source=source, allow_sensitive=True).bind == source + ':/data:rw'
 
 
+def test_source_behind_an_unreadable_link_is_refused(monkeypatch):
+    real_realpath = os.path.realpath
+
+    def realpath(path, *args, **kwargs):
+        if path.startswith('/proc/1/'):
+            raise PermissionError(13, 'Permission denied', path)
+        return real_realpath(path, *args, **kwargs)
+
+    monkeypatch.setattr(os.path, 'realpath', realpath)
+    with pytest.raises(Refusal) as caught:
+        request(source='/proc/1/root')
+    assert caught.value.msg == REFUSED % ('/proc/1/root', '/proc/1/root cannot be resolved (a link on the way is not '
+                                                          'readable), so it cannot be judged safe')
+
+
 @pytest.fixture
 def source(tmp_path):
     path = tmp_path / 'data'

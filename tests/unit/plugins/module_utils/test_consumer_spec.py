@@ -27,6 +27,7 @@ NAME_RULE = 'letters, digits, "_", "." and "-", starting with a letter or digit,
     ('sleep 1d', ['sleep', '1d']),
     ('sh -c "echo hi; sleep 1"', ['sh', '-c', 'echo hi; sleep 1']),
     ("echo 'a b' c\\ d", ['echo', 'a b', 'c d']),
+    ('', []),
     ('  ', []),
     (['sleep', 60], ['sleep', '60']),
     ([1, 2.5, '-x'], ['1', '2.5', '-x']),
@@ -35,6 +36,8 @@ NAME_RULE = 'letters, digits, "_", "." and "-", starting with a letter or digit,
 @pytest.mark.parametrize('option', ['command', 'entrypoint'])
 def test_commands_are_lists_of_strings(option, value, expected):
     assert command_list(value, option) == expected
+    if option == 'command' and expected == []:
+        expected = None  # an empty command keeps the image's (or the existing container's) command
     assert getattr(ConsumerSpec('web', **{option: value}), option) == expected
 
 
@@ -163,6 +166,15 @@ CURRENT = dict(cmd=['sleep', '1d'], entrypoint=['/init'], env=['PATH=/bin', 'A=1
     ({'labels': {'new': 'x'}}, {'labels': None}, None, ["labels.new: 'x' wanted, None found"]),
     ({'network_mode': 'app-net'}, {}, None, []),
     ({'network_mode': 'host'}, {}, None, ["network_mode: 'host' wanted, 'app-net' found"]),
+    # 'bridge' and the engine's 'default' are the same network
+    ({'network_mode': 'bridge'}, {'network_mode': 'default'}, None, []),
+    ({'network_mode': 'default'}, {'network_mode': 'bridge'}, None, []),
+    ({'network_mode': 'bridge'}, {'network_mode': 'bridge'}, None, []),
+    ({'network_mode': 'bridge'}, {}, None, ["network_mode: 'bridge' wanted, 'app-net' found"]),
+    ({'network_mode': 'default'}, {'network_mode': 'host'}, None, ["network_mode: 'default' wanted, 'host' found"]),
+    ({'network_mode': 'host'}, {'network_mode': 'default'}, None, ["network_mode: 'host' wanted, 'default' found"]),
+    ({'command': ''}, {}, None, []),
+    ({'command': []}, {'cmd': None}, None, []),
     ({'restart_policy': 'no'}, {}, None, []),
     ({'restart_policy': 'no'}, {'restart': 'no'}, None, []),
     ({'restart_policy': 'always'}, {}, None, ["restart_policy: 'always' wanted, 'no' found"]),

@@ -142,19 +142,43 @@ def test_symlink_to_a_fine_place_is_fine(tmp_path):
     assert sensitive_reason(link(tmp_path, '/nonexistent/dir', 'dangling'), data_root=DATA_ROOT) is None
 
 
-@pytest.mark.xfail(strict=True, reason='host_paths.py sensitive_reason: os.path.realpath runs before the written '
-                                       'path is judged, and a link it cannot read (EACCES on /proc/1/root without '
-                                       'CAP_SYS_PTRACE) raises PermissionError instead of giving a reason')
-def test_unreadable_link_does_not_raise(monkeypatch):
+UNRESOLVED = '%s cannot be resolved (a link on the way is not readable), so it cannot be judged safe'
+
+
+@pytest.fixture
+def locked(monkeypatch):
+    """os.path.realpath fails below /proc/1/ and /srv/locked/, like a link it may not read
+    (EACCES on /proc/1/root without CAP_SYS_PTRACE)."""
     real_realpath = os.path.realpath
 
-    def realpath(path):
-        if path.startswith('/proc/1/'):
-            raise PermissionError(13, 'Permission denied', '/proc/1/root')
-        return real_realpath(path)
+    def realpath(path, *args, **kwargs):
+        if path.startswith(('/proc/1/', '/srv/locked/')):
+            raise PermissionError(13, 'Permission denied', path)
+        return real_realpath(path, *args, **kwargs)
 
     monkeypatch.setattr(os.path, 'realpath', realpath)
-    assert sensitive_reason('/proc/1/root', data_root=DATA_ROOT) == BELOW % ('/proc/1/root', '/proc')
+
+
+@pytest.mark.parametrize('path', ['/proc/1/root', '/proc/1/root/etc', '/srv/locked/data', '/srv/locked/./data'])
+def test_unreadable_link_gives_a_reason(locked, path):
+    # not an exception, and never "fine": a path that cannot be resolved is not judged safe
+    assert sensitive_reason(path, data_root=DATA_ROOT) == UNRESOLVED % path
+
+
+def test_unreadable_data_root_or_socket_is_judged_as_written(monkeypatch):
+    real_realpath = os.path.realpath
+    locked = ('/data/docker', '/srv/engine.sock')
+
+    def realpath(path, *args, **kwargs):
+        if path in locked:
+            raise PermissionError(13, 'Permission denied', path)
+        return real_realpath(path, *args, **kwargs)
+
+    monkeypatch.setattr(os.path, 'realpath', realpath)
+    assert sensitive_reason('/data/docker/overlay2', data_root='/data/docker') == (
+        "/data/docker/overlay2 is the engine's data root /data/docker or inside it")
+    assert sensitive_reason('/run/docker.sock', sockets=['/srv/engine.sock']) == SOCKET % '/run/docker.sock'
+    assert sensitive_reason('/srv/data', data_root='/data/docker', sockets=['/srv/engine.sock']) is None
 
 
 @pytest.mark.parametrize('path, expected', [
