@@ -70,14 +70,38 @@ def stale_mounts(consumer, pairs, sources, own_binds):
     return reasons
 
 
+def own_paths(consumer, old_sources):
+    """Paths where the consumer holds a volume of its own, not one from its sources.
+
+    A path its sources do not provide is its own. A path they do provide is its own too
+    when the consumer declares it (image or -v VOLUME, a bind, a --mount) and holds
+    another volume there than the source has: that volume was the consumer's before the
+    source gained the path.
+    """
+    provided = {}
+    for source in old_sources:
+        for path, mounted in (source.mounts.items() if source is not None else ()):
+            provided.setdefault(path, mounted.identity)
+    config = consumer.raw.get('Config') or {}
+    host = consumer.raw.get('HostConfig') or {}
+    declared = set(config.get('Volumes') or {})
+    declared.update(bind_destination(bind) for bind in host.get('Binds') or [])
+    declared.update(mount.get('Target') for mount in host.get('Mounts') or [])
+    own = set()
+    for path, mounted in consumer.mounts.items():
+        if mounted.type != 'volume':
+            continue
+        if path not in provided or (path in declared and provided[path] != mounted.identity):
+            own.add(path)
+    return own
+
+
 def own_volume_binds(consumer, old_sources, binds):
-    """Binds that re-attach the consumer's own volumes (not from its sources, not bound already)."""
-    taken = set(bind_destination(bind) for bind in binds) | provided_paths(old_sources)
-    extra = []
-    for path, mounted in sorted(consumer.mounts.items()):
-        if mounted.type == 'volume' and path not in taken:
-            extra.append(mounted.bind_string())
-    return extra
+    """Binds that re-attach the consumer's own volumes (those not bound already)."""
+    taken = set(bind_destination(bind) for bind in binds)
+    own = own_paths(consumer, old_sources)
+    return [mounted.bind_string() for path, mounted in sorted(consumer.mounts.items())
+            if path in own and path not in taken]
 
 
 def create_arguments(spec, base, image_ref, pairs, binds):
@@ -180,7 +204,7 @@ class ConsumerPlanner(object):
         refused. A volume that came through --volumes-from and that the data container no
         longer holds (it was recreated, or unwired) is reported as released.
         """
-        old_provided = provided_paths(self.current_sources(current))
+        own = own_paths(current, self.current_sources(current))
         new_sources = [self.new_sources.get(name) for name, dummy in self.pairs]
         new_provided = provided_paths(new_sources)
         kept = set()
@@ -192,7 +216,7 @@ class ConsumerPlanner(object):
         for path, mounted in sorted(current.mounts.items()):
             if mounted.type != 'volume':
                 continue
-            if path not in old_provided:
+            if path in own:
                 if path in new_provided:
                     raise Refusal('Refusing to recreate %s: it holds its own volume %s at %s, and its data containers '
                                   'now provide %s too, so that volume would no longer be mounted. Move one of them '

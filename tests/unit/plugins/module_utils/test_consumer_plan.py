@@ -237,18 +237,9 @@ REFUSED = {
     'new-source-over-named-volume': ('myvol', '/data', 'data containers'),
     'source-gains-path-over-own-volume': (ANON_A, '/cache', 'data containers'),
 }
-REFUSAL_XFAIL = {
-    'source-gains-path-over-own-volume':
-        'consumer_plan.py displaced() takes every path the wired data container provides NOW as having come '
-        'through --volumes-from: when data gains /cache, web\'s own anonymous volume there (Config.Volumes '
-        '/cache) is released with a warning and replaced by dv9 instead of refused',
-}
 
 
-@pytest.mark.parametrize('name', [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=REFUSAL_XFAIL[name]) if name in REFUSAL_XFAIL else ())
-    for name in sorted(REFUSED)
-])
+@pytest.mark.parametrize('name', sorted(REFUSED))
 def test_own_volume_is_never_dropped(name):
     with pytest.raises(Refusal) as caught:
         plan_of(name)
