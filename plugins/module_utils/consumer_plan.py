@@ -257,8 +257,9 @@ class ConsumerPlanner(object):
             plan.add(self.image_action, self.spec.image, 'image not on the engine')
         plan.released = self.displaced(current, self.binds)
         for entry in plan.released:
-            plan.warn('Volume %s at %s is no longer mounted by %s (its data container does not hold it any more); '
-                      'it still exists.' % (entry['volume'], entry['path'], current.name))
+            plan.warn('Volume %s at %s is no longer mounted by %s: it came through --volumes-from and the wanted '
+                      'data containers do not hold it (any more); it still exists.'
+                      % (entry['volume'], entry['path'], current.name))
         binds = list(self.binds) + own_volume_binds(current, self.current_sources(current), self.binds)
         image_ref = self.spec.image or (current.raw.get('Config') or {}).get('Image')
         arguments = create_arguments(self.spec, current, image_ref, self.pairs, binds)

@@ -55,16 +55,17 @@ def sensitive_reason(path, data_root=None, sockets=()):
     real_sockets = set(_real(sock) or sock for sock in sockets)
     data_roots = [data_root, _real(data_root) or data_root] if data_root else [None]
     normal = normal_path(path)
+    for root in data_roots:
+        reason = _judge(normal, root, sockets | real_sockets)
+        if reason:
+            return reason
     real = _real(normal)
     if real is None:
         return '%s cannot be resolved (a link on the way is not readable), so it cannot be judged safe' % path
-    for candidate in (normal, real):
-        for root in data_roots:
-            reason = _judge(candidate, root, sockets | real_sockets)
-            if reason:
-                if candidate != normal:
-                    reason = '%s resolves to %s; %s' % (path, candidate, reason)
-                return reason
+    for root in data_roots:
+        reason = _judge(real, root, sockets | real_sockets)
+        if reason:
+            return '%s resolves to %s; %s' % (path, real, reason)
     return None
 
 

@@ -159,10 +159,16 @@ def locked(monkeypatch):
     monkeypatch.setattr(os.path, 'realpath', realpath)
 
 
-@pytest.mark.parametrize('path', ['/proc/1/root', '/proc/1/root/etc', '/srv/locked/data', '/srv/locked/./data'])
+@pytest.mark.parametrize('path', ['/srv/locked/data', '/srv/locked/./data'])
 def test_unreadable_link_gives_a_reason(locked, path):
     # not an exception, and never "fine": a path that cannot be resolved is not judged safe
     assert sensitive_reason(path, data_root=DATA_ROOT) == UNRESOLVED % path
+
+
+@pytest.mark.parametrize('path', ['/proc/1/root', '/proc/1/root/etc'])
+def test_sensitive_as_written_before_resolving(locked, path):
+    # the path as written is judged first, so the reason names the sensitive tree
+    assert sensitive_reason(path, data_root=DATA_ROOT) == '%s is below /proc' % path
 
 
 def test_unreadable_data_root_or_socket_is_judged_as_written(monkeypatch):
