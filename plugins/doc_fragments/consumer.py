@@ -64,6 +64,15 @@ options:
       - The restart policy. When omitted, it is kept.
     type: str
     choices: ['no', on-failure, always, unless-stopped]
+  release_volumes:
+    description:
+      - A consumer that has to be recreated may hold a volume its data containers no longer provide
+        (the data container was removed with C(force) and made again, or a path's source changed).
+        When no other container holds that volume, the recreation is refused, because the data would
+        be reachable through no container.
+      - V(true) lets the volume go. It is never deleted; it is reported in C(released_volumes).
+    type: bool
+    default: false
 notes:
   - A consumer is recreated (never with its volumes removed) when its wiring or spec options change,
     or when it no longer mounts the volumes its data containers hold. The replacement is created

@@ -84,9 +84,10 @@ class BindRequest(object):
 
     def binds(self, have):
         """The consumer's binds with this request applied (an equal bind is kept as written)."""
-        others = [bind for bind in have if bind_destination(bind) != self.target]
         if self.state == 'absent':
-            return others
+            # Only a host directory is removed; a volume bound at the target stays.
+            return [bind for bind in have if bind_destination(bind) != self.target or not bind.startswith('/')]
+        others = [bind for bind in have if bind_destination(bind) != self.target]
         for bind in have:
             if bind_destination(bind) == self.target and split_bind(bind) == split_bind(self.bind):
                 return list(have)

@@ -175,7 +175,10 @@ class ConsumerPlanner(object):
         if self.image_action:
             reasons.append('image: %s is not on the engine yet' % self.spec.image)
         reasons.extend(stale_mounts(current, self.pairs, self.new_sources, self.binds))
-        was_running = current.running or (current is not self.holder and current.labels.get(WAS_RUNNING) == 'true')
+        # A replacement records whether the consumer it replaces was running: after a crash
+        # between stopping the old consumer and removing it, that record is the only one.
+        was_running = current.running or any(
+            container.labels.get(WAS_RUNNING) == 'true' for container in self.leftovers if container is not self.holder)
         if reasons:
             self._recreate(plan, current, others, was_running)
         else:

@@ -16,7 +16,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.container_state
     ContainerDetail,
     observe_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import HostDirectory
 from ansible_collections.persistent.volumes.plugins.module_utils.wiring import wanted_pairs
 
@@ -89,6 +89,24 @@ def consumer_result(engine, plan, spec):
     return result
 
 
+def check_last_holder(api, plan, spec, own):
+    """Refuse to recreate a consumer that is the last container holding a volume it would drop."""
+    mine = set(container.id for container in own)
+    orphans = []
+    for entry in plan.released:
+        holders = [summary for summary in api.list_containers(filters={'volume': entry['volume']})
+                   if summary.get('Id') not in mine]
+        if not holders:
+            orphans.append(entry)
+    if orphans and not spec.release_volumes:
+        raise Refusal('Refusing to recreate %s: it is the last container holding %s, which its data containers no '
+                      'longer provide, so that data would be reachable through no container. Re-attach the volume '
+                      'to a data container (data_container volumes: "<volume>:<path>"), or set release_volumes=true '
+                      'to let it go (the volume is kept, not deleted); nothing was changed.'
+                      % (spec.name, ', '.join('volume %s at %s' % (e['volume'], e['path']) for e in orphans)),
+                      released_volumes=orphans)
+
+
 def _plural(names, singular, plural):
     return singular if len(names) == 1 else plural
 
@@ -133,6 +151,7 @@ def converge_consumer(engine, request):
     planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, pairs, binds,
                               replacement_name=engine.replacement_name(spec.name), image_action=image_action)
     plan = planner.plan()
+    check_last_holder(api, plan, spec, [c for c in [holder] + leftovers if c is not None])
     plan.actions[0:0] = host_actions
     if host_before:
         plan.before = dict(plan.before, host_directories=host_before)

@@ -33,6 +33,7 @@ CONSUMER_ARGS = dict(
     labels=dict(type='dict'),
     network_mode=dict(type='str'),
     restart_policy=dict(type='str', choices=RESTART_POLICIES),
+    release_volumes=dict(type='bool', default=False),
 )
 
 
@@ -75,8 +76,10 @@ class ConsumerSpec(object):
                'network_mode', 'restart_policy')
 
     def __init__(self, container, running=None, image=None, command=None, entrypoint=None, env=None,
-                 user=None, working_dir=None, labels=None, network_mode=None, restart_policy=None):
+                 user=None, working_dir=None, labels=None, network_mode=None, restart_policy=None,
+                 release_volumes=False):
         self.name = check_name(container, 'container name')
+        self.release_volumes = bool(release_volumes)
         self.running = running
         if image is not None and (not isinstance(image, str) or not image or any(c.isspace() for c in image)):
             raise InputError('image must be an image reference like "repo/name:tag", got %r.' % (image,))
@@ -100,6 +103,7 @@ class ConsumerSpec(object):
     @classmethod
     def from_params(cls, params):
         return cls(params['container'], running=params.get('running'),
+                   release_volumes=params.get('release_volumes'),
                    **dict((option, params.get(option)) for option in cls.OPTIONS))
 
     def differences(self, current, image_id):

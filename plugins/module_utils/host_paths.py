@@ -34,6 +34,11 @@ def _judge(path, data_root, sockets):
         return "%s is the engine's data root %s or inside it" % (path, data_root)
     if path in sockets:
         return "%s is the engine's socket" % path
+    for inner in [data_root] + sorted(sockets):
+        inner = (inner or '').rstrip('/')
+        if inner and path != '/' and inner != path and inner.startswith(path.rstrip('/') + '/'):
+            kind = 'data root' if data_root and inner == data_root.rstrip('/') else 'socket'
+            return "%s holds the engine's %s %s" % (path, kind, inner)
     return None
 
 

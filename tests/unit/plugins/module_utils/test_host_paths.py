@@ -81,7 +81,9 @@ def test_sensitive_paths(path, expected):
                                                     '/var/lib/docker/ or inside it'),
     ('/data/docker', '/data/docker/overlay2', "/data/docker/overlay2 is the engine's data root /data/docker or inside it"),
     ('/data/docker', '/var/lib/docker', None),
-    ('/data/docker', '/data', None),
+    ('/data/docker', '/data', "/data holds the engine's data root /data/docker"),
+    ('/data/docker', '/datastore', None),
+    ('/var/lib/docker', '/var/lib', "/var/lib holds the engine's data root /var/lib/docker"),
 ])
 def test_data_root(data_root, path, expected):
     assert sensitive_reason(path, data_root=data_root) == expected
@@ -91,7 +93,8 @@ def test_custom_engine_socket(tmp_path):
     sock = str(tmp_path / 'engine.sock')
     assert sensitive_reason(sock, sockets=[sock]) == SOCKET % sock
     assert sensitive_reason(sock) is None
-    assert sensitive_reason(str(tmp_path), sockets=[sock]) is None
+    assert sensitive_reason(str(tmp_path), sockets=[sock]) == "%s holds the engine's socket %s" % (tmp_path, sock)
+    assert sensitive_reason('/run') == "/run holds the engine's socket /run/docker.sock"
 
 
 def link(tmp_path, target, name='link'):
