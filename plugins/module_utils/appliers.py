@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import create_directory, set_attributes
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root, write_root
 
@@ -94,11 +95,40 @@ APPLIERS = {
 }
 
 
+def _unused_new_volumes(done):
+    """Volumes this run created that no container this run created mounts."""
+    created = [action.target for action in done if action.kind == 'create_volume']
+    mounted = set()
+    for action in done:
+        if action.kind in ('create_container', 'create_consumer'):
+            binds = action.args.get('binds') or (action.args.get('host_config') or {}).get('Binds') or []
+            mounted.update(bind.split(':')[0] for bind in binds)
+    return [name for name in created if name not in mounted]
+
+
 def execute(plan, api, check_mode):
-    """Carry out the plan's actions in order (none in check mode); return their answers."""
+    """Carry out the plan's actions in order (none in check mode); return their answers.
+
+    When an action fails, the error says which actions were done (``changed`` is true
+    when any was), and volumes this run created for a container it could not create
+    (still empty, used by nobody) are removed again.
+    """
     answers = []
     if check_mode:
         return answers
-    for action in plan.actions:
-        answers.append(APPLIERS[action.kind](api, action))
+    done = []
+    try:
+        for action in plan.actions:
+            answers.append(APPLIERS[action.kind](api, action))
+            done.append(action)
+    except PersistentVolumesError as exc:
+        for name in _unused_new_volumes(done):
+            try:
+                api.remove_volume(name)
+                done = [action for action in done if not (action.kind == 'create_volume' and action.target == name)]
+            except PersistentVolumesError:
+                pass
+        exc.details['changed'] = bool(done)
+        exc.details['actions_done'] = [action.describe() for action in done]
+        raise
     return answers

@@ -106,7 +106,7 @@ class EngineModule(object):
             result = work(self)
         except PersistentVolumesError as exc:
             details = dict(exc.details)
-            details.setdefault('changed', False)
+            details.setdefault('changed', False)  # execute() sets it when actions were done
             if isinstance(exc, InputError):
                 details['invalid_input'] = True
             self.module.fail_json(msg=exc.msg, **details)

@@ -14,6 +14,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan i
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
     ContainerDetail,
+    inspect_named,
     observe_container,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
@@ -41,12 +42,16 @@ class ConsumerRequest(object):
             any(bind.state == 'present' for bind in self.binds)
 
 
-def inspect_sources(api, names):
-    """name -> ContainerDetail (or None when it does not exist)."""
+def inspect_sources(api, names, by_name=True):
+    """name -> ContainerDetail (or None when it does not exist).
+
+    Names from a task must match exactly; the entries of an existing container's
+    VolumesFrom (``by_name=False``) may be IDs, as the engine wrote them.
+    """
     sources = {}
     for name in names:
         if name not in sources:
-            raw = api.inspect_container(name)
+            raw = inspect_named(api, name) if by_name else api.inspect_container(name)
             sources[name] = ContainerDetail(raw) if raw else None
     return sources
 
@@ -56,7 +61,8 @@ def observe_consumer(api, name):
     current = holder or (leftovers[-1] if leftovers else None)
     old_sources = {}
     if current is not None:
-        old_sources = inspect_sources(api, [split_volumes_from(entry)[0] for entry in current.volumes_from])
+        old_sources = inspect_sources(api, [split_volumes_from(entry)[0] for entry in current.volumes_from],
+                                      by_name=False)
     return holder, leftovers, current, old_sources
 
 
@@ -78,7 +84,7 @@ def consumer_result(engine, plan, spec):
         result['volumes_from'] = after.get('volumes_from', [])
         result['mounts'] = after.get('mounts', {})
         return result
-    raw = engine.api.inspect_container(spec.name)
+    raw = inspect_named(engine.api, spec.name)
     final = ContainerDetail(raw) if raw else None
     if final is None:
         result.update(container={}, volumes_from=[], mounts={})

@@ -110,8 +110,20 @@ def find_leftovers(api, name, holder):
     return found
 
 
+def inspect_named(api, name):
+    """The container whose name is exactly ``name``, or None.
+
+    The engine answers an inspection by name *or* by ID prefix: a task naming ``cafe``
+    must never get the container whose ID starts with cafe.
+    """
+    raw = api.inspect_container(name)
+    if raw and (raw.get('Name') or '').lstrip('/') == name:
+        return raw
+    return None
+
+
 def observe_container(api, name):
     """The container called ``name`` (or None) and its leftover replacements."""
-    raw = api.inspect_container(name)
+    raw = inspect_named(api, name)
     holder = ContainerDetail(raw) if raw else None
     return holder, find_leftovers(api, name, holder)

@@ -196,8 +196,12 @@ class DataContainerPlanner(object):
         if target != self.spec.name:
             labels[pv_labels.REPLACES] = self.spec.name
         reason = 'missing' if current is None else 'recreate: %s' % self._why(current, wanted)
+        extra = {}
+        config = (self.image.image or {}).get('Config') or {}
+        if self.image.image is not None and not config.get('Cmd') and not config.get('Entrypoint'):
+            extra['command'] = ['/.persistent-volumes-data-only']  # never run; the engine wants one
         plan.add('create_container', target, reason, image=self.image.reference,
-                 binds=[w.bind_string() for w in wanted], labels=labels)
+                 binds=[w.bind_string() for w in wanted], labels=labels, **extra)
         self._root_actions(plan, target, wanted, existing=False)
         for container in others + ([current] if current is not None else []):
             plan.add('remove_container', container.name, 'replaced by %s' % target)

@@ -12,7 +12,10 @@ import binascii
 import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
+    ContainerDetail,
+    inspect_named,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
@@ -38,7 +41,7 @@ def check_holder(holder):
 
 
 def observe(api, spec):
-    raw = api.inspect_container(spec.name)
+    raw = inspect_named(api, spec.name)
     holder = ContainerDetail(raw) if raw else None
     summaries = api.list_containers()
     usage = EngineState([], summaries, inspect=api.inspect_container)
@@ -58,8 +61,8 @@ def converge_data_container(engine):
     spec = DataContainerSpec.from_params(engine.params)
     api = engine.api
     holder, leftovers, usage = observe(api, spec)
+    check_holder(holder)
     if spec.state == 'present':
-        check_holder(holder)
         image = choose_image(api, spec.image, spec.pull, engine.check_mode,
                              current_image_id=holder.image_id if holder else None)
     else:
@@ -87,7 +90,7 @@ def converge_data_container(engine):
                                                                  labels=plan.after.get('labels'))
         result['volumes'] = plan.after.get('volumes', {})
     else:
-        final = ContainerDetail(api.inspect_container(spec.name))
+        final = ContainerDetail(inspect_named(api, spec.name))
         result['container'] = final.summary()
         result['volumes'] = final.volume_map()
     return result

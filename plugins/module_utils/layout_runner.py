@@ -25,6 +25,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner
     ConsumerRequest,
     converge_consumer,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import inspect_named
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_runner import converge_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LayoutSpec
@@ -140,7 +141,7 @@ class LayoutRun(object):
             result = self.step(where, lambda: converge_data_container(sub))
             self.record('data_container', 'data_containers', item.name, result)
             if self.engine.check_mode and result.get('changed') and item.state == 'present':
-                existing = self.api.inspect_container(item.name)
+                existing = inspect_named(self.api, item.name)
                 self.api.predict(item.name, predicted_raw(item.name, sub.plans[-1], existing))
         for where, params, item in spec.consumers:
             request = ConsumerRequest(item.spec, wiring=item.wiring, exclusive=item.exclusive,
