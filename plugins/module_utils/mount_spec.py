@@ -182,7 +182,7 @@ def parse_mount_dict(entry, where):
                      group=parse_id(entry.get('group'), 'group', where),
                      mode=parse_mode(entry.get('mode'), where))
     if spec.read_only and spec.wants_root_attributes:
-        raise InputError('%s: owner, group and mode cannot be set on a read-only mount; mount it read-write, '
+        raise InputError('%s: owner, group and mode cannot be set on a read-only mount (read_only=true); mount it read-write, '
                          'or set them where it is mounted read-write.' % where)
     if spec.kind == BIND and spec.wants_root_attributes:
         raise InputError('%s: owner, group and mode apply to volumes; the host directory %s is prepared '

@@ -170,8 +170,6 @@ def test_sensitive_paths_are_refused(lab, api, tmp_path):
     assert ok(bind(c, None, '/hostetc', state='absent'))['mounts'] == {}
 
 
-@pytest.mark.xfail(strict=True, reason='host_paths.py _judge: a directory that holds the engine socket (/run, '
-                   '/var/run) or the data root (/var/lib, /var) exposes them just the same, but is accepted')
 @pytest.mark.parametrize('path', ['/run', '/var/run', '/var/lib', '/var'])
 def test_parents_of_the_socket_and_data_root_are_refused(lab, api, path):
     c = lab.container(lab.name('c'))
@@ -225,10 +223,6 @@ def test_bind_over_an_own_volume_is_refused(lab, api, tmp_path):
     assert lab.read('/own/x', volumes_from=[c]) == 'precious'
 
 
-@pytest.mark.xfail(strict=True, reason='bind_mount_runner.py BindRequest.binds: state=absent at a path where the '
-                   'consumer holds its own volume (re-attached as a "<volume>:<path>" Bind by an earlier recreation) '
-                   'drops that Bind, the planner sees a difference, and own_volume_binds adds it back: every run '
-                   'recreates the consumer and reports changed (no data is lost)')
 def test_absent_at_an_own_volume_path_converges(lab, api):
     c = lab.container(lab.name('c'), volumes=['/own'], start=True, command=LOOP)
     own = mounts(api, c)['/own']['Name']

@@ -252,8 +252,6 @@ def test_image_volume_is_a_volume_like_any_other(lab, api, make_image):
     assert dc(dict(args, volumes=['/more']))['changed'] is False
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: create_container passes no command; an image without CMD '
-                   '(docker import, scratch) fails with "No command specified" (data_container_plan.py _create)')
 def test_image_without_cmd_is_accepted(lab, api, make_image):
     name = lab.name('dc')
     result = dc(dict(name=name, image=make_image('nocmd', ['VOLUME /imgvol']), volumes=['/datastore']))
@@ -307,8 +305,6 @@ def test_owner_name_that_does_not_resolve_is_refused(lab, api, key, kind):
     assert not exists(api, name)
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: mode on a read_only volume: the container is created, then '
-                   'put_archive fails (read-only file system) with changed=false; never converges')
 def test_root_attributes_of_a_read_only_volume(lab, api):
     name = lab.name('dc')
     args = dict(name=name, volumes=[dict(path='/ro', source=lab.name('rovol'), read_only=True, mode='0750')])
@@ -373,11 +369,8 @@ def test_remove_volumes_spares_a_volume_another_container_uses(lab, api):
 
 
 # --- a container of that name that is not data-only ---------------------------------
-ABSENT_BUG = pytest.mark.xfail(strict=True, reason='BUG: state=absent skips check_holder '
-                               '(data_container_runner.py converge_data_container)')
 
-
-@pytest.mark.parametrize('state', ['present', pytest.param('absent', marks=ABSENT_BUG)])
+@pytest.mark.parametrize('state', ['present', 'absent'])
 @pytest.mark.parametrize('kind', ['running', 'started-once'])
 def test_refuses_a_container_that_is_not_data_only(lab, api, kind, state):
     name = lab.name(kind)
@@ -434,11 +427,8 @@ def test_bad_input_is_refused_and_changes_nothing(lab, api, bad, message):
 
 
 # --- a name that is also the ID prefix of another container -------------------------
-ID_PREFIX_BUG = ('BUG (data loss): observe() inspects the name, and the engine resolves an ID prefix: '
-                 'data_container_runner.py observe, api.inspect_container(spec.name)')
 
 
-@pytest.mark.xfail(strict=True, reason=ID_PREFIX_BUG)
 @pytest.mark.parametrize('state', ['present', 'absent'])
 def test_a_name_that_is_the_id_prefix_of_another_data_container(lab, api, tidy, state):
     victim = lab.name('victim')

@@ -155,8 +155,6 @@ def test_absent_with_remove_volumes_after_an_interruption(lab, api, proxy):
     assert lab.read('/n/f', binds=['%s:/n' % original['/named']]) == 'precious-named'
 
 
-@pytest.mark.xfail(strict=True, reason='BUG: the anonymous volume created for a new path before an '
-                   'interrupted create_container is never reused nor removed: an orphan per interruption')
 def test_an_interrupted_create_leaves_no_orphan_volume(lab, api, proxy):
     args, original = prepared(lab, api)
     changed = dict(args, volumes=args['volumes'] + ['/b'])

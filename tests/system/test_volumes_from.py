@@ -377,9 +377,6 @@ def test_path_dropped_by_the_data_container_stays_with_the_consumer(lab, api):
     assert lab.read('/logs/f', volumes_from=[c]) == 'history'
 
 
-@pytest.mark.xfail(strict=True, reason='consumer_plan.py ConsumerPlanner.plan: when the crash came after the old '
-                   'consumer was stopped but before it was removed, was_running only looks at the (stopped) holder '
-                   'and ignores the leftover\'s was-running=true label, so the converged consumer stays stopped')
 def test_crash_after_stopping_the_old_consumer_restarts_it(lab, api, leftover):
     dc, dc2 = data_container(lab, 'dc', ['/data']), data_container(lab, 'dc2', ['/more'])
     c = lab.name('c')
