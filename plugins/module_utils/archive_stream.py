@@ -87,13 +87,14 @@ def _digest_member(digest, info):
         info.mode, info.uid, info.gid, int(info.mtime), info.size, info.linkname)).encode('utf-8', 'surrogateescape'))
 
 
-def copy_path(chunks, path, stats, digest, out=None):
-    """Copy the engine's tar stream of ``path`` into ``out`` (a tarfile or None), re-rooted.
+def copy_path(chunks, path, stats, digest, out=None, record_root=None):
+    """Copy the engine's tar stream of ``path`` into ``out`` (a tarfile or None), re-rooted
+    under ``record_root`` (default: the path itself, without its leading slash).
 
     Updates ``stats`` and ``digest`` (content and metadata of every member, in order).
     """
     base = posixpath.basename(path.rstrip('/'))
-    root = member_root(path)
+    root = record_root or member_root(path)
     with tarfile.open(fileobj=ChunkReader(chunks), mode='r|') as source:
         for info in source:
             name = info.name

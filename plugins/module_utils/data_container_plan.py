@@ -97,7 +97,8 @@ def summary_of(container):
 class DataContainerPlanner(object):
     """Builds the plan for one data container from observed facts (no engine calls)."""
 
-    def __init__(self, spec, holder, leftovers, image, usage, read_root, new_volume_name, replacement_name):
+    def __init__(self, spec, holder, leftovers, image, usage, read_root, new_volume_name, replacement_name,
+                 extra_owned=()):
         self.spec = spec
         self.holder = holder
         self.leftovers = list(leftovers)
@@ -106,6 +107,7 @@ class DataContainerPlanner(object):
         self.read_root = read_root
         self.new_volume_name = new_volume_name
         self.replacement_name = replacement_name
+        self.extra_owned = set(extra_owned)  # volumes made for it elsewhere (restored data)
         self.own = set(c.name for c in [holder] + self.leftovers if c is not None)
 
     # --- what others use ------------------------------------------------------
@@ -187,6 +189,7 @@ class DataContainerPlanner(object):
                 plan.add('create_volume', item.origin, 'new anonymous volume for %s' % item.path,
                          driver='local', driver_options={}, labels={pv_labels.ANONYMOUS_FOR: self.spec.name})
                 owned.add(item.origin)
+        owned |= self.extra_owned
         kept = set(w.origin for w in wanted if w.type == 'volume')
         labels = dict(self.spec.labels if self.spec.labels is not None
                       else pv_labels.user_labels(current.labels if current else {}))

@@ -146,6 +146,12 @@ class EngineAPI(object):
                 close()
         return data or None
 
+    def archive_stream(self, container, path):
+        """The engine's tar stream of ``path`` in the container, as an iterator of chunks."""
+        stream, dummy = self._call('get_archive', 'read %s in container %r' % (path, container),
+                                   'get_archive', container, path, chunk_size=1024 * 1024)
+        return stream
+
     def put_archive(self, container, path, data):
         return self._call('put_archive', 'write into %s of container %r' % (path, container),
                           'put_archive', container, path, data)

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Checking a backup archive before anything is restored from it.
+
+Every member must sit below one of the manifest's paths, with no absolute name, no
+``..``, no link that leads outside its path, and no device or fifo. The archive's
+sha256 must be the manifest's. Each check fails with a message naming the member.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import json
+import posixpath
+import tarfile
+
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+
+FORMAT = 'persistent.volumes/backup/1'
+ALLOWED = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE)
+
+
+def load_manifest(path):
+    try:
+        with open(path) as handle:
+            manifest = json.load(handle)
+    except (IOError, OSError) as exc:
+        raise InputError('Cannot read the manifest %s: %s.' % (path, exc))
+    except ValueError as exc:
+        raise InputError('The manifest %s is not JSON: %s.' % (path, exc))
+    if not isinstance(manifest, dict) or manifest.get('format') != FORMAT:
+        raise InputError('%s is not a persistent.volumes backup manifest (format %s expected).' % (path, FORMAT))
+    paths = manifest.get('paths')
+    if not isinstance(paths, list) or not paths or not all(isinstance(p, dict) and p.get('path') and p.get('member')
+                                                            for p in paths):
+        raise InputError('The manifest %s lists no paths.' % path)
+    return manifest
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        while True:
+            block = handle.read(1024 * 1024)
+            if not block:
+                break
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_checksum(src, manifest):
+    actual = file_sha256(src)
+    if actual != manifest.get('sha256'):
+        raise Refusal('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may be '
+                      'damaged or replaced; nothing was restored.' % (src, actual, manifest.get('sha256')))
+    return actual
+
+
+def _inside(target, root):
+    return target == root or target.startswith(root + '/')
+
+
+def member_problem(info, roots):
+    """Why ``info`` must not be restored (None when it may)."""
+    name = info.name
+    if name.startswith('/'):
+        return 'has an absolute name'
+    parts = name.rstrip('/').split('/')
+    if '..' in parts:
+        return "climbs out of its path with '..'"
+    clean = posixpath.normpath(name)
+    root = next((r for r in roots if _inside(clean, r)), None)
+    if root is None:
+        return 'is not below any path of the manifest (%s)' % ', '.join(sorted(roots))
+    if info.type not in ALLOWED:
+        kind = {tarfile.CHRTYPE: 'a character device', tarfile.BLKTYPE: 'a block device',
+                tarfile.FIFOTYPE: 'a fifo'}.get(info.type, 'a special file (type %r)' % info.type)
+        return 'is %s' % kind
+    if info.issym():
+        link = info.linkname
+        target = posixpath.normpath(link.lstrip('/') if link.startswith('/')
+                                    else posixpath.join(posixpath.dirname(clean), link))
+        if target.startswith('..') or not _inside(target, root):
+            return 'is a symlink to %s, outside %s' % (link, '/' + root)
+    if info.islnk():
+        target = posixpath.normpath(info.linkname)
+        if info.linkname.startswith('/') or '..' in info.linkname.split('/') or not _inside(target, root):
+            return 'is a hard link to %s, outside %s' % (info.linkname, '/' + root)
+    return None
+
+
+def check_members(src, roots):
+    """Check every member; return {root: bytes} of regular file content per root."""
+    sizes = dict((root, 0) for root in roots)
+    try:
+        with tarfile.open(src, mode='r|*') as archive:
+            for info in archive:
+                problem = member_problem(info, roots)
+                if problem:
+                    raise Refusal('Refusing to restore %s: member %r %s. Nothing was restored.'
+                                  % (src, info.name, problem))
+                if info.isreg():
+                    root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
+                    sizes[root] += info.size
+    except tarfile.TarError as exc:
+        raise InputError('%s is not a readable tar archive: %s.' % (src, exc))
+    return sizes

@@ -1,0 +1,244 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The volume_restore module's work: an archive into fresh volumes, swapped in crash-safely.
+
+Nothing that was there is destroyed. For a data container, each restored path gets a
+fresh volume, filled through a temporary never-started container, then the data
+container is recreated with it (the crash-safe swap of data_container); the previous
+volume is kept and reported. A volume target must be new or empty. The new volumes
+carry the archive's content digest, so restoring the same archive again changes nothing.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import binascii
+import os
+import tarfile
+import tempfile
+
+from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
+    check_members,
+    load_manifest,
+    verify_checksum,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import ConsumerRequest, converge_consumer
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail, inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice, build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
+from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
+
+RESTORED_FROM = pv_labels.PREFIX + 'restored-from'
+RESTORED_PATH = pv_labels.PREFIX + 'restored-path'
+
+RESTORE_ARGS = dict(
+    src=dict(type='path', required=True),
+    manifest=dict(type='path'),
+    container=dict(type='str'),
+    volume=dict(type='str'),
+    paths=dict(type='list', elements='str'),
+)
+RESTORE_EXCLUSIVE = [('container', 'volume')]
+RESTORE_ONE_OF = [('container', 'volume')]
+
+
+def random_hex(size):
+    return binascii.hexlify(os.urandom(size)).decode('ascii')
+
+
+class Restore(object):
+    def __init__(self, engine):
+        self.engine = engine
+        self.api = engine.api
+        params = engine.params
+        self.src = params['src']
+        if not os.path.isfile(self.src):
+            raise InputError('src %s is not a file on the managed host.' % self.src)
+        self.manifest = load_manifest(params.get('manifest') or self.src + '.manifest.json')
+        entries = self.manifest['paths']
+        wanted = params.get('paths')
+        if wanted:
+            known = dict((entry['path'], entry) for entry in entries)
+            unknown = [path for path in wanted if path not in known]
+            if unknown:
+                raise InputError('paths %s are not in the archive; it holds %s.'
+                                 % (', '.join(unknown), ', '.join(sorted(known))))
+            entries = [known[path] for path in wanted]
+        self.entries = entries
+        self.digest = self.manifest.get('content_sha256') or self.manifest.get('sha256')
+
+    def check_archive(self):
+        verify_checksum(self.src, self.manifest)
+        roots = [entry['member'] for entry in self.manifest['paths']]
+        sizes = check_members(self.src, roots)
+        needed = sum(sizes[entry['member']] for entry in self.entries)
+        self.check_space(needed)
+        return needed
+
+    def check_space(self, needed):
+        if not self.engine.options.is_local:
+            self.engine.warn('The engine is remote: free space on it cannot be checked before restoring.')
+            return
+        root = self.api.info().get('DockerRootDir')
+        if not root or not os.path.isdir(root):
+            return
+        stat = os.statvfs(root)
+        free = stat.f_bavail * stat.f_frsize
+        if needed > free:
+            raise Refusal('Refusing to restore %s: it needs %d bytes and the engine\'s data root %s has %d free. '
+                          'Nothing was restored.' % (self.src, needed, root, free))
+
+    # --- filling a fresh volume -------------------------------------------------
+    def stream_for(self, entry):
+        """A file holding only the members of ``entry`` (the archive itself when it has one path)."""
+        if len(self.manifest['paths']) == 1:
+            return open(self.src, 'rb'), None
+        handle, temporary = tempfile.mkstemp(prefix='.pv-restore-', suffix='.tar', dir=os.path.dirname(self.src))
+        os.close(handle)
+        root = entry['member']
+        with tarfile.open(self.src, mode='r|*') as source, tarfile.open(temporary, mode='w') as out:
+            for info in source:
+                if info.name == root or info.name.startswith(root + '/'):
+                    out.addfile(info, source.extractfile(info) if info.isreg() else None)
+        return open(temporary, 'rb'), temporary
+
+    def fill(self, volume, entry, owner):
+        """Create ``volume`` and extract the entry's members into it; return the temporary container."""
+        if self.api.inspect_image(DEFAULT_IMAGE) is None:
+            build_default_image(self.api)
+        self.api.create_volume(volume, 'local', {}, {RESTORED_FROM: self.digest, RESTORED_PATH: entry['path'],
+                                                     pv_labels.ANONYMOUS_FOR: owner})
+        holder = 'pv-restore-%s' % random_hex(6)
+        self.api.create_container(holder, DEFAULT_IMAGE, binds=['%s:/%s:rw' % (volume, entry['member'])],
+                                  labels={pv_labels.PREFIX + 'temporary': 'restore'})
+        data, temporary = self.stream_for(entry)
+        try:
+            self.api.put_archive(holder, '/', data)
+        finally:
+            data.close()
+            if temporary:
+                os.unlink(temporary)
+        return holder
+
+
+def _entry_spec(path, mounted, restored):
+    if path in restored:
+        return dict(path=path, source=restored[path], read_only=mounted.read_only if mounted else False)
+    suffix = ':ro' if mounted.read_only else ''
+    if mounted.type == 'bind':
+        return '%s:%s%s' % (mounted.source, path, suffix)
+    if pv_labels.is_anonymous_volume(mounted.name, None) and not suffix:
+        return path
+    return '%s:%s%s' % (mounted.name, path, suffix)
+
+
+def restore_container(engine, restore):
+    api = engine.api
+    name = check_name(engine.params['container'], 'container name')
+    raw = inspect_named(api, name)
+    if raw is None:
+        raise InputError('Data container %r does not exist; create it first (persistent.volumes.data_container).'
+                         % name)
+    holder = ContainerDetail(raw)
+    volumes = dict((m.name, m) for m in holder.mounts.values() if m.type == 'volume')
+    todo = []
+    for entry in restore.entries:
+        mounted = holder.mounts.get(entry['path'])
+        labels = ((api.inspect_volume(mounted.name) or {}).get('Labels') or {}) if mounted and mounted.name in volumes else {}
+        if labels.get(RESTORED_FROM) == restore.digest and labels.get(RESTORED_PATH) == entry['path']:
+            continue
+        todo.append(entry)
+    result = dict(changed=bool(todo), container=name, restored=[e['path'] for e in todo], previous_volumes=[])
+    if not todo:
+        return result
+    restore.check_archive()
+    restored = dict((entry['path'], random_hex(32)) for entry in todo)
+    spec = DataContainerSpec(name, volumes=[_entry_spec(path, holder.mounts.get(path), restored)
+                                            for path in sorted(set(holder.mounts) | set(restored))],
+                             image=holder.image_ref, pull='never', labels=pv_labels.user_labels(holder.labels))
+    image = ImageChoice(holder.image_ref, api.inspect_image(holder.image_id))
+    planner = DataContainerPlanner(spec, holder, [], image, EngineState([], []),
+                                   read_root=lambda container, path: read_root(api, container, path),
+                                   new_volume_name=lambda: random_hex(32),
+                                   replacement_name=engine.replacement_name(name),
+                                   extra_owned=restored.values())
+    plan = planner.plan()
+    result['previous_volumes'] = plan.released
+    result['volumes'] = dict((path, volume) for path, volume in restored.items())
+    if engine.check_mode:
+        result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
+            + plan.describe()
+        return result
+    temporaries = []
+    try:
+        for entry in todo:
+            temporaries.append(restore.fill(restored[entry['path']], entry, name))
+        applied, dummy = engine.apply(plan)
+    finally:
+        for temporary in temporaries:
+            api.remove_container(temporary)
+    result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
+        + applied['actions']
+    result['consumers'] = rewire_consumers(engine, name)
+    return result
+
+
+def rewire_consumers(engine, name):
+    """Recreate the containers wired to ``name`` so that they mount the restored volumes.
+
+    The volumes they mounted before are the data container's previous ones, which the
+    restore keeps and reports; letting them go here is what the restore asked for.
+    """
+    recreated = []
+    for summary in engine.api.list_containers():
+        raw = engine.api.inspect_container(summary['Id'])
+        if not raw:
+            continue
+        consumer = ContainerDetail(raw)
+        if consumer.name == name or not any(entry.split(':')[0] in (name, raw.get('Id')) for entry in consumer.volumes_from):
+            continue
+        request = ConsumerRequest(ConsumerSpec(consumer.name, release_volumes=True))
+        if converge_consumer(engine, request).get('changed'):
+            recreated.append(consumer.name)
+    return recreated
+
+
+def restore_volume(engine, restore):
+    api = engine.api
+    name = check_name(engine.params['volume'], 'volume name')
+    if len(restore.entries) != 1:
+        raise InputError('The archive holds %d paths (%s); choose one with paths to restore into volume %s.'
+                         % (len(restore.entries), ', '.join(e['path'] for e in restore.entries), name))
+    entry = restore.entries[0]
+    raw = api.inspect_volume(name)
+    result = dict(changed=False, volume=name, restored=[], previous_volumes=[])
+    if raw is not None:
+        labels = raw.get('Labels') or {}
+        if labels.get(RESTORED_FROM) == restore.digest:
+            return result
+        raise Refusal('Refusing to restore into volume %s: it exists and was not made from this archive, so its '
+                      'content would be overwritten. Restore into a new volume name, or into a data container '
+                      '(which keeps the previous volume); nothing was changed.' % name)
+    restore.check_archive()
+    result.update(changed=True, restored=[entry['path']])
+    if engine.check_mode:
+        return result
+    temporary = restore.fill(name, entry, name)
+    api.remove_container(temporary)
+    return result
+
+
+def converge_restore(engine):
+    restore = Restore(engine)
+    if engine.params.get('container'):
+        return restore_container(engine, restore)
+    return restore_volume(engine, restore)

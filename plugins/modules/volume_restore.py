@@ -1,0 +1,137 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: volume_restore
+short_description: Restore a backup archive into a data container or a new volume, keeping what was there
+version_added: 0.1.0
+description:
+  - Restores an archive made by M(persistent.volumes.volume_backup) from the managed host.
+  - Verifies the archive's sha256 against its manifest first, then checks every member, and
+    refuses, before writing anything, absolute member names, C(..), symbolic or hard links that
+    lead outside their path, device and fifo members, and archives larger than the free space of
+    the engine's data root.
+  - Into a data container (O(container)), each restored path gets a fresh volume, filled through a
+    temporary container that is never started; then the data container is recreated with it, with
+    the crash-safe swap of M(persistent.volumes.data_container). The previous volume is kept and
+    reported in RV(previous_volumes). Containers wired to the data container with C(--volumes-from)
+    are recreated to mount the restored data, and started again if they were running.
+  - Into a volume (O(volume)), the volume must not exist yet; it is created and filled.
+  - The restored volumes carry the archive's content digest, so restoring the same archive again
+    reports no change. Owners, modes and modification times survive the round trip.
+author:
+  - Persistent Volumes Maintainers (@persistent-volumes)
+extends_documentation_fragment:
+  - persistent.volumes.docker
+  - persistent.volumes.attributes
+  - persistent.volumes.attributes.actiongroup_docker
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Verifies and checks the archive, and predicts the restore, without writing anything.
+  diff_mode:
+    support: none
+options:
+  src:
+    description:
+      - The archive on the managed host.
+    type: path
+    required: true
+  manifest:
+    description:
+      - Its manifest. Default O(src) plus C(.manifest.json).
+    type: path
+  container:
+    description:
+      - The data container to restore into. Mutually exclusive with O(volume).
+    type: str
+  volume:
+    description:
+      - A new volume to restore into (the archive must hold one path, or choose one with O(paths)).
+    type: str
+  paths:
+    description:
+      - The archive's paths to restore; all when omitted.
+    type: list
+    elements: str
+seealso:
+  - module: persistent.volumes.volume_backup
+'''
+
+EXAMPLES = r'''
+- name: Restore last night's backup into the data container (the previous volumes are kept)
+  persistent.volumes.volume_restore:
+    src: /var/backups/datacontainer.tar.gz
+    container: datacontainer
+
+- name: Restore a volume backup into a new volume
+  persistent.volumes.volume_restore:
+    src: /var/backups/pgdata.tar
+    volume: pgdata_restored
+'''
+
+RETURN = r'''
+restored:
+  description: The paths restored by this run (empty when the data is already this archive's).
+  returned: always
+  type: list
+  elements: str
+  sample: [/datastore]
+volumes:
+  description: The new volume of each restored path.
+  returned: when restoring into a container
+  type: dict
+  sample:
+    /datastore: 6c1f0e8f3b0a4d5e9c7b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d
+previous_volumes:
+  description: The volumes the data container had at those paths; they are kept, with their data.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - path: /datastore
+      volume: 0b6f2a34c1d84e5f9a7b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f
+      was_in: datacontainer
+consumers:
+  description: Containers wired to the data container that were recreated to mount the restored data.
+  returned: when restoring into a container and not in check mode
+  type: list
+  elements: str
+  sample: [app]
+actions:
+  description: What was done (or, in check mode, would be done).
+  returned: when something is restored into a container
+  type: list
+  elements: str
+  sample: ["create container datacontainer.pv-1a2b3c: recreate: volumes changed"]
+api_calls:
+  description: How many engine API requests the module made.
+  returned: always
+  type: int
+  sample: 12
+'''
+
+from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.restore_runner import (
+    RESTORE_ARGS,
+    RESTORE_EXCLUSIVE,
+    RESTORE_ONE_OF,
+    converge_restore,
+)
+
+
+def main():
+    engine = EngineModule([RESTORE_ARGS], mutually_exclusive=RESTORE_EXCLUSIVE, required_one_of=RESTORE_ONE_OF)
+    engine.run(converge_restore)
+
+
+if __name__ == '__main__':
+    main()
