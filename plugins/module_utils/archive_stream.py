@@ -70,10 +70,23 @@ class PathStats(object):
         self.bytes = 0
         self.files = 0
         self.entries = 0
+        self.digest = hashlib.sha256()
+
+    @property
+    def content_sha256(self):
+        return self.digest.hexdigest()
 
     def as_dict(self):
         return dict(path=self.path, volume=self.volume, member=self.member, bytes=self.bytes,
-                    files=self.files, entries=self.entries)
+                    files=self.files, entries=self.entries, content_sha256=self.content_sha256)
+
+
+def content_digest(stats):
+    """The digest of several paths' content: of their own digests, in order."""
+    digest = hashlib.sha256()
+    for item in stats:
+        digest.update(('%s\0%s\n' % (item.member, item.content_sha256)).encode('utf-8'))
+    return digest.hexdigest()
 
 
 def member_root(path):
@@ -87,12 +100,13 @@ def _digest_member(digest, info):
         info.mode, info.uid, info.gid, int(info.mtime), info.size, info.linkname)).encode('utf-8', 'surrogateescape'))
 
 
-def copy_path(chunks, path, stats, digest, out=None, record_root=None):
+def copy_path(chunks, path, stats, out=None, record_root=None):
     """Copy the engine's tar stream of ``path`` into ``out`` (a tarfile or None), re-rooted
     under ``record_root`` (default: the path itself, without its leading slash).
 
-    Updates ``stats`` and ``digest`` (content and metadata of every member, in order).
+    Updates ``stats``, whose digest covers content and metadata of every member, in order.
     """
+    digest = stats.digest
     base = posixpath.basename(path.rstrip('/'))
     root = record_root or member_root(path)
     with tarfile.open(fileobj=ChunkReader(chunks), mode='r|') as source:

@@ -26,6 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream 
     COMPRESSIONS,
     HashingWriter,
     PathStats,
+    content_digest,
     copy_path,
     member_root,
 )
@@ -141,14 +142,13 @@ def open_temporary(api, source, check_mode):
 
 def stream_all(api, source, out):
     """Copy every path of ``source`` into the tarfile ``out`` (or only digest when None)."""
-    digest = hashlib.sha256()
     stats = []
     for read_path, record_path, volume in source.items:
         item = PathStats(record_path, volume, member_root(record_path))
         chunks = api.archive_stream(source.container, read_path)
-        copy_path(chunks, read_path, item, digest, out, record_root=member_root(record_path))
+        copy_path(chunks, read_path, item, out, record_root=member_root(record_path))
         stats.append(item)
-    return digest.hexdigest(), stats
+    return content_digest(stats), stats
 
 
 def write_archive(engine, source, dest, compression):

@@ -21,6 +21,8 @@ import tarfile
 import tempfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import PathStats, copy_path
+from ansible_collections.persistent.volumes.plugins.module_utils.backup_runner import open_temporary, source_from_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
     check_members,
     load_manifest,
@@ -153,9 +155,11 @@ def restore_container(engine, restore):
     todo = []
     for entry in restore.entries:
         mounted = holder.mounts.get(entry['path'])
-        labels = ((api.inspect_volume(mounted.name) or {}).get('Labels') or {}) if mounted and mounted.name in volumes else {}
-        if labels.get(RESTORED_FROM) == restore.digest and labels.get(RESTORED_PATH) == entry['path']:
-            continue
+        if mounted is not None and mounted.name in volumes and entry.get('content_sha256'):
+            current = PathStats(entry['path'], mounted.name, entry['member'])
+            copy_path(api.archive_stream(name, entry['path']), entry['path'], current, record_root=entry['member'])
+            if current.content_sha256 == entry['content_sha256']:
+                continue  # the data there is the archive's already
         todo.append(entry)
     result = dict(changed=bool(todo), container=name, restored=[e['path'] for e in todo], previous_volumes=[])
     if not todo:
@@ -222,11 +226,10 @@ def restore_volume(engine, restore):
     raw = api.inspect_volume(name)
     result = dict(changed=False, volume=name, restored=[], previous_volumes=[])
     if raw is not None:
-        labels = raw.get('Labels') or {}
-        if labels.get(RESTORED_FROM) == restore.digest:
+        if entry.get('content_sha256') and volume_digest(engine, name, entry) == entry['content_sha256']:
             return result
-        raise Refusal('Refusing to restore into volume %s: it exists and was not made from this archive, so its '
-                      'content would be overwritten. Restore into a new volume name, or into a data container '
+        raise Refusal('Refusing to restore into volume %s: it exists and holds other data than this archive, so it '
+                      'would be overwritten. Restore into a new volume name, or into a data container '
                       '(which keeps the previous volume); nothing was changed.' % name)
     restore.check_archive()
     result.update(changed=True, restored=[entry['path']])
@@ -235,6 +238,22 @@ def restore_volume(engine, restore):
     temporary = restore.fill(name, entry, name)
     api.remove_container(temporary)
     return result
+
+
+def volume_digest(engine, name, entry):
+    """The content digest of volume ``name`` as the archive's ``entry`` would record it."""
+    source = source_from_volume(engine.api, name, engine.check_mode)
+    if not open_temporary(engine.api, source, engine.check_mode):
+        return None
+    try:
+        read_path = source.items[0][0]
+        current = PathStats(entry['path'], name, entry['member'])
+        copy_path(engine.api.archive_stream(source.container, read_path), read_path, current,
+                  record_root=entry['member'])
+        return current.content_sha256
+    finally:
+        if source.temporary and source.container:
+            engine.api.remove_container(source.container)
 
 
 def converge_restore(engine):

@@ -23,9 +23,11 @@ description:
     the crash-safe swap of M(persistent.volumes.data_container). The previous volume is kept and
     reported in RV(previous_volumes). Containers wired to the data container with C(--volumes-from)
     are recreated to mount the restored data, and started again if they were running.
-  - Into a volume (O(volume)), the volume must not exist yet; it is created and filled.
-  - The restored volumes carry the archive's content digest, so restoring the same archive again
-    reports no change. Owners, modes and modification times survive the round trip.
+  - Into a volume (O(volume)), the volume must not exist yet (or already hold exactly the archive's
+    data); it is created and filled.
+  - A path whose data already is the archive's (same content digest: names, content, owners, modes,
+    modification times) is left alone, so restoring the same archive again reports no change.
+    Owners, modes and modification times survive the round trip.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
