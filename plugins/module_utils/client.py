@@ -30,6 +30,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.connection impo
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine_api import EngineAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
+    EngineError,
     InputError,
     PersistentVolumesError,
 )
@@ -97,13 +98,28 @@ class EngineModule(object):
         """Execute ``plan`` (unless in check mode) and return the common result keys."""
         return apply_plan(self, plan)
 
+    def _work_with_retries(self, work, attempts=3):
+        """Run ``work``; when another client changed the same objects meanwhile (the engine
+        answers 409 Conflict), look again and converge from what is there now."""
+        for attempt in range(attempts):
+            try:
+                return work(self)
+            except EngineError as exc:
+                if exc.details.get('status_code') != 409 or attempt == attempts - 1:
+                    raise
+                self.warn('The engine reported a conflict (%s); another client changed the same objects at the '
+                          'same time. Looked at the engine again and converged from there.' % exc.msg)
+                if hasattr(self.api, 'forget'):
+                    self.api.forget()
+        raise EngineError('unreachable')  # pragma: no cover
+
     def run(self, work):
         """Run ``work(self)``, which returns the result dict; exit or fail accordingly."""
         problems = self.options.problems()
         if problems:
             self.module.fail_json(msg='Invalid connection options: %s.' % '; '.join(problems))
         try:
-            result = work(self)
+            result = self._work_with_retries(work)
         except PersistentVolumesError as exc:
             details = dict(exc.details)
             details.setdefault('changed', False)  # execute() sets it when actions were done
