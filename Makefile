@@ -33,7 +33,7 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: help deps apt-deps venv engine image install demo units system molecule sanity lint \
+.PHONY: help deps apt-deps venv engine image install demo units system system-oldest molecule sanity lint \
         changelog-lint test clean pkg-link
 
 help: ## List the targets
@@ -88,6 +88,9 @@ lint: install ## ansible-lint (production profile) on playbooks/ and roles/
 	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) \
 	    $(VBIN)/ansible-lint --offline --profile production --nocolor $$dirs
 
+system-oldest: deps engine image install pkg-link ## System tests with the oldest ansible-core meta/runtime.yml claims
+	@scripts/oldest.sh $(PYTEST_ARGS)
+
 molecule: deps engine image install ## The role's molecule scenarios: default (local engine), fleet (three engines)
 	@cd roles/data_volume_container && for scenario in default fleet; do \
 	    echo "== molecule test -s $$scenario"; \
@@ -98,8 +101,12 @@ molecule: deps engine image install ## The role's molecule scenarios: default (l
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system molecule sanity lint changelog-lint, in order
+test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint, in order
 	@MAKE="$(MAKE)" scripts/test.sh
+
+.PHONY: bench
+bench: ## Benchmark against community.docker (own venv .build/bench-venv; not in 'test'), e.g. BENCH_ARGS='--reps 1'
+	@bench/run.sh $(BENCH_ARGS)
 
 clean: ## Remove .build and .collections (keeps .venv)
 	rm -rf $(BUILD) .collections
