@@ -53,13 +53,15 @@ options:
     aliases: [tls_client_cert, cert_path]
   client_key:
     description:
-      - The private key of O(client_cert). Only its path appears in results, never its content.
+      - The path of the private key of O(client_cert). It is treated as secret and masked in output.
       - If not set and the environment variable E(DOCKER_CERT_PATH) is, its C(key.pem) is used.
     type: path
     aliases: [tls_client_key, key_path]
   tls:
     description:
       - Speak TLS to the engine without verifying its certificate. O(validate_certs=true) also verifies it.
+      - With TLS, the environment variables E(REQUESTS_CA_BUNDLE), E(CURL_CA_BUNDLE) and proxy settings are
+        not used for the engine connection; O(ca_path) decides what is trusted.
       - If not set in the task, the environment variable E(DOCKER_TLS) is used, then the default.
     type: bool
     default: false

@@ -41,7 +41,7 @@ CONNECTION_ARGS = dict(
     timeout=dict(type='int', default=DEFAULT_TIMEOUT, fallback=(env_fallback, ['DOCKER_TIMEOUT'])),
     ca_path=dict(type='path', aliases=['ca_cert', 'tls_ca_cert', 'cacert_path']),
     client_cert=dict(type='path', aliases=['tls_client_cert', 'cert_path']),
-    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=False),
+    client_key=dict(type='path', aliases=['tls_client_key', 'key_path'], no_log=True),
     tls=dict(type='bool', default=False, fallback=(env_fallback, ['DOCKER_TLS'])),
     validate_certs=dict(type='bool', default=False, aliases=['tls_verify'],
                         fallback=(env_fallback, ['DOCKER_TLS_VERIFY'])),
@@ -79,6 +79,11 @@ class ConnectionOptions(object):
     def problems(self):
         """Combinations that cannot work, as messages (empty when all is well)."""
         found = []
+        for option in ('ca_path', 'client_cert', 'client_key'):
+            if '-----BEGIN' in (getattr(self, option) or ''):
+                found.append('%s must be the path of a file, not its content' % option)
+        if found:
+            return found
         if bool(self.client_cert) != bool(self.client_key):
             found.append('client_cert and client_key must be given together (got only %s)'
                          % ('client_cert' if self.client_cert else 'client_key'))
@@ -121,15 +126,19 @@ def open_client(options):
             verify=options.validate_certs,
         )
     auto_version = options.api_version.lower() == 'auto'
-    # With a tls_hostname the adapter must be mounted before the first request,
-    # so the version is asked for after construction.
-    deferred = auto_version and options.uses_tls and options.tls_hostname
+    # With TLS the session is set up (CA, hostname) before its first request, so the
+    # version is asked for after construction.
+    deferred = auto_version and options.uses_tls
     client = docker.APIClient(
         base_url=options.docker_host,
         version=docker.constants.MINIMUM_DOCKER_API_VERSION if deferred else options.api_version,
         timeout=options.timeout,
         tls=tls_config,
     )
+    if options.uses_tls:
+        # The engine's CA (or no verification) must win over REQUESTS_CA_BUNDLE and
+        # CURL_CA_BUNDLE, which requests would otherwise apply to every request.
+        client.trust_env = False
     if options.uses_tls and options.tls_hostname:
         client.mount('https://', _HostnameCheckingAdapter(options.tls_hostname))
         if tls_config:

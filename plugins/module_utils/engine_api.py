@@ -43,7 +43,8 @@ class EngineAPI(object):
             try:
                 self._client = open_client(self.options)
             except _TRANSPORT_ERRORS as exc:
-                raise connection_error(exc, self.options.docker_host, self.options.timeout)
+                raise connection_error(exc, self.options.docker_host, self.options.timeout,
+                                       client_cert=self.options.client_cert)
             self._count('version')
         return self._client
 
@@ -63,7 +64,8 @@ class EngineAPI(object):
         except docker.errors.APIError as exc:
             raise api_error(exc, action)
         except _TRANSPORT_ERRORS as exc:
-            raise connection_error(exc, self.options.docker_host, self.options.timeout)
+            raise connection_error(exc, self.options.docker_host, self.options.timeout,
+                                   client_cert=self.options.client_cert)
 
     def _maybe(self, counter, action, method, *args, **kwargs):
         """Like ``_call`` but returns None when the engine answers 404."""

@@ -16,6 +16,8 @@ Every failure a user can see is one of three kinds:
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 
 class PersistentVolumesError(Exception):
     """Base class: ``msg`` is what the user reads, ``details`` goes to the result."""
@@ -50,15 +52,20 @@ def _reason_from_exception(exc):
     if 'read timed out' in lowered or 'timed out' in lowered:
         return 'the engine did not answer in time'
     if any(marker in lowered for marker in ('certificate verify failed', 'sslerror', '[ssl', 'ssl:', 'tlsv1')):
-        return 'TLS handshake failed: %s' % text
+        found = re.search(r'\[SSL[^\]]*\][^)\'"]*', text)
+        return 'TLS handshake failed: %s' % (found.group(0).strip() if found else text)
     return text
 
 
-def connection_error(exc, docker_host, timeout=None):
+def connection_error(exc, docker_host, timeout=None, client_cert=None):
     """Turn a failure to talk to the engine into an ``EngineError`` naming the host."""
     reason = _reason_from_exception(exc)
     if reason == 'the engine did not answer in time' and timeout:
         reason = 'the engine did not answer within timeout=%s seconds' % timeout
+    lowered = str(exc).lower()
+    if not client_cert and ('bad certificate' in lowered or 'certificate required' in lowered):
+        reason += ' (the engine requires a client certificate: set client_cert and client_key)'
+
     return EngineError('Cannot talk to the Docker engine at %s: %s' % (docker_host, reason),
                        docker_host=docker_host)
 
