@@ -93,13 +93,58 @@ def member_problem(info, roots):
     return None
 
 
+def resolve(parts, links, depth=0):
+    """Components of a path after following the archive's own symlinks (None: it escapes).
+
+    Paths are relative to the container root, like member names; an absolute link target
+    is too. A chain such as ``x -> .`` then ``y -> x/..`` is caught here, where a member
+    judged on its own looks harmless.
+    """
+    out = []
+    for part in parts:
+        if part in ('', '.'):
+            continue
+        if part == '..':
+            if not out:
+                return None
+            out.pop()
+            continue
+        out.append(part)
+        target = links.get('/'.join(out))
+        if target is not None:
+            if depth > 40:
+                return None
+            base = [] if target.startswith('/') else out[:-1]
+            out = resolve(base + target.split('/'), links, depth + 1)
+            if out is None:
+                return None
+    return out
+
+
+def chain_problem(info, roots, links):
+    """Why ``info`` escapes through earlier symlinks of the archive (None when it does not)."""
+    clean = posixpath.normpath(info.name).split('/')
+    root = next((r for r in roots if _inside('/'.join(clean), r)), None)
+    parent = resolve(clean[:-1], links)
+    if parent is None or not _inside('/'.join(parent + clean[-1:]), root):
+        return 'lies below a symlink that leads outside %s' % ('/' + root)
+    if info.issym():
+        base = [] if info.linkname.startswith('/') else parent
+        target = resolve(base + info.linkname.split('/'), links)
+        if target is None or not _inside('/'.join(target), root):
+            return 'is a symlink to %s, which leads outside %s through other links' % (info.linkname, '/' + root)
+        links['/'.join(parent + clean[-1:])] = info.linkname
+    return None
+
+
 def check_members(src, roots):
     """Check every member; return {root: bytes} of regular file content per root."""
     sizes = dict((root, 0) for root in roots)
+    links = {}
     try:
         with tarfile.open(src, mode='r|*') as archive:
             for info in archive:
-                problem = member_problem(info, roots)
+                problem = member_problem(info, roots) or chain_problem(info, roots, links)
                 if problem:
                     raise Refusal('Refusing to restore %s: member %r %s. Nothing was restored.'
                                   % (src, info.name, problem))

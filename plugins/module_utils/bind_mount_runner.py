@@ -23,6 +23,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.host_paths impo
 from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import (
     check_container_path,
     check_host_path,
+    check_printable,
     parse_id,
     parse_mode,
 )
@@ -69,6 +70,7 @@ class BindRequest(object):
             return
         if not isinstance(self.source, str) or not self.source.startswith('/'):
             raise InputError('source must be an absolute host path, got %r.' % (self.source,))
+        check_printable(self.source, 'source', 'host path')
         reason = sensitive_reason(self.source, data_root, engine_sockets)
         if reason and not params.get('allow_sensitive'):
             raise Refusal('Refusing to bind-mount %s into %s: %s. Mounting it would expose or endanger the '

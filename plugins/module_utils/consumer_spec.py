@@ -88,7 +88,7 @@ class ConsumerSpec(object):
         self.entrypoint = command_list(entrypoint, 'entrypoint')
         self.env = parse_env(env)
         self.user = user
-        if working_dir is not None and not working_dir.startswith('/'):
+        if working_dir is not None and (not isinstance(working_dir, str) or not working_dir.startswith('/')):
             raise InputError('working_dir must be an absolute path, got %r.' % working_dir)
         self.working_dir = working_dir
         self.labels = string_map(labels, 'labels')

@@ -46,8 +46,14 @@ def _real(path):
     """The real path with symlinks followed (None when a link on the way cannot be read)."""
     try:
         return os.path.realpath(path)
-    except OSError:
+    except (OSError, ValueError):
         return None
+
+
+def _steps(path):
+    """The path as written, one component more at a time: /a, /a/b, /a/b/c."""
+    parts = [part for part in path.split('/') if part]
+    return ['/' + '/'.join(parts[:index + 1]) for index in range(len(parts))]
 
 
 def sensitive_reason(path, data_root=None, sockets=()):
@@ -64,13 +70,22 @@ def sensitive_reason(path, data_root=None, sockets=()):
         reason = _judge(normal, root, sockets | real_sockets)
         if reason:
             return reason
-    real = _real(normal)
+    real = _real(path)
     if real is None:
         return '%s cannot be resolved (a link on the way is not readable), so it cannot be judged safe' % path
     for root in data_roots:
         reason = _judge(real, root, sockets | real_sockets)
         if reason:
             return '%s resolves to %s; %s' % (path, real, reason)
+    # Each step of the resolution is judged against the sensitive trees too: a link to /proc
+    # followed by self/... must not pass because its end resolves somewhere harmless here.
+    for step in _steps(path):
+        real = _real(step)
+        if real is None:
+            return '%s cannot be resolved (a link on the way is not readable), so it cannot be judged safe' % path
+        for tree in SENSITIVE_TREES:
+            if real != step and (real == tree or real.startswith(tree + '/')):
+                return '%s passes through %s, which resolves into %s' % (path, step, tree)
     return None
 
 

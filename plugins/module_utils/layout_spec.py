@@ -65,11 +65,11 @@ class ConsumerItem(object):
         self.wiring = parse_from(params['from']) if params.get('from') is not None else None
         exclusive = params.get('exclusive')
         self.exclusive = layout_exclusive if exclusive is None else exclusive
-        self.binds = [validate_item(BIND_ITEM_ARGS, bind, '%s.binds[%d] (%s)' % (where, index, _label(bind, 'target')))
+        self.binds = [validate_item(BIND_ITEM_ARGS, bind, 'binds[%d] (%s)' % (index, _label(bind, 'target')))
                       for index, bind in enumerate(params.get('binds') or [])]
         for bind in self.binds:
             if bind.get('state') == 'present' and not bind.get('source'):
-                raise InputError('%s: a bind with state=present needs source (target %s).' % (where, bind.get('target')))
+                raise InputError('a bind with state=present needs source (target %s).' % bind.get('target'))
 
 
 class LayoutSpec(object):

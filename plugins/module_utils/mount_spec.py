@@ -59,10 +59,16 @@ class MountSpec(object):
         return 'MountSpec(%r, %r, %s)' % (self.target, self.source, 'ro' if self.read_only else 'rw')
 
 
+def check_printable(path, where, what):
+    if any(ord(char) < 32 or ord(char) == 127 for char in path):
+        raise InputError('%s: %s %r contains a control character (NUL, newline, ...).' % (where, what, path))
+
+
 def check_container_path(path, where):
     """An absolute, normalised container path other than ``/``."""
     if not isinstance(path, str) or not path:
         raise InputError('%s: the container path must be a non-empty string, got %r.' % (where, path))
+    check_printable(path, where, 'container path')
     if ':' in path:
         raise InputError('%s: container path %r contains a colon; a path cannot hold one (use the forms %s).'
                          % (where, path, STRING_FORMS))
@@ -81,6 +87,7 @@ def check_container_path(path, where):
 
 def check_host_path(path, where):
     """An absolute, normalised host path (sensitive paths are judged elsewhere)."""
+    check_printable(path, where, 'host path')
     if ':' in path:
         raise InputError('%s: host path %r contains a colon, which the engine cannot mount.' % (where, path))
     normal = posixpath.normpath(path)
@@ -113,17 +120,20 @@ def parse_id(value, kind, where):
     if isinstance(value, bool):
         raise InputError('%s: %s must be a user/group name or a number, got %r.' % (where, kind, value))
     if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        if len(value if isinstance(value, str) else '') > 20 or len(value.lstrip('0') if isinstance(value, str) else '') > 10 or \
+                isinstance(value, int) and not -2 ** 63 < value < 2 ** 63:
+            raise InputError('%s: %s is out of range (0 to %d).' % (where, kind, 2 ** 32 - 2))
         number = int(value)
         if number < 0 or number > 2 ** 32 - 2:
             raise InputError('%s: %s %r is out of range.' % (where, kind, value))
         return number
     if not isinstance(value, str) or not value:
-        raise InputError('%s: %s must be a user/group name or a number, got %r.' % (where, kind, value))
+        raise InputError('%s: %s must be a user/group name or a number, got %s.' % (where, kind, _shown(value)))
     try:
         if kind == 'owner':
             return pwd.getpwnam(value).pw_uid
         return grp.getgrnam(value).gr_gid
-    except KeyError:
+    except (KeyError, ValueError):
         raise InputError('%s: %s %r does not resolve to a %s on the Docker host; give a numeric id.'
                          % (where, kind, value, 'user' if kind == 'owner' else 'group'))
 
@@ -136,14 +146,25 @@ def parse_mode(value, where):
         raise InputError('%s: mode must be an octal string like "0750", got %r.' % (where, value))
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value and all(char in '01234567' for char in value):
+    elif isinstance(value, str) and value and len(value) <= 12 and all(char in '01234567' for char in value):
         number = int(value, 8)
+    elif isinstance(value, str) and value and all(char in '01234567' for char in value):
+        number = -1
     else:
-        raise InputError('%s: mode must be an octal string like "0750" (symbolic modes are not supported), got %r.'
-                         % (where, value))
+        raise InputError('%s: mode must be an octal string like "0750" (symbolic modes are not supported), got %s.'
+                         % (where, _shown(value)))
     if number < 0 or number > 0o7777:
-        raise InputError('%s: mode %r is out of range (0000 to 7777).' % (where, value))
+        raise InputError('%s: mode %s is out of range (0000 to 7777).' % (where, _shown(value)))
     return number
+
+
+def _shown(value):
+    """``repr`` of a value for a message, short even for huge numbers and strings."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -10 ** 18 < value < 10 ** 18:
+        return "a number out of range"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + '...'
+
 
 
 def parse_mount_string(text, where):

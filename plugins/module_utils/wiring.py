@@ -30,7 +30,7 @@ def parse_from(entries):
             if ':' in entry and not entry.partition(':')[2]:
                 raise InputError('%s: %r ends with a colon; use "name", "name:ro" or "name:rw".' % (where, entry))
         elif isinstance(entry, dict):
-            unknown = sorted(set(entry) - set(['container', 'mode']))
+            unknown = sorted(str(key) for key in set(entry) - set(['container', 'mode']))
             if unknown:
                 raise InputError('%s: unknown key %s; allowed: container, mode.' % (where, ', '.join(unknown)))
             name, mode = entry.get('container'), entry.get('mode', 'rw')

@@ -187,8 +187,6 @@ def test_consumer_spec_after_the_argument_spec_is_valid_or_refused(params):
         assert_clear(exc, '|'.join(re.escape(text) for text in CONSUMER_NAMES.values()))
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason='BUG consumer_spec.ConsumerSpec: a working_dir that is not '
-                   'a string raises AttributeError (only from Python: the argument spec makes it a string)')
 @settings(CI, max_examples=5)
 @given(value=st.integers() | st.lists(st.text(), max_size=1))
 @example(value=5)
@@ -287,8 +285,6 @@ def test_layout_spec_is_valid_or_starts_with_the_item_location(params):
         assert len(set(names)) == len(names) and all(is_engine_name(name) for name in names)
 
 
-@pytest.mark.xfail(strict=True, reason='BUG layout_spec.ConsumerItem: errors about binds are prefixed with the '
-                   'consumer location twice ("consumers[0] (web): consumers[0] (web).binds[0] ...")')
 @settings(CI, max_examples=5)
 @given(bind=BIND_ITEM.filter(lambda bind: 'source' not in bind and bind.get('state') != 'absent'))
 @example(bind={'target': '/x'})

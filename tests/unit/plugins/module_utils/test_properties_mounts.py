@@ -221,8 +221,6 @@ def test_parse_mode_round_trips_octal_text(mode):
     assert parse_mode('%04o' % mode, 'ITEM') == parse_mode('%o' % mode, 'ITEM') == parse_mode(mode, 'ITEM') == mode
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason='BUG mount_spec.parse_id: int() of a digit string longer '
-                   'than 4300 characters raises ValueError (Python int max str digits), not InputError')
 @FEW
 @given(value=st.sampled_from(['9' * 4301, '0' * 5000]))
 @example(value='9' * 5000)
@@ -231,8 +229,6 @@ def test_parse_id_of_a_very_long_digit_string_is_refused_cleanly(value):
         parse_id(value, 'owner', 'ITEM')
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason='BUG mount_spec.parse_id: pwd.getpwnam/grp.getgrnam raise '
-                   'ValueError on a name holding NUL; only KeyError is caught')
 @FEW
 @given(value=st.text(min_size=1, max_size=5).map(lambda text: text + '\x00'), kind=st.sampled_from(['owner', 'group']))
 @example(value='a\x00b', kind='owner')
@@ -241,8 +237,6 @@ def test_parse_id_of_a_name_with_nul_is_refused_cleanly(value, kind):
         parse_id(value, kind, 'ITEM')
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason='BUG mount_spec.parse_id/parse_mode: %r of an int with more '
-                   'than 4300 digits raises ValueError while the refusal message is formatted')
 @FEW
 @given(value=st.sampled_from([10 ** 4300, -10 ** 4400]), parser=st.sampled_from(['owner', 'mode']))
 @example(value=10 ** 5000, parser='mode')
@@ -290,8 +284,6 @@ def test_parse_from_gives_engine_names_or_names_the_entry(entries):
     assert len(set(name for name, dummy in pairs)) == len(pairs)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason='BUG wiring.parse_from: a dict entry with a non-string key '
-                   'raises TypeError in sorted()/join() (only reachable from Python, JSON keys are strings)')
 @FEW
 @given(entry=st.dictionaries(st.integers() | st.none(), st.text(max_size=3), min_size=1, max_size=2))
 @example(entry={'container': 'db', 5: 'x'})

@@ -186,9 +186,6 @@ def test_split_bind_never_fails(text):
     assert isinstance(source, str) and isinstance(target, str) and 'rw' not in options
 
 
-@pytest.mark.xfail(strict=True, reason='BUG host_paths.sensitive_reason: the real path is taken of the normalised path, '
-                   'so "<link to /etc>/.." is judged as the link\'s directory, not as / (BindRequest still refuses it '
-                   'as not normalised)')
 @FEW
 @given(root=st.sampled_from(TREES))
 @example(root='/etc')
@@ -196,8 +193,6 @@ def test_dot_dot_after_a_link_is_judged_where_it_leads(farm, root):
     assert sensitive_reason('%s/abs%d/..' % (farm, ROOTS.index(root)), DATA_ROOT) is not None
 
 
-@pytest.mark.xfail(strict=True, reason='BUG host_paths.sensitive_reason: /proc/self is resolved in the module\'s own '
-                   'process, so "<link to /proc>/self/cwd" is judged as the module\'s working directory')
 @FEW
 @given(leaf=st.sampled_from(['cwd']))
 @example(leaf='cwd')
@@ -210,8 +205,6 @@ def test_a_path_through_a_link_into_proc_is_sensitive(farm, leaf):
         os.chdir(here)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason='BUG host_paths._real / BindRequest: os.path.realpath raises '
-                   'ValueError on a source holding NUL; only OSError is caught')
 @FEW
 @given(source=st.sampled_from(['/srv/\x00', '/\x00etc']))
 @example(source='/srv/\x00x')
@@ -301,8 +294,6 @@ ARCHIVE_MEMBER = st.tuples(st.lists(st.sampled_from(['x', 'y', 'sub']), min_size
                            st.lists(st.sampled_from(['.', '..', 'x', 'y', 'sub', '/data']), max_size=3).map('/'.join))
 
 
-@pytest.mark.xfail(strict=True, reason='BUG archive_check.member_problem/check_members: symlink targets are judged '
-                   'lexically, so a link through an earlier link ("data/x" -> ".", "data/y" -> "x/..") escapes the root')
 @settings(CI, max_examples=100)
 @given(members=st.lists(ARCHIVE_MEMBER, max_size=4, unique_by=lambda item: item[0]))
 @example(members=[('x', tarfile.SYMTYPE, '.'), ('y', tarfile.SYMTYPE, 'x/..')])
