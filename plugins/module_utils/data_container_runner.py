@@ -20,6 +20,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container_
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import BIND
 from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
 
@@ -57,8 +59,25 @@ def observe(api, spec):
     return holder, leftovers, usage
 
 
+def check_binds(engine, spec):
+    """Host directories a data container binds are judged like bind_mount's sources."""
+    binds = [mount for mount in spec.mounts if mount.kind == BIND]
+    if not binds or spec.allow_sensitive or spec.state == 'absent':
+        return
+    host = engine.options.docker_host
+    sockets = [normal_path(host[len('unix://'):])] if host.startswith('unix://') else []
+    data_root = engine.api.info().get('DockerRootDir')
+    for mount in binds:
+        reason = sensitive_reason(mount.source, data_root, sockets)
+        if reason:
+            raise Refusal('Refusing to bind %s into data container %s at %s: %s. Its consumers would get it too; '
+                          'set allow_sensitive=true if that is really meant. Nothing was changed.'
+                          % (mount.source, spec.name, mount.target, reason))
+
+
 def converge_data_container(engine):
     spec = DataContainerSpec.from_params(engine.params)
+    check_binds(engine, spec)
     api = engine.api
     holder, leftovers, usage = observe(api, spec)
     check_holder(holder)

@@ -23,6 +23,7 @@ DATA_CONTAINER_ARGS = dict(
     state=dict(type='str', default='present', choices=['present', 'absent']),
     remove_volumes=dict(type='bool', default=False),
     force=dict(type='bool', default=False),
+    allow_sensitive=dict(type='bool', default=False),
 )
 
 
@@ -39,7 +40,7 @@ class DataContainerSpec(object):
     """A data-only container as the task wants it."""
 
     def __init__(self, name, volumes=None, image=None, pull='missing', labels=None, state='present',
-                 remove_volumes=False, force=False):
+                 remove_volumes=False, force=False, allow_sensitive=False):
         self.name = check_name(name, 'container name')
         self.mounts = parse_mounts(volumes or [], 'volumes')
         self.image = check_image_reference(image)
@@ -51,10 +52,12 @@ class DataContainerSpec(object):
         self.state = state
         self.remove_volumes = bool(remove_volumes)
         self.force = bool(force)
+        self.allow_sensitive = bool(allow_sensitive)
 
     @classmethod
     def from_params(cls, params):
         return cls(params['name'], volumes=params.get('volumes'), image=params.get('image'),
                    pull=params.get('pull') or 'missing', labels=params.get('labels'),
                    state=params.get('state') or 'present',
-                   remove_volumes=params.get('remove_volumes'), force=params.get('force'))
+                   remove_volumes=params.get('remove_volumes'), force=params.get('force'),
+                   allow_sensitive=params.get('allow_sensitive'))

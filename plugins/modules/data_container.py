@@ -96,6 +96,13 @@ options:
         The volumes stay, with those containers.
     type: bool
     default: false
+  allow_sensitive:
+    description:
+      - Host directories in O(volumes) are refused when they are sensitive, as
+        M(persistent.volumes.bind_mount) refuses them (V(/), V(/etc), the engine's data root and
+        socket, ...), because every consumer would get them too. V(true) allows them.
+    type: bool
+    default: false
 seealso:
   - module: persistent.volumes.volume
   - module: persistent.volumes.volume_info

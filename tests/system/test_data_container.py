@@ -447,3 +447,15 @@ def test_a_name_that_is_the_id_prefix_of_another_data_container(lab, api, tidy, 
     assert lab.read('/datastore/f', volumes_from=[victim]) == 'not-yours'
     if state == 'present':
         assert mounts(api, alias)['/datastore'] != mounts(api, victim)['/datastore']
+
+
+def test_sensitive_host_directory_is_refused_unless_allowed(lab, api):
+    name = lab.name('dc')
+    for check in (True, False):
+        result = run_module('data_container', dict(name=name, volumes=['/etc:/hostetc:ro']), check=check)
+        assert result['rc'] == 1
+        assert result['msg'].startswith('Refusing to bind /etc into data container %s at /hostetc: /etc is a system '
+                                        'directory.' % name)
+    assert not exists(api, name)
+    allowed = run_module('data_container', dict(name=name, volumes=['/etc:/hostetc:ro'], allow_sensitive=True))
+    assert allowed['rc'] == 0 and allowed['changed'] is True
