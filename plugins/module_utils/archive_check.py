@@ -15,8 +15,10 @@ __metaclass__ = type
 
 import hashlib
 import json
+import lzma
 import posixpath
 import tarfile
+import zlib
 
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
 
@@ -141,16 +143,20 @@ def check_members(src, roots):
     """Check every member; return {root: bytes} of regular file content per root."""
     sizes = dict((root, 0) for root in roots)
     links = {}
+    seen = set()
     try:
         with tarfile.open(src, mode='r|*') as archive:
             for info in archive:
                 problem = member_problem(info, roots) or chain_problem(info, roots, links)
+                if not problem and info.islnk() and posixpath.normpath(info.linkname) not in seen:
+                    problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
+                seen.add(posixpath.normpath(info.name))
                 if problem:
                     raise Refusal('Refusing to restore %s: member %r %s. Nothing was restored.'
                                   % (src, info.name, problem))
                 if info.isreg():
                     root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
                     sizes[root] += info.size
-    except tarfile.TarError as exc:
+    except (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError) as exc:
         raise InputError('%s is not a readable tar archive: %s.' % (src, exc))
     return sizes

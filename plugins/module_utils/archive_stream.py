@@ -118,6 +118,11 @@ def copy_path(chunks, path, stats, out=None, record_root=None):
                 continue
             if info.islnk() and (info.linkname == base or info.linkname.startswith(base + '/')):
                 info.linkname = root + info.linkname[len(base):]
+            # PAX records of the engine's stream (long or non-ASCII names) would win over
+            # the new names when written: they must go.
+            info.pax_headers.pop('path', None)
+            if info.islnk():
+                info.pax_headers.pop('linkpath', None)
             stats.entries += 1
             _digest_member(digest, info)
             if info.isreg():

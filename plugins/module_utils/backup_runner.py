@@ -38,6 +38,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.validation impo
 
 FORMAT = 'persistent.volumes/backup/1'
 VOLUME_PATH = '/volume'
+TEMPORARY_LABEL = pv_labels.PREFIX + 'temporary'
 
 BACKUP_ARGS = dict(
     container=dict(type='str'),
@@ -114,11 +115,25 @@ def source_from_volume(api, name, check_mode):
     if api.inspect_volume(check_name(name, 'volume name')) is None:
         raise InputError('Volume %r does not exist.' % name)
     for summary in api.list_containers(filters={'volume': name}):
-        for mount in summary.get('Mounts') or []:
-            if mount.get('Name') == name:
-                return BackupSource(summary['Id'], [(mount['Destination'], VOLUME_PATH, name)],
-                                    label=dict(volume=name))
+        mounts = summary.get('Mounts') or []
+        for mount in mounts:
+            if mount.get('Name') != name:
+                continue
+            inside = mount['Destination'].rstrip('/') + '/'
+            if any((other.get('Destination') or '').startswith(inside) for other in mounts):
+                continue  # another mount below it would be read too
+            if (summary.get('Labels') or {}).get(TEMPORARY_LABEL):
+                continue
+            return BackupSource(summary['Id'], [(mount['Destination'], VOLUME_PATH, name)],
+                                label=dict(volume=name))
     return BackupSource(None, [(VOLUME_PATH, VOLUME_PATH, name)], temporary=True, label=dict(volume=name))
+
+
+def remove_stale_temporaries(api, volume):
+    """Temporary readers a killed run left holding ``volume`` (never started, ours)."""
+    for summary in api.list_containers(filters={'label': TEMPORARY_LABEL, 'volume': volume}):
+        if summary.get('State') == 'created':
+            api.remove_container(summary['Id'])
 
 
 def open_temporary(api, source, check_mode):
@@ -129,13 +144,15 @@ def open_temporary(api, source, check_mode):
     """
     if not source.temporary:
         return True
+    if not check_mode:
+        remove_stale_temporaries(api, source.items[0][2])
     if api.inspect_image(DEFAULT_IMAGE) is None:
         if check_mode:
             return False
         build_default_image(api)
     name = 'pv-backup-%s' % hashlib.sha256(os.urandom(16)).hexdigest()[:12]
     api.create_container(name, DEFAULT_IMAGE, binds=['%s:%s:ro' % (source.items[0][2], VOLUME_PATH)],
-                         labels={pv_labels.PREFIX + 'temporary': 'backup'})
+                         labels={TEMPORARY_LABEL: 'backup'})
     source.container = name
     return True
 

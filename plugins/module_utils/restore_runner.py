@@ -120,16 +120,28 @@ class Restore(object):
         self.api.create_volume(volume, 'local', {}, {RESTORED_FROM: self.digest, RESTORED_PATH: entry['path'],
                                                      pv_labels.ANONYMOUS_FOR: owner})
         holder = 'pv-restore-%s' % random_hex(6)
-        self.api.create_container(holder, DEFAULT_IMAGE, binds=['%s:/%s:rw' % (volume, entry['member'])],
-                                  labels={pv_labels.PREFIX + 'temporary': 'restore'})
-        data, temporary = self.stream_for(entry)
         try:
-            self.api.put_archive(holder, '/', data)
-        finally:
-            data.close()
-            if temporary:
-                os.unlink(temporary)
+            self.api.create_container(holder, DEFAULT_IMAGE, binds=['%s:/%s:rw' % (volume, entry['member'])],
+                                      labels={pv_labels.PREFIX + 'temporary': 'restore'})
+            data, temporary = self.stream_for(entry)
+            try:
+                self.api.put_archive(holder, '/', data)
+            finally:
+                data.close()
+                if temporary:
+                    os.unlink(temporary)
+        except Exception:
+            # Nothing of the target was touched yet: take back the half-filled volume.
+            self._discard(holder, volume)
+            raise
         return holder
+
+    def _discard(self, holder, volume):
+        for action in (lambda: self.api.remove_container(holder), lambda: self.api.remove_volume(volume)):
+            try:
+                action()
+            except Exception:  # pylint: disable=broad-except
+                pass
 
 
 def _entry_spec(path, mounted, restored):

@@ -172,18 +172,14 @@ def test_round_trip_byte_for_byte(lab, api, tmp_path, compression):
         os.unlink(dest)  # 200 MB less in the kept tmp_path
 
 
-PAX_BUG = pytest.mark.xfail(strict=True, reason=(
-    'archive_stream.copy_path renames info.name/linkname but leaves the PAX "path"/"linkpath" records the engine '
-    'wrote for non-ASCII or long names, and tarfile gives those priority: the member keeps its old name, so the '
-    'archive cannot be restored'))
 LONG_DIR = 'long-' + 'd' * 70
 PAX_NAMES = [(u'caf\u00e9 \u00fc.txt', b'unicode'), (LONG_DIR + '/' + 'f' * 60, b'long')]
 
 
 @pytest.mark.parametrize('path, via', [
     ('/data', 'container'),
-    pytest.param('/srv/logs', 'container', marks=PAX_BUG),
-    pytest.param('/d', 'volume', marks=PAX_BUG),  # read through a holder mounting it at /d, recorded as /volume
+    ('/srv/logs', 'container'),
+    ('/d', 'volume'),  # read through a holder mounting it at /d, recorded as /volume
 ])
 def test_names_that_need_pax_headers_survive(lab, api, tmp_path, path, via):
     name = data_container(lab, 'dc', [path])
@@ -297,9 +293,6 @@ def test_volume_nobody_holds_goes_through_a_temporary_container(lab, api, tmp_pa
     assert [c['Id'] for c in api.containers(all=True, filters={'volume': volume})] == [api.inspect_container(holder)['Id']]
 
 
-@pytest.mark.xfail(strict=True, reason='backup_runner.source_from_volume reads the volume through a container '
-                   'holding it; get_archive of the mount path also walks mounts below it, so another volume mounted '
-                   'inside lands in the backup')
 def test_volume_backup_holds_only_that_volume(lab, api, tmp_path):
     volume, inner = lab.name('vol'), lab.name('inner')
     for name in (volume, inner):
@@ -390,8 +383,6 @@ def test_interrupted_backup_leaves_no_partial_archive_at_dest(lab, api, tmp_path
     os.unlink(dest)
 
 
-@pytest.mark.xfail(strict=True, reason='backup_runner.open_temporary: a killed volume backup leaves its '
-                   'pv-backup-* container holding the volume, and no later run removes it')
 def test_killed_volume_backup_leaves_no_temporary_container_after_the_next_run(lab, api, tmp_path):
     volume = lab.name('vol')
     api.create_volume(volume)

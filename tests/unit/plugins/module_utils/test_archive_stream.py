@@ -279,10 +279,7 @@ PAX_NAMES = [u'caf\u00e9.txt', 'x' * 120]
 
 @pytest.mark.parametrize('record_root', [
     pytest.param('data', id='same-root'),
-    pytest.param('srv/data', id='re-rooted', marks=pytest.mark.xfail(strict=True, reason=(
-        'archive_stream.copy_path renames info.name and info.linkname but not info.pax_headers["path"] / '
-        '["linkpath"], which tarfile writes in preference: members with non-ASCII or long names keep the '
-        'engine\'s name (data/...) in the archive'))),
+    pytest.param('srv/data', id='re-rooted'),
 ])
 @pytest.mark.parametrize('name', PAX_NAMES, ids=['non-ascii', 'long'])
 def test_copy_path_re_roots_names_that_need_pax_headers(name, record_root):
