@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -75,6 +76,34 @@ def _cleanup(client, prefix):
     for volume in client.volumes().get('Volumes') or []:
         if volume['Name'].startswith(prefix) or (volume.get('Labels') or {}).get('pvtest') == RUN_ID:
             client.remove_volume(volume['Name'], force=True)
+
+
+HEX64 = re.compile(r'^[0-9a-f]{64}$')
+
+
+def remove_lab_objects(api, prefix, volumes=()):
+    """Containers named ``prefix...``, and the anonymous volumes they and the collection made for them."""
+    names = set(volumes)
+    for summary in api.containers(all=True):
+        if any(n.lstrip('/').startswith(prefix) for n in summary.get('Names') or []):
+            names.update(m.get('Name') for m in summary.get('Mounts') or [] if m.get('Type') == 'volume')
+            api.remove_container(summary['Id'], force=True)
+    for volume in api.volumes().get('Volumes') or []:
+        if (volume.get('Labels') or {}).get('persistent.volumes.anonymous-for', '').startswith(prefix):
+            names.add(volume['Name'])
+    for name in names:
+        if name and HEX64.match(name):
+            try:
+                api.remove_volume(name)
+            except docker.errors.APIError:
+                pass  # still used elsewhere: not ours to take
+
+
+def sh(api, container, script):
+    """Run ``sh -c script`` inside a running container; (exit code, output)."""
+    exec_id = api.exec_create(container, ['sh', '-c', script])
+    output = api.exec_start(exec_id).decode().strip()
+    return api.exec_inspect(exec_id)['ExitCode'], output
 
 
 class Lab(object):

@@ -9,17 +9,15 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
 import docker
 import pytest
 
-from conftest import IMAGE, RUN_ID, run_module
+from conftest import HEX64, IMAGE, RUN_ID, remove_lab_objects, run_module, sh
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
-HEX64 = re.compile(r'^[0-9a-f]{64}$')
 
 
 @pytest.fixture(autouse=True)
@@ -28,26 +26,7 @@ def tidy(lab, api):
     ones a test adds to the set it gets)."""
     names = set()
     yield names
-    for summary in api.containers(all=True):
-        if any(n.lstrip('/').startswith(lab.prefix) for n in summary.get('Names') or []):
-            names.update(m.get('Name') for m in summary.get('Mounts') or [] if m.get('Type') == 'volume')
-            api.remove_container(summary['Id'], force=True)
-    for volume in api.volumes().get('Volumes') or []:
-        if (volume.get('Labels') or {}).get('persistent.volumes.anonymous-for', '').startswith(lab.prefix):
-            names.add(volume['Name'])
-    for name in names:
-        if name and HEX64.match(name):
-            try:
-                api.remove_volume(name)
-            except docker.errors.APIError:
-                pass  # still used elsewhere: not ours to take
-
-
-def sh(api, container, script):
-    """Run ``sh -c script`` inside a running container; (exit code, output)."""
-    exec_id = api.exec_create(container, ['sh', '-c', script])
-    output = api.exec_start(exec_id).decode().strip()
-    return api.exec_inspect(exec_id)['ExitCode'], output
+    remove_lab_objects(api, lab.prefix, names)
 
 
 def bind(container, source, target, check=False, diff=False, **args):

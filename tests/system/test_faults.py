@@ -29,7 +29,7 @@ import pytest
 from conftest import IMAGE, RUN_ID, run_module
 from proxy import EngineProxy
 from slow_proxy import SlowProxy
-from test_data_container import dc, family, mounts, tidy_up
+from test_data_container import ANONYMOUS_FOR, dc, family, mounts, tidy_up
 from test_data_container_crash import STEPS, RestartableEngine, read_on, start_module
 
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts')
@@ -159,10 +159,18 @@ def crash_during(engine, module, args, pattern):
             process.kill()
             raise
     result = finished(process)  # the proxy is gone: the held connection is closed
+    print('%s, the engine died at %s: %s' % (module, rule.line, result['msg']))
     assert_clear_failure(result, proxy.docker_host, 'Cannot talk to the Docker engine')
     engine.start()
     engine.api = engine.client()
     return result
+
+
+def orphans(api, name):
+    """Volumes the module made for data container ``name`` that no container mounts."""
+    mounted = set(m.get('Name') for c in api.containers(all=True) for m in c.get('Mounts') or [])
+    labelled = api.volumes(filters={'label': '%s=%s' % (ANONYMOUS_FOR, name)}).get('Volumes') or []
+    return sorted(v['Name'] for v in labelled if v['Name'] not in mounted)
 
 
 def temporaries(client):
@@ -386,18 +394,21 @@ MINIMAL_ARGS = {
     'data_container': dict(name='pvf-missing-dc', volumes=['/datastore']),
     'volumes_from': dict(container='pvf-missing-app', image=IMAGE, **{'from': ['pvf-missing-dc']}),
     'layout': dict(data_containers=[dict(name='pvf-missing-dc', volumes=['/datastore'])]),
-    'volume_backup': dict(volume='pvf-missing-volume', dest='/tmp/pvf-missing-never-written.tar'),
+    'volume_backup': dict(volume='pvf-missing-volume'),   # dest: in tmp_path
 }
 
 
 @pytest.mark.parametrize('module', sorted(MINIMAL_ARGS))
 def test_missing_socket_names_the_docker_host(module, tmp_path):
     docker_host = 'unix://%s' % (tmp_path / 'no-engine-here.sock')
+    args = dict(MINIMAL_ARGS[module], docker_host=docker_host)
+    if module == 'volume_backup':
+        args['dest'] = str(tmp_path / 'never-written.tar')
     for check in (True, False):
-        result = run_module(module, dict(MINIMAL_ARGS[module], docker_host=docker_host), check=check)
+        result = run_module(module, args, check=check)
         assert_clear_failure(result, docker_host, 'the socket does not exist (is the Docker engine running?)')
         assert result['changed'] is False
-    assert not os.path.exists('/tmp/pvf-missing-never-written.tar')
+    assert os.listdir(str(tmp_path)) == []
 
 
 def test_stale_socket_of_a_dead_engine_names_the_docker_host(tmp_path):
@@ -425,7 +436,7 @@ def test_an_engine_slower_than_timeout_changes_nothing(main_lab, slow_proxy):
     result = dc(dict(name=name, volumes=['/datastore']), docker_host=slow_proxy.docker_host, timeout=2)
     assert time.time() - started < 30
     assert_clear_failure(result, slow_proxy.docker_host, 'did not answer within timeout=2 seconds')
-    assert result['changed'] is False and family(main_lab.api, name) == []
+    assert result['changed'] is False and family(main_lab.api, name) == [] and orphans(main_lab.api, name) == []
 
 
 @pytest.mark.parametrize('step', ['create'])   # the engine made the replacement; the module timed out
@@ -452,7 +463,7 @@ def test_a_slow_answer_in_the_middle_of_a_recreation(main_lab, api, slow_proxy, 
     assert converged['rc'] == 0 and converged['changed'] is (step != 'rename'), converged.get('msg')
     assert converged['released_volumes'] == []
     assert dc(changed)['changed'] is False
-    assert family(api, name) == [name]
+    assert family(api, name) == [name] and orphans(api, name) == []
     assert all(mounts(api, name)[path] == original[path] for path in original)
     for path in ('/datastore', '/named'):
         assert lab.read(path + '/f', volumes_from=[name]) == 'slow' + path.replace('/', '-')
