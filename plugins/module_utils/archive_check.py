@@ -37,8 +37,8 @@ def load_manifest(path):
     if not isinstance(manifest, dict) or manifest.get('format') != FORMAT:
         raise InputError('%s is not a persistent.volumes backup manifest (format %s expected).' % (path, FORMAT))
     paths = manifest.get('paths')
-    if not isinstance(paths, list) or not paths or not all(isinstance(p, dict) and p.get('path') and p.get('member')
-                                                            for p in paths):
+    complete = isinstance(paths, list) and all(isinstance(p, dict) and p.get('path') and p.get('member') for p in paths)
+    if not paths or not complete:
         raise InputError('The manifest %s lists no paths.' % path)
     return manifest
 

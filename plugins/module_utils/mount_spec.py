@@ -166,7 +166,6 @@ def _shown(value):
     return text if len(text) <= 60 else text[:57] + '...'
 
 
-
 def parse_mount_string(text, where):
     parts = text.split(':')
     if len(parts) > 3:

@@ -25,8 +25,8 @@ description:
     are recreated to mount the restored data, and started again if they were running.
   - Into a volume (O(volume)), the volume must not exist yet (or already hold exactly the archive's
     data); it is created and filled.
-  - A path whose data already is the archive's (same content digest: names, content, owners, modes,
-    modification times) is left alone, so restoring the same archive again reports no change.
+  - A path whose data already is the archive's (the same content digest over names, content, owners,
+    modes and modification times) is left alone, so restoring the same archive again reports no change.
     Owners, modes and modification times survive the round trip.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)

@@ -41,7 +41,7 @@ def module_argv(module, args):
     return [sys.executable, '-c', code, json.dumps({'ANSIBLE_MODULE_ARGS': payload})]
 
 
-def data_container(lab, suffix, paths=PATHS):
+def data_container(lab, suffix, paths=tuple(PATHS)):
     name = lab.name(suffix)
     ok(run_module('data_container', dict(name=name, volumes=list(paths))))
     return name

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import docker
 import pytest
 
-from conftest import HEX64, IMAGE, RUN_ID, remove_lab_objects, run_module, sh
+from conftest import IMAGE, RUN_ID, remove_lab_objects, run_module, sh
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 

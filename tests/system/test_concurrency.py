@@ -207,7 +207,7 @@ def test_two_tasks_race_to_create_a_data_container(main_lab, api):
     """Both module processes start together, several rounds; report what each saw."""
     lab = main_lab
     seen = []
-    for round_ in range(4):
+    for round_ in range(3):
         name, named = lab.name('dc%d' % round_), lab.name('named%d' % round_)
         lab.write('/n/f', 'before-%d' % round_, binds=['%s:/n' % named])
         args = dict(name=name, volumes=['/datastore', named + ':/named'], labels={'round': str(round_)})

@@ -404,7 +404,7 @@ def test_missing_socket_names_the_docker_host(module, tmp_path):
     args = dict(MINIMAL_ARGS[module], docker_host=docker_host)
     if module == 'volume_backup':
         args['dest'] = str(tmp_path / 'never-written.tar')
-    for check in (True, False):
+    for check in (True, False) if module in ('data_container', 'layout') else (False,):
         result = run_module(module, args, check=check)
         assert_clear_failure(result, docker_host, 'the socket does not exist (is the Docker engine running?)')
         assert result['changed'] is False

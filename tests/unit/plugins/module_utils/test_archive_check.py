@@ -325,8 +325,8 @@ def test_check_archive_counts_only_the_chosen_paths(engine_module, monkeypatch, 
     src = build_tar(tmp_path / 'a.tar', GOOD)
     restore = restore_for(engine_module, str(tmp_path))
     restore.src = src
-    restore.manifest = manifest(sha256=file_sha256(src), paths=[dict(path='/data', member='data'),
-                                                                 dict(path='/srv/logs', member='srv/logs')])
+    paths = [dict(path='/data', member='data'), dict(path='/srv/logs', member='srv/logs')]
+    restore.manifest = manifest(sha256=file_sha256(src), paths=paths)
     seen = []
     monkeypatch.setattr(restore, 'check_space', seen.append)
     restore.entries = restore.manifest['paths'][1:]

@@ -286,6 +286,6 @@ def test_copy_path_re_roots_names_that_need_pax_headers(name, record_root):
     tree = [entry('data', tarfile.DIRTYPE), entry('data/' + name, data=b'content'),
             entry('data/link-to-' + name[:20], tarfile.LNKTYPE, linkname='data/' + name)]
     dummy, members = copy(tree, '/' + record_root, record_root=record_root)
-    assert [m.name for m, dummy in members] == [record_root, record_root + '/' + name,
-                                                 record_root + '/link-to-' + name[:20]]
+    expected = [record_root, record_root + '/' + name, record_root + '/link-to-' + name[:20]]
+    assert [m.name for m, dummy in members] == expected
     assert members[2][0].linkname == record_root + '/' + name
