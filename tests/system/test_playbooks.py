@@ -86,12 +86,13 @@ def test_module_defaults_group_reaches_every_module(lab, tmp_path, ansible_env):
     assert 'Cannot talk to the Docker engine at unix:///nonexistent/docker.sock' in output
 
 
-@pytest.mark.parametrize('module', ['volume', 'volume_info'])
+@pytest.mark.parametrize('module', ['volume', 'volume_info', 'data_container', 'volumes_from', 'bind_mount', 'layout',
+                                    'volume_backup', 'volume_restore'])
 def test_ansible_doc_renders(module, ansible_env):
     proc = subprocess.run([venv_tool('ansible-doc'), 'persistent.volumes.%s' % module], env=ansible_env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, check=False)
     text = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
-    for heading in ('OPTIONS', 'ATTRIBUTES', 'EXAMPLES', 'RETURN VALUES', 'docker_host', 'used_by'):
+    for heading in ('OPTIONS', 'ATTRIBUTES', 'EXAMPLES', 'RETURN VALUES', 'docker_host', 'api_calls'):
         assert heading in text, heading
     assert not proc.stderr.decode().strip()
