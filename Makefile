@@ -108,5 +108,9 @@ test: ## deps engine image install units system system-oldest molecule sanity li
 bench: ## Benchmark against community.docker (own venv .build/bench-venv; not in 'test'), e.g. BENCH_ARGS='--reps 1'
 	@bench/run.sh $(BENCH_ARGS)
 
+.PHONY: bench-backup
+bench-backup: deps ## Backup/restore throughput of a 1 GiB volume vs docker-run tar and host tar (not in 'test'), e.g. BENCH_BACKUP_ARGS='--reps 1'
+	@bench/backup_run.sh $(BENCH_BACKUP_ARGS)
+
 clean: ## Remove .build and .collections (keeps .venv)
 	rm -rf $(BUILD) .collections

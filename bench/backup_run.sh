@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Backup and restore throughput ('make bench-backup'): persistent.volumes.volume_backup and
+# volume_restore against the plain 'docker run ... tar' recipe and host tar, on the main engine.
+#
+#   bench/backup_run.sh [backup_bench.py options]   # e.g. --reps 1, --no-drop-caches, --clean
+#
+# Set-up, redone only when missing: the Debian packages, the project's .venv (the modules run
+# with its python and Docker SDK; no other collection is needed), the main engine,
+# local/busybox:latest, and the .build/pkg link that puts the work tree on PYTHONPATH.
+# bench/backup_bench.py then measures and prints the table; .build/bench/backup.json has it all.
+# The 1 GiB volume pvbench_1g is built once and kept for the next run; '--clean' removes it.
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+cd "$REPO_ROOT"
+
+VENV=.venv
+OUT=.build/bench
+PKG_LINK=.build/pkg/ansible_collections/persistent/volumes
+
+log() { printf '[bench/backup_run.sh] %s\n' "$*" >&2; }
+
+[ "$(id -u)" -eq 0 ] || { log "ERROR: the benchmark reads volumes through their Mountpoint and drops the page cache; run it as root"; exit 1; }
+
+scripts/apt-deps.sh
+if ! "$VENV/bin/python" -c 'import docker, ansible' >/dev/null 2>&1; then
+    scripts/venv.sh "$VENV/.requirements-dev.stamp"
+fi
+scripts/engine-up.sh
+scripts/image.sh
+
+# As 'make pkg-link': .build/pkg/ansible_collections/persistent/volumes -> the work tree.
+mkdir -p "$(dirname "$PKG_LINK")"
+ln -sfn ../../../.. "$PKG_LINK"
+
+mkdir -p "$OUT"
+exec "$VENV/bin/python" "$BENCH_DIR/backup_bench.py" --repo "$REPO_ROOT" --python "$REPO_ROOT/$VENV/bin/python" \
+    --out-dir "$OUT" "$@"
