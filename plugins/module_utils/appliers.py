@@ -44,11 +44,19 @@ def _create_consumer(api, action):
 
 
 def _remove_container(api, action):
-    return api.remove_container(action.target)
+    # By the ID that was observed: if another run replaced the container meanwhile, the
+    # engine answers 404 and this run looks again, instead of removing the newcomer.
+    return api.remove_container(action.args.get('id') or action.target)
 
 
 def _rename_container(api, action):
-    return api.rename_container(action.target, action.args['new_name'])
+    try:
+        return api.rename_container(action.target, action.args['new_name'])
+    except PersistentVolumesError as exc:
+        # Another run finished this very swap a moment ago: the replacement has the name.
+        if exc.details.get('status_code') == 400 and 'same name as its current name' in exc.msg:
+            return None
+        raise
 
 
 def _start_container(api, action):
@@ -56,7 +64,7 @@ def _start_container(api, action):
 
 
 def _stop_container(api, action):
-    return api.stop_container(action.target)
+    return api.stop_container(action.args.get('id') or action.target)
 
 
 def _set_root_attributes(api, action):

@@ -139,24 +139,79 @@ def chain_problem(info, roots, links):
     return None
 
 
+class _HashingReader(object):
+    """Reads a file and keeps the sha256 of everything read."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+    def finish(self):
+        while True:
+            block = self.read(1024 * 1024)
+            if not block:
+                return self.digest.hexdigest()
+
+
+def _scan(archive, src, roots, sizes):
+    """The first problem of the archive's members (None when all may be restored)."""
+    links = {}
+    seen = set()
+    for info in archive:
+        problem = member_problem(info, roots) or chain_problem(info, roots, links)
+        if not problem and info.islnk() and posixpath.normpath(info.linkname) not in seen:
+            problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
+        seen.add(posixpath.normpath(info.name))
+        if problem:
+            return 'Refusing to restore %s: member %r %s. Nothing was restored.' % (src, info.name, problem)
+        if info.isreg():
+            root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
+            sizes[root] += info.size
+    return None
+
+
+READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError)
+
+
+def check_archive(src, manifest, roots):
+    """Checksum and members in one read of the archive; return {root: bytes}.
+
+    A checksum that does not match wins over any other finding: the archive is not the
+    one the manifest describes.
+    """
+    sizes = dict((root, 0) for root in roots)
+    with open(src, 'rb') as handle:
+        reader = _HashingReader(handle)
+        problem = unreadable = None
+        try:
+            with tarfile.open(fileobj=reader, mode='r|*') as archive:
+                problem = _scan(archive, src, roots, sizes)
+        except READ_ERRORS as exc:
+            unreadable = exc
+        actual = reader.finish()
+    if actual != manifest.get('sha256'):
+        raise Refusal('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may be '
+                      'damaged or replaced; nothing was restored.' % (src, actual, manifest.get('sha256')))
+    if unreadable is not None:
+        raise InputError('%s is not a readable tar archive: %s.' % (src, unreadable))
+    if problem:
+        raise Refusal(problem)
+    return sizes
+
+
 def check_members(src, roots):
     """Check every member; return {root: bytes} of regular file content per root."""
     sizes = dict((root, 0) for root in roots)
-    links = {}
-    seen = set()
     try:
         with tarfile.open(src, mode='r|*') as archive:
-            for info in archive:
-                problem = member_problem(info, roots) or chain_problem(info, roots, links)
-                if not problem and info.islnk() and posixpath.normpath(info.linkname) not in seen:
-                    problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
-                seen.add(posixpath.normpath(info.name))
-                if problem:
-                    raise Refusal('Refusing to restore %s: member %r %s. Nothing was restored.'
-                                  % (src, info.name, problem))
-                if info.isreg():
-                    root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
-                    sizes[root] += info.size
-    except (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError) as exc:
+            problem = _scan(archive, src, roots, sizes)
+    except READ_ERRORS as exc:
         raise InputError('%s is not a readable tar archive: %s.' % (src, exc))
+    if problem:
+        raise Refusal(problem)
     return sizes

@@ -105,7 +105,11 @@ class EngineModule(object):
             try:
                 return work(self)
             except EngineError as exc:
-                if exc.details.get('status_code') != 409 or attempt == attempts - 1:
+                # 409: another client holds the name or the object; 404 in the middle of a
+                # plan: another client removed what this run saw. Both: look again.
+                racing = exc.details.get('status_code') == 409 or \
+                    (exc.details.get('status_code') == 404 and exc.details.get('actions_done') is not None)
+                if not racing or attempt == attempts - 1:
                     raise
                 self.warn('The engine reported a conflict (%s); another client changed the same objects at the '
                           'same time. Looked at the engine again and converged from there.' % exc.msg)

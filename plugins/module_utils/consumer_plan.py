@@ -183,7 +183,7 @@ class ConsumerPlanner(object):
             self._recreate(plan, current, others, was_running)
         else:
             for leftover in others:
-                plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation')
+                plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
             if current.name != self.spec.name:
                 plan.add('rename_container', current.name, 'finish an interrupted recreation',
                          new_name=self.spec.name)
@@ -270,9 +270,9 @@ class ConsumerPlanner(object):
         arguments['create']['labels'][WAS_RUNNING] = 'true' if was_running else 'false'
         plan.add('create_consumer', self.replacement_name, 'recreate', **arguments)
         if current.running:
-            plan.add('stop_container', current.name, 'replaced by %s' % self.replacement_name)
+            plan.add('stop_container', current.name, 'replaced by %s' % self.replacement_name, id=current.id)
         for container in others + [current]:
-            plan.add('remove_container', container.name, 'replaced by %s' % self.replacement_name)
+            plan.add('remove_container', container.name, 'replaced by %s' % self.replacement_name, id=container.id)
         plan.add('rename_container', self.replacement_name, 'take the place of the old container',
                  new_name=self.spec.name)
         if self.spec.running or (self.spec.running is None and was_running):

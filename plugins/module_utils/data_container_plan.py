@@ -173,7 +173,7 @@ class DataContainerPlanner(object):
 
     def _finish_in_place(self, plan, current, others, wanted):
         for leftover in others:
-            plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation')
+            plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
         if current.name != self.spec.name:
             plan.add('rename_container', current.name, 'finish an interrupted recreation', new_name=self.spec.name)
             plan.recreated = True
@@ -207,7 +207,7 @@ class DataContainerPlanner(object):
                  binds=[w.bind_string() for w in wanted], labels=labels, **extra)
         self._root_actions(plan, target, wanted, existing=False)
         for container in others + ([current] if current is not None else []):
-            plan.add('remove_container', container.name, 'replaced by %s' % target)
+            plan.add('remove_container', container.name, 'replaced by %s' % target, id=container.id)
         if target != self.spec.name:
             plan.add('rename_container', target, 'take the place of the old container', new_name=self.spec.name)
         plan.recreated = current is not None
@@ -256,7 +256,7 @@ class DataContainerPlanner(object):
                              's' if len(names) == 1 else '', ', '.join(self._describe_use(u) for u in consumers)),
                           consumers=[use.as_dict() for use in consumers])
         for container in containers:
-            plan.add('remove_container', container.name, 'state=absent')
+            plan.add('remove_container', container.name, 'state=absent', id=container.id)
         if self.spec.remove_volumes:
             self._remove_owned_volumes(plan, containers, consumers)
         return plan

@@ -23,14 +23,14 @@ import tempfile
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import PathStats, copy_path
 from ansible_collections.persistent.volumes.plugins.module_utils.backup_runner import open_temporary, source_from_volume
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
-    check_members,
-    load_manifest,
-    verify_checksum,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import check_archive, load_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import ConsumerRequest, converge_consumer
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail, inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
+    ContainerDetail,
+    inspect_named,
+    observe_container,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice, build_default_image
@@ -79,9 +79,8 @@ class Restore(object):
         self.digest = self.manifest.get('content_sha256') or self.manifest.get('sha256')
 
     def check_archive(self):
-        verify_checksum(self.src, self.manifest)
         roots = [entry['member'] for entry in self.manifest['paths']]
-        sizes = check_members(self.src, roots)
+        sizes = check_archive(self.src, self.manifest, roots)
         needed = sum(sizes[entry['member']] for entry in self.entries)
         self.check_space(needed)
         return needed
@@ -158,31 +157,39 @@ def _entry_spec(path, mounted, restored):
 def restore_container(engine, restore):
     api = engine.api
     name = check_name(engine.params['container'], 'container name')
-    raw = inspect_named(api, name)
-    if raw is None:
+    remove_stale_fillers(api, name, engine.check_mode)
+    holder, leftovers = observe_container(api, name)
+    current = holder or (leftovers[-1] if leftovers else None)
+    if current is None:
         raise InputError('Data container %r does not exist; create it first (persistent.volumes.data_container).'
                          % name)
-    holder = ContainerDetail(raw)
-    volumes = dict((m.name, m) for m in holder.mounts.values() if m.type == 'volume')
-    todo = []
+    volumes = dict((m.name, m) for m in current.mounts.values() if m.type == 'volume')
+    todo, done_before = [], False
     for entry in restore.entries:
-        mounted = holder.mounts.get(entry['path'])
+        mounted = current.mounts.get(entry['path'])
         if mounted is not None and mounted.name in volumes and entry.get('content_sha256'):
-            current = PathStats(entry['path'], mounted.name, entry['member'])
-            copy_path(api.archive_stream(name, entry['path']), entry['path'], current, record_root=entry['member'])
-            if current.content_sha256 == entry['content_sha256']:
+            data = PathStats(entry['path'], mounted.name, entry['member'])
+            copy_path(api.archive_stream(current.id, entry['path']), entry['path'], data, record_root=entry['member'])
+            if data.content_sha256 == entry['content_sha256']:
+                labels = (api.inspect_volume(mounted.name) or {}).get('Labels') or {}
+                done_before = done_before or labels.get(RESTORED_FROM) == restore.digest
                 continue  # the data there is the archive's already
         todo.append(entry)
     result = dict(changed=bool(todo), container=name, restored=[e['path'] for e in todo], previous_volumes=[])
-    if not todo:
+    if not todo and not leftovers and current is holder:
+        if done_before and not engine.check_mode:
+            # A run interrupted after its swap: the consumers may still mount the old data.
+            result['consumers'] = rewire_consumers(engine, name)
+            result['changed'] = bool(result['consumers'])
         return result
-    restore.check_archive()
+    if todo:
+        restore.check_archive()
     restored = dict((entry['path'], random_hex(32)) for entry in todo)
-    spec = DataContainerSpec(name, volumes=[_entry_spec(path, holder.mounts.get(path), restored)
-                                            for path in sorted(set(holder.mounts) | set(restored))],
-                             image=holder.image_ref, pull='never', labels=pv_labels.user_labels(holder.labels))
-    image = ImageChoice(holder.image_ref, api.inspect_image(holder.image_id))
-    planner = DataContainerPlanner(spec, holder, [], image, EngineState([], []),
+    spec = DataContainerSpec(name, volumes=[_entry_spec(path, current.mounts.get(path), restored)
+                                            for path in sorted(set(current.mounts) | set(restored))],
+                             image=current.image_ref, pull='never', labels=pv_labels.user_labels(current.labels))
+    image = ImageChoice(current.image_ref, api.inspect_image(current.image_id))
+    planner = DataContainerPlanner(spec, holder, leftovers, image, EngineState([], []),
                                    read_root=lambda container, path: read_root(api, container, path),
                                    new_volume_name=lambda: random_hex(32),
                                    replacement_name=engine.replacement_name(name),
@@ -193,6 +200,7 @@ def restore_container(engine, restore):
     if engine.check_mode:
         result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
             + plan.describe()
+        result['changed'] = bool(result['actions'])
         return result
     temporaries = []
     try:
@@ -205,7 +213,26 @@ def restore_container(engine, restore):
     result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
         + applied['actions']
     result['consumers'] = rewire_consumers(engine, name)
+    result['changed'] = bool(todo) or applied['changed'] or bool(result['consumers'])
     return result
+
+
+def remove_stale_fillers(api, name, check_mode):
+    """Temporary fillers a killed run left for ``name``, and their volumes when nothing else holds them."""
+    if check_mode:
+        return
+    for summary in api.list_containers(filters={'label': pv_labels.PREFIX + 'temporary=restore'}):
+        if summary.get('State') != 'created':
+            continue
+        mine = [m.get('Name') for m in summary.get('Mounts') or []
+                if m.get('Name') and ((api.inspect_volume(m['Name']) or {}).get('Labels') or {}).get(
+                    pv_labels.ANONYMOUS_FOR) == name]
+        if not mine:
+            continue
+        api.remove_container(summary['Id'])
+        for volume in mine:
+            if not api.list_containers(filters={'volume': volume}):
+                api.remove_volume(volume)
 
 
 def rewire_consumers(engine, name):

@@ -183,12 +183,9 @@ def test_two_playbooks_create_overlapping_layouts_at_once(main_lab, api, tmp_pat
     assert_converged(lab, api, playbooks, datastore=None)
 
 
-@pytest.mark.xfail(strict=False, reason='The same bug as test_two_recreations_race (swap by name, a replacement in '
-                   'the making taken for a leftover), met by chance here: both runs recreate the data container and '
-                   'the shared consumers; depending on the interleaving, one fails with a 404 (harmless), or volumes '
-                   'one run made are left that no container holds, or the next run refuses (a consumer is the last '
-                   'holder of the /extra volume of the data container the other run removed). Not strict: the '
-                   'interleaving is up to the scheduler')
+@pytest.mark.xfail(strict=False, reason='Timing-dependent: when two runs recreate the same data container at the '
+                   'same moment, the losing run may leave the empty volumes it made for a new path; no data is lost '
+                   '(the volumes that hold data stay held), but they are not cleaned up.')
 def test_two_playbooks_change_overlapping_layouts_at_once(main_lab, api, tmp_path, ansible_env):
     """Both runs add a path to the same data container and so recreate it and the shared consumers."""
     lab = main_lab
@@ -263,8 +260,6 @@ SWAP_BY_NAME = (
     'volumes any more, and the next run creates {name} afresh: the data written before is unreachable')
 
 
-@pytest.mark.xfail(strict=True, reason='data_container_plan.py DataContainerPlanner._create/_finish_in_place: '
-                   + SWAP_BY_NAME.format(name='dc'))
 def test_two_recreations_race(main_lab, api):
     """Both runs add a path; one is held before removing the old container while the other
     finishes and data is written into the new path; then the held one goes on."""
@@ -275,7 +270,7 @@ def test_two_recreations_race(main_lab, api):
     lab.write('/datastore/f', 'before-the-race', volumes_from=[name])
     changed = dict(args, volumes=['/datastore', '/b'])
     with SlowProxy() as proxy:
-        gate = proxy.gate(r'^DELETE /v[\d.]+/containers/%s\?' % name)
+        gate = proxy.gate(r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?' % name)
         held = start_module('data_container', dict(changed, docker_host=proxy.docker_host))
         try:
             assert gate.wait(60), 'the module never removed the old container'
@@ -296,8 +291,6 @@ def test_two_recreations_race(main_lab, api):
     assert lab.read('/b/f', volumes_from=[name]) == 'written-between'
 
 
-@pytest.mark.xfail(strict=True, reason='consumer_plan.py ConsumerPlanner._recreate: ' + SWAP_BY_NAME.format(name='app')
-                   + '; the consumer itself is gone, and with it the way to its own anonymous volume')
 def test_two_consumer_recreations_race(main_lab, api):
     """A consumer with a volume of its own ('docker run -v /own') is wired by two runs at once."""
     lab = main_lab
@@ -307,7 +300,7 @@ def test_two_consumer_recreations_race(main_lab, api):
     lab.write('/own/f', 'own-data', volumes_from=[app])
     args = dict(container=app, **{'from': [data]})
     with SlowProxy() as proxy:
-        gate = proxy.gate(r'^DELETE /v[\d.]+/containers/%s\?' % app)
+        gate = proxy.gate(r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?' % app)
         held = start_module('volumes_from', dict(args, docker_host=proxy.docker_host))
         try:
             assert gate.wait(60), 'the module never removed the old consumer'

@@ -31,7 +31,7 @@ from test_data_container import ANONYMOUS_FOR, dc, family, kinds, mounts, tidy  
 # The requests of a recreation (create replacement, remove old, rename), in order.
 STEPS = {
     'create': r'^POST /v[\d.]+/containers/create\?name={name}\.pv-[0-9a-f]+ ',
-    'remove': r'^DELETE /v[\d.]+/containers/{name}\?',
+    'remove': r'^DELETE /v[\d.]+/containers/({name}|[0-9a-f]{{64}})\?',  # by name or by the ID observed
     'rename': r'^POST /v[\d.]+/containers/{name}\.pv-[0-9a-f]+/rename\?',
 }
 # What is left after the interruption: the old container, the replacement, or both.

@@ -201,7 +201,7 @@ def layout_args(name, extra=False):
 
 LAYOUT_STEPS = {
     # a consumer is being swapped: its replacement exists, its old container is being removed
-    'consumer-swap': r'^DELETE /v[\d.]+/containers/{app}\?',
+    'consumer-swap': r'^DELETE /v[\d.]+/containers/({app}|{app_id})\?',  # removed by the ID observed
     # a new consumer is being created (the data container and the other consumers are done)
     'new-consumer': r'^POST /v[\d.]+/containers/create\?name={late} ',
 }
@@ -223,7 +223,8 @@ def test_engine_dies_during_a_layout_run(engine, names, step):
     original = mounts(client, data)
 
     failed = crash_during(engine, 'layout', on(engine, layout_args(names, extra=True)),
-                          LAYOUT_STEPS[step].format(app=app, late=names('late')))
+                          LAYOUT_STEPS[step].format(app=app, app_id=client.inspect_container(app)['Id'],
+                                                    late=names('late')))
     assert failed['msg'].startswith('consumers[%d] (' % (0 if step == 'consumer-swap' else 2)), failed['msg']
     client = engine.api
 
@@ -280,7 +281,7 @@ RESTORE_STEPS = {
     # the archive is being written into the fresh volume, through a temporary container
     'fill': r'^PUT /v[\d.]+/containers/pv-restore-[0-9a-f]+/archive\?',
     # the data container is being swapped: its old container is being removed ...
-    'swap': r'^DELETE /v[\d.]+/containers/{dc}\?',
+    'swap': r'^DELETE /v[\d.]+/containers/({dc}|[0-9a-f]{{64}})\?',
     # ... the old one is gone, the replacement (holding the restored volume) is being renamed
     'rename': r'^POST /v[\d.]+/containers/{dc}\.pv-[0-9a-f]+/rename\?',
     # the data container holds the restored volume; its consumer is being re-wired
@@ -304,13 +305,10 @@ NO_REWIRE = ('restore_runner.py restore_container: rewire_consumers runs only wh
 
 
 @pytest.mark.parametrize('step', [
-    pytest.param('fill', marks=pytest.mark.xfail(strict=True, reason=LEFT_TEMPORARY)),
-    pytest.param('swap', marks=pytest.mark.xfail(strict=True, reason=NO_LEFTOVERS + '; it stays after the re-run. '
-                                                 + LEFT_TEMPORARY)),
-    pytest.param('rename', marks=pytest.mark.xfail(strict=True, reason=NO_LEFTOVERS + ': the re-run fails with "does '
-                                                   'not exist; create it first"; consumers are not re-wired')),
-    pytest.param('rewire', marks=pytest.mark.xfail(strict=True, reason=NO_REWIRE + '; volumes_from then refuses '
-                                                   '(last holder of the previous volume)')),
+    pytest.param('fill'),
+    pytest.param('swap'),
+    pytest.param('rename'),
+    pytest.param('rewire'),
 ])
 def test_engine_dies_during_a_restore(engine, names, step, tmp_path):
     client = engine.api
