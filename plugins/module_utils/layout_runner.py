@@ -110,7 +110,7 @@ class LayoutRun(object):
             return work()
         except PersistentVolumesError as exc:
             details = dict(exc.details)
-            details['results'] = self.results
+            details['objects'] = self.results
             raise type(exc)('%s: %s' % (where, exc.msg), **details)
 
     def bind_requests(self, spec):
@@ -157,7 +157,7 @@ class LayoutRun(object):
             summary['changed'] += summary[group]['changed']
             summary['unchanged'] += summary[group]['total'] - summary[group]['changed']
             summary['recreated'] += sum(1 for e in entries if e.get('recreated'))
-        result = dict(changed=summary['changed'] > 0, results=self.results, summary=summary)
+        result = dict(changed=summary['changed'] > 0, objects=self.results, summary=summary)
         if self.engine.diff_mode:
             result['diff'] = self.diff
         return result

@@ -109,8 +109,9 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-results:
-  description: Per-object results, in the order handled.
+objects:
+  description:
+    - Per-object results, in the order handled. (Not named C(results), which Ansible keeps for loops.)
   returned: always
   type: dict
   contains:

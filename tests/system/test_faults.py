@@ -236,7 +236,7 @@ def test_engine_dies_during_a_layout_run(engine, names, step):
     again = run_on(engine, 'layout', layout_args(names, extra=True))
     assert again['rc'] == 0 and again['changed'] is True, again.get('msg')
     settled = run_on(engine, 'layout', layout_args(names, extra=True))
-    assert settled['rc'] == 0 and settled['changed'] is False, settled['results']
+    assert settled['rc'] == 0 and settled['changed'] is False, settled['objects']
     everything = (data, app, names('reader'), names('late'))
     assert [family(client, name) for name in everything] == [[name] for name in everything]
     now = mounts(client, data)
@@ -382,7 +382,7 @@ def test_engine_restarts_between_two_tasks(engine, names):
     assert shell_on(client, "stat -c '%u %a' /owned", volumes_from=[args['name']]) == '65534 750'
     layout = run_on(engine, 'layout', dict(data_containers=[dict(name=args['name'], volumes=args['volumes'])],
                                            consumers=[dict(container=names('app'), **{'from': [args['name']]})]))
-    assert layout['rc'] == 0 and layout['changed'] is False, layout['results']
+    assert layout['rc'] == 0 and layout['changed'] is False, layout['objects']
 
 
 # --- 3. the engine's socket is missing ------------------------------------------------

@@ -31,7 +31,7 @@ def layout(lab, extra_path=False, tmp_path=None):
 def kinds(result):
     """What each object's actions do (the names of replacements and new volumes are random)."""
     return dict((group, [[' '.join(action.split(' ')[:2]) for action in entry['actions']] for entry in entries])
-                for group, entries in result['results'].items())
+                for group, entries in result['objects'].items())
 
 
 def test_converge_then_no_change_then_check_mode(lab, tmp_path):
@@ -61,7 +61,7 @@ def test_data_survives_a_change_of_the_layout(lab, api):
     real = run_module('layout', changed_args)
     assert real['changed'] is True
     assert kinds(real) == kinds(predicted)
-    assert all(e['recreated'] for e in real['results']['consumers'])
+    assert all(e['recreated'] for e in real['objects']['consumers'])
     after = dict((m['Destination'], m['Name']) for m in api.inspect_container(data)['Mounts'])
     assert after['/datastore'] == before['/datastore'] and '/extra' in after
     assert lab.read('/datastore/f', volumes_from=[reader]) == 'layout-data'
@@ -84,7 +84,7 @@ def test_adopting_a_host_reports_no_change(lab, api):
     assert [c['from'] for c in current['consumers']] == [[data + ':rw']]
     adopted = run_module('layout', current)
     assert adopted['rc'] == 0, adopted.get('msg')
-    assert adopted['changed'] is False, [e for g in adopted['results'].values() for e in g if e['changed']]
+    assert adopted['changed'] is False, [e for g in adopted['objects'].values() for e in g if e['changed']]
 
 
 @pytest.mark.parametrize('args, message', [
