@@ -112,5 +112,9 @@ bench: ## Benchmark against community.docker (own venv .build/bench-venv; not in
 bench-backup: deps ## Backup/restore throughput of a 1 GiB volume vs docker-run tar and host tar (not in 'test'), e.g. BENCH_BACKUP_ARGS='--reps 1'
 	@bench/backup_run.sh $(BENCH_BACKUP_ARGS)
 
+.PHONY: bench-scale
+bench-scale: deps ## volume_info and layout at up to 1000 volumes/300 containers on an engine of its own: API calls, times (not in 'test'), e.g. BENCH_SCALE_ARGS='--reps 1'
+	@bench/scale_run.sh $(BENCH_SCALE_ARGS)
+
 clean: ## Remove .build and .collections (keeps .venv)
 	rm -rf $(BUILD) .collections
