@@ -39,7 +39,9 @@ class CachedAPI(object):
     def __init__(self, api):
         self._api = api
         self._volumes = None
+        self._volume_index = None
         self._containers = None
+        self._filtered = {}
         self._inspected = {}
         self._images = {}
         self._info = None
@@ -59,7 +61,9 @@ class CachedAPI(object):
 
     def forget(self, images=False):
         self._volumes = None
+        self._volume_index = None
         self._containers = None
+        self._filtered = {}
         self._inspected = {}
         if images:
             self._images = {}
@@ -74,15 +78,17 @@ class CachedAPI(object):
         return list(self._volumes)
 
     def inspect_volume(self, name):
-        for raw in self.list_volumes():
-            if raw.get('Name') == name:
-                return raw
-        return None
+        if self._volume_index is None:
+            self._volume_index = dict((raw.get('Name'), raw) for raw in self.list_volumes())
+        return self._volume_index.get(name)
 
     def list_containers(self, filters=None):
         if self._containers is None:
             self._containers = self._api.list_containers()
-        return [summary for summary in self._containers if _matches(summary, filters)]
+        key = tuple(sorted((filters or {}).items()))
+        if key not in self._filtered:
+            self._filtered[key] = [summary for summary in self._containers if _matches(summary, filters)]
+        return list(self._filtered[key])
 
     def inspect_container(self, name_or_id):
         if name_or_id in self._predicted:

@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.persistent.volumes.plugins.module_utils.cached_api import CachedAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.layout_report import current_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
@@ -49,8 +50,9 @@ def report_volumes(engine):
     name = engine.params.get('name')
     if name is not None:
         check_name(name, 'volume name')
-    state = EngineState.load(engine.api, volume_name=name,
-                             include_usage=engine.params.get('include_usage'))
+    # With the layout, each container is inspected once for both views.
+    api = CachedAPI(engine.api) if engine.params.get('include_layout') and name is None else engine.api
+    state = EngineState.load(api, volume_name=name, include_usage=engine.params.get('include_usage'))
     result = dict(changed=False)
     if name is not None:
         result['exists'] = state.volume(name) is not None
@@ -58,5 +60,5 @@ def report_volumes(engine):
     else:
         result['volumes'] = describe_volumes(state)
         if engine.params.get('include_layout'):
-            result['layout'] = current_layout(engine.api, state, engine.api.info().get('DockerRootDir'))
+            result['layout'] = current_layout(api, state, api.info().get('DockerRootDir'))
     return result
