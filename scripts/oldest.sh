@@ -20,7 +20,7 @@ if [ ! -e "$STAMP" ]; then
     "$VENV/bin/pip" install -q --disable-pip-version-check "ansible-core>=$oldest,<$next" 'docker>=7.0' requests pytest
     touch "$STAMP"
 fi
-log "$("$VENV/bin/ansible" --version | head -n1)"
+log "$("$VENV/bin/ansible" --version | sed -n 1p)"
 tarball="$(ls .build/dist/persistent-volumes-*.tar.gz)"
 rm -rf .build/collections-oldest
 "$VENV/bin/ansible-galaxy" collection install --force -p .build/collections-oldest "$tarball" >/dev/null

@@ -28,7 +28,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
     ContainerDetail,
-    inspect_named,
     observe_container,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
