@@ -103,23 +103,25 @@ APPLIERS = {
 }
 
 
-def _unused_new_volumes(done):
-    """Volumes this run created that no container this run created mounts."""
-    created = [action.target for action in done if action.kind == 'create_volume']
-    mounted = set()
+def _unused_new_volumes(api, done):
+    """Volumes this run created that no container holds now (still empty: nothing ever ran on them)."""
+    unused = []
     for action in done:
-        if action.kind in ('create_container', 'create_consumer'):
-            binds = action.args.get('binds') or (action.args.get('host_config') or {}).get('Binds') or []
-            mounted.update(bind.split(':')[0] for bind in binds)
-    return [name for name in created if name not in mounted]
+        if action.kind == 'create_volume':
+            try:
+                if not api.list_containers(filters={'volume': action.target}):
+                    unused.append(action.target)
+            except PersistentVolumesError:
+                pass
+    return unused
 
 
 def execute(plan, api, check_mode):
     """Carry out the plan's actions in order (none in check mode); return their answers.
 
     When an action fails, the error says which actions were done (``changed`` is true
-    when any was), and volumes this run created for a container it could not create
-    (still empty, used by nobody) are removed again.
+    when any was), and volumes this run created that no container holds now (its
+    container could not be created, or another run removed it; still empty) are removed.
     """
     answers = []
     if check_mode:
@@ -130,7 +132,7 @@ def execute(plan, api, check_mode):
             answers.append(APPLIERS[action.kind](api, action))
             done.append(action)
     except PersistentVolumesError as exc:
-        for name in _unused_new_volumes(done):
+        for name in _unused_new_volumes(api, done):
             try:
                 api.remove_volume(name)
                 done = [action for action in done if not (action.kind == 'create_volume' and action.target == name)]
