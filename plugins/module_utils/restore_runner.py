@@ -176,7 +176,7 @@ def restore_container(engine, restore):
         todo.append(entry)
     result = dict(changed=bool(todo), container=name, restored=[e['path'] for e in todo], previous_volumes=[])
     if not todo and not leftovers and current is holder:
-        if done_before and not engine.check_mode:
+        if done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
             result['consumers'] = rewire_consumers(engine, name)
             result['changed'] = bool(result['consumers'])
@@ -200,6 +200,7 @@ def restore_container(engine, restore):
         result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
             + plan.describe()
         result['changed'] = bool(result['actions'])
+        result['consumers'] = wired_to(engine.api, name, set(restored)) if restored else []
         return result
     temporaries = []
     try:
@@ -232,6 +233,20 @@ def remove_stale_fillers(api, name, check_mode):
         for volume in mine:
             if not api.list_containers(filters={'volume': volume}):
                 api.remove_volume(volume)
+
+
+def wired_to(api, name, paths):
+    """Containers wired to ``name`` that mount one of ``paths`` (they follow a restore)."""
+    found = []
+    for summary in api.list_containers():
+        raw = api.inspect_container(summary['Id'])
+        if not raw:
+            continue
+        consumer = ContainerDetail(raw)
+        if consumer.name != name and any(entry.split(':')[0] in (name,) for entry in consumer.volumes_from) \
+                and paths & set(consumer.mounts):
+            found.append(consumer.name)
+    return sorted(found)
 
 
 def rewire_consumers(engine, name):
