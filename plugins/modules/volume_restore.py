@@ -103,8 +103,10 @@ previous_volumes:
       volume: 0b6f2a34c1d84e5f9a7b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f
       was_in: datacontainer
 consumers:
-  description: Containers wired to the data container that were recreated to mount the restored data.
-  returned: when restoring into a container and not in check mode
+  description:
+    - Containers wired to the data container that were recreated to mount the restored data (in check
+      mode, those that would be).
+  returned: when something is restored into a container
   type: list
   elements: str
   sample: [app]
