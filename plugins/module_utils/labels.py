@@ -43,11 +43,6 @@ def is_data_container(labels):
     return (labels or {}).get(DATA_CONTAINER) == 'true'
 
 
-def collection_labels(labels):
-    """The collection's own labels among ``labels``."""
-    return dict((key, value) for key, value in (labels or {}).items() if key.startswith(PREFIX))
-
-
 def user_labels(labels):
     """The labels that are not the collection's own."""
     return dict((key, value) for key, value in (labels or {}).items() if not key.startswith(PREFIX))

@@ -366,3 +366,27 @@ def test_crash_after_stopping_the_old_consumer_restarts_it(lab, api, leftover):
     result = ok(wire(c, [dc, dc2]))
     assert same_named(api, c) == [c] and lab.read('/data/f', volumes_from=[c]) == 'safe'
     assert result['container']['running'] is True and api.inspect_container(c)['State']['Running'] is True
+
+
+def test_last_holder_is_refused_then_released_on_request(lab, api, tidy):
+    """Promise 1: recreating the consumer that is the last holder of a volume is refused, naming it;
+    release_volumes=true lets the volume go, kept with its data and reported."""
+    dc = data_container(lab, 'dc', ['/data'])
+    c = lab.name('c')
+    ok(wire(c, [dc], image=IMAGE, command=LOOP))
+    lab.write('/data/f', 'precious', volumes_from=[c])
+    old = mounts(api, c)['/data']['Name']
+    tidy.add(old)
+    assert run_module('data_container', {'name': dc, 'state': 'absent', 'force': True})['rc'] == 0
+    data_container(lab, 'dc', ['/data'])
+    for check in (True, False):
+        refused = wire(c, [dc], check=check)
+        assert refused['rc'] == 1
+        assert refused['msg'].startswith('Refusing to recreate %s: it is the last container holding volume %s at '
+                                         '/data' % (c, old)), refused['msg']
+    assert mounts(api, c)['/data']['Name'] == old
+    released = wire(c, [dc], release_volumes=True)
+    assert released['rc'] == 0 and released['changed'] is True
+    assert released['released_volumes'] == [{'path': '/data', 'volume': old, 'was_in': c}]
+    assert lab.read('/old/f', binds=['%s:/old:ro' % old]) == 'precious'
+    assert wire(c, [dc])['changed'] is False
