@@ -20,7 +20,14 @@ def _create_volume(api, action):
 
 
 def _remove_volume(api, action):
-    return api.remove_volume(action.target)
+    try:
+        return api.remove_volume(action.target)
+    except PersistentVolumesError as exc:
+        # A volume removed only because nothing used it: if something uses it now (409) or it
+        # is gone already (404, another run), it is left to that.
+        if action.args.get('only_if_unused') and exc.details.get('status_code') in (404, 409):
+            return None
+        raise
 
 
 def _build_data_image(api, action):

@@ -98,7 +98,7 @@ class DataContainerPlanner(object):
     """Builds the plan for one data container from observed facts (no engine calls)."""
 
     def __init__(self, spec, holder, leftovers, image, usage, read_root, new_volume_name, replacement_name,
-                 extra_owned=()):
+                 extra_owned=(), is_empty=None):
         self.spec = spec
         self.holder = holder
         self.leftovers = list(leftovers)
@@ -108,6 +108,7 @@ class DataContainerPlanner(object):
         self.new_volume_name = new_volume_name
         self.replacement_name = replacement_name
         self.extra_owned = set(extra_owned)  # volumes made for it elsewhere (restored data)
+        self.is_empty = is_empty  # (container, path) -> True only when that volume surely holds nothing
         self.own = set(c.name for c in [holder] + self.leftovers if c is not None)
 
     # --- what others use ------------------------------------------------------
@@ -151,12 +152,12 @@ class DataContainerPlanner(object):
             plan.add(self.image.action, self.image.reference, 'image not on the engine')
         same = (current is not None and not self.image.action and current.image_id == self.image.id
                 and mounts_match(current, wanted) and labels_match(current, self.spec))
-        if same:
-            self._finish_in_place(plan, current, others, wanted)
-        else:
-            self._create(plan, current, others, wanted)
         kept = set(w.origin for w in wanted if w.type == 'volume')
-        released, seen = [], set()
+        if same:
+            self._finish_in_place(plan, current, others, wanted, kept)
+        else:
+            self._create(plan, current, others, wanted, kept)
+        released, seen = [], set(plan.dropped)
         for container in [c for c in [current] + others if c is not None]:
             for path, mounted in sorted(container.mounts.items()):
                 if mounted.type == 'volume' and mounted.name not in kept and mounted.name not in seen:
@@ -171,15 +172,18 @@ class DataContainerPlanner(object):
             plan.after = plan.before
         return plan
 
-    def _finish_in_place(self, plan, current, others, wanted):
+    def _finish_in_place(self, plan, current, others, wanted, kept):
+        plan.dropped = []
         for leftover in others:
             plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
+            self._drop_unreached(plan, leftover, kept)
         if current.name != self.spec.name:
             plan.add('rename_container', current.name, 'finish an interrupted recreation', new_name=self.spec.name)
             plan.recreated = True
         self._root_actions(plan, self.spec.name, wanted, existing=True)
 
-    def _create(self, plan, current, others, wanted):
+    def _create(self, plan, current, others, wanted, kept):
+        plan.dropped = []
         owned = set()
         for container in [current] + others:
             if container is not None:
@@ -190,7 +194,6 @@ class DataContainerPlanner(object):
                          driver='local', driver_options={}, labels={pv_labels.ANONYMOUS_FOR: self.spec.name})
                 owned.add(item.origin)
         owned |= self.extra_owned
-        kept = set(w.origin for w in wanted if w.type == 'volume')
         labels = dict(self.spec.labels if self.spec.labels is not None
                       else pv_labels.user_labels(current.labels if current else {}))
         labels[pv_labels.DATA_CONTAINER] = 'true'
@@ -208,9 +211,29 @@ class DataContainerPlanner(object):
         self._root_actions(plan, target, wanted, existing=False)
         for container in others + ([current] if current is not None else []):
             plan.add('remove_container', container.name, 'replaced by %s' % target, id=container.id)
+            if container is not current:
+                self._drop_unreached(plan, container, kept)
         if target != self.spec.name:
             plan.add('rename_container', target, 'take the place of the old container', new_name=self.spec.name)
         plan.recreated = current is not None
+
+    def _drop_unreached(self, plan, leftover, kept):
+        """Remove the volumes a leftover replacement made for itself that nothing else holds, when
+        they are empty: it never had the data container's name, so only a run that raced this one
+        (or crashed) made them, and nobody wrote into them. A volume with anything in it is kept
+        and reported among the released ones."""
+        if self.is_empty is None:
+            return
+        for path, mounted in sorted(leftover.mounts.items()):
+            name = mounted.name
+            if mounted.type != 'volume' or name in kept or name not in leftover.owned_volumes:
+                continue
+            if any(use.container != leftover.name for use in self.usage.uses(name)):
+                continue
+            if self.is_empty(leftover.id or leftover.name, path):
+                plan.add('remove_volume', name, 'empty volume made for %s by %s, which never took its place'
+                         % (path, leftover.name), only_if_unused=True)
+                plan.dropped.append(name)
 
     def _why(self, current, wanted):
         reasons = []

@@ -23,7 +23,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.errors import R
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import BIND
 from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
+from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import is_empty, read_root
 
 
 def random_hex(size):
@@ -91,6 +91,7 @@ def converge_data_container(engine):
         read_root=lambda container, path: read_root(api, container, path),
         new_volume_name=lambda: random_hex(32),
         replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
+        is_empty=lambda container, path: is_empty(api, container, path),
     )
     plan = planner.plan()
     result, dummy = engine.apply(plan)

@@ -61,6 +61,20 @@ def parse_header(data):
     return RootAttributes(info.uid, info.gid, info.mode & 0o7777)
 
 
+def holds_nothing(data, complete):
+    """True only when the tar stream ``data`` (``complete``: the whole stream, not just its
+    beginning) surely holds one member, the directory itself: an empty volume. Anything
+    unreadable counts as not empty."""
+    if not data or not complete:
+        return False
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode='r|') as archive:
+            first = archive.next()
+            return first is not None and first.isdir() and archive.next() is None
+    except (tarfile.TarError, EOFError):
+        return False
+
+
 def directory_archive(path, attributes):
     """A tar holding only the directory entry for ``path``, to extract into its parent."""
     info = tarfile.TarInfo(posixpath.basename(path))
@@ -77,6 +91,12 @@ def directory_archive(path, attributes):
 
 def read_root(api, container, path):
     return parse_header(api.archive_head(container, path))
+
+
+def is_empty(api, container, path, limit=16384):
+    """Whether the volume at ``path`` of the container holds nothing but its root directory."""
+    data = api.archive_head(container, path, limit=limit)
+    return holds_nothing(data, complete=data is not None and len(data) < limit)
 
 
 def write_root(api, container, path, attributes):

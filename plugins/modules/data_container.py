@@ -23,6 +23,10 @@ description:
   - Recreation is crash-safe. The replacement is created first under a temporary name, sharing the
     volumes, then the old container is removed, then the replacement is renamed. A replacement left
     by an interrupted run is recognised by its labels and the next run finishes the job.
+  - A replacement that never took the name (its run crashed, or lost a race with another run) is
+    removed by the next run. The fresh volumes it made for itself are removed with it only when
+    they are empty and no other container uses them; otherwise they are kept and reported in
+    RV(released_volumes).
   - O(state=absent) refuses while other containers use its volumes and names them.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)

@@ -183,9 +183,6 @@ def test_two_playbooks_create_overlapping_layouts_at_once(main_lab, api, tmp_pat
     assert_converged(lab, api, playbooks, datastore=None)
 
 
-@pytest.mark.xfail(strict=False, reason='Timing-dependent: when two runs recreate the same data container at the '
-                   'same moment, the losing run may leave the empty volumes it made for a new path; no data is lost '
-                   '(the volumes that hold data stay held), but they are not cleaned up.')
 def test_two_playbooks_change_overlapping_layouts_at_once(main_lab, api, tmp_path, ansible_env):
     """Both runs add a path to the same data container and so recreate it and the shared consumers."""
     lab = main_lab

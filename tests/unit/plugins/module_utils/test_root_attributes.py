@@ -14,6 +14,8 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import (
     RootAttributes,
     directory_archive,
+    holds_nothing,
+    is_empty,
     parse_header,
     read_root,
     write_root,
@@ -116,9 +118,9 @@ class ArchiveAPI(object):
         self.head = head
         self.calls = []
 
-    def archive_head(self, container, path):
+    def archive_head(self, container, path, limit=16384):
         self.calls.append(('archive_head', container, path))
-        return self.head
+        return self.head[:limit] if self.head else self.head
 
     def put_archive(self, container, path, data):
         self.calls.append(('put_archive', container, path, data))
@@ -141,3 +143,24 @@ def test_write_root_puts_a_directory_entry_into_the_parent():
     (kind, container, parent, data), = api.calls
     assert (kind, container, parent) == ('put_archive', 'store', '/srv')
     assert parse_header(data[:512]) == RootAttributes(1, 2, 0o700)
+
+
+@pytest.mark.parametrize('data, complete, expected', [
+    pytest.param(directory_tar('extra', 0, 0, 0o755), True, True, id='only-the-directory'),
+    pytest.param(directory_tar('extra', 0, 0, 0o755, fmt=tarfile.PAX_FORMAT), True, True, id='pax'),
+    pytest.param(directory_tar('extra', 0, 0, 0o755, with_file=True), True, False, id='a-file-in-it'),
+    pytest.param(directory_tar('extra', 0, 0, 0o755), False, False, id='only-the-beginning'),
+    pytest.param(directory_tar('extra', 0, 0, 0o755, with_file=True)[:1024], True, False, id='cut-short'),
+    pytest.param(b'', True, False, id='nothing'),
+    pytest.param(None, True, False, id='no-answer'),
+    pytest.param(b'not a tar' * 100, True, False, id='garbage'),
+])
+def test_holds_nothing_is_sure_or_says_no(data, complete, expected):
+    assert holds_nothing(data, complete) is expected
+
+
+def test_is_empty_reads_only_the_beginning():
+    big = directory_tar('extra', 0, 0, 0o755, with_file=True) + b'\0' * 40000
+    assert is_empty(ArchiveAPI(big), 'store', '/extra') is False
+    assert is_empty(ArchiveAPI(directory_tar('extra', 0, 0, 0o755)), 'store', '/extra') is True
+    assert is_empty(ArchiveAPI(directory_tar('extra', 0, 0, 0o755) + b'\0' * 20000), 'store', '/extra') is False
