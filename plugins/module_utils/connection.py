@@ -135,9 +135,11 @@ def open_client(options):
         timeout=options.timeout,
         tls=tls_config,
     )
-    if options.uses_tls:
-        # The engine's CA (or no verification) must win over REQUESTS_CA_BUNDLE and
-        # CURL_CA_BUNDLE, which requests would otherwise apply to every request.
+    if options.uses_tls or options.is_local:
+        # With TLS, the engine's CA (or no verification) must win over REQUESTS_CA_BUNDLE
+        # and CURL_CA_BUNDLE, which requests would otherwise apply to every request. A Unix
+        # socket never goes through a proxy: without this, requests reads the proxy
+        # variables of the environment again for every call.
         client.trust_env = False
     if options.uses_tls and options.tls_hostname:
         client.mount('https://', _HostnameCheckingAdapter(options.tls_hostname))

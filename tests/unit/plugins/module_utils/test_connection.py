@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.connection import (
     CONNECTION_ARGS,
     ConnectionOptions,
+    open_client,
 )
 
 
@@ -84,3 +85,12 @@ def test_zero_timeout_is_a_problem_not_the_default():
 ])
 def test_env_fallbacks_match_community_docker(option, env):
     assert CONNECTION_ARGS[option]['fallback'][1] == [env]
+
+
+@pytest.mark.parametrize('host, trusts_env', [
+    ('unix:///var/run/docker.sock', False),   # no proxy applies to a socket: not read per call
+    ('tcp://127.0.0.1:1', True),              # HTTP(S)_PROXY may be how the engine is reached
+])
+def test_proxy_variables_are_read_only_where_they_can_apply(host, trusts_env):
+    client = open_client(ConnectionOptions(dict(docker_host=host, api_version='1.41'), environ={}))
+    assert client.trust_env is trusts_env
