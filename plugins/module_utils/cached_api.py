@@ -7,17 +7,41 @@
 
 The layout module converges a whole host in one run. Every planner asks the engine the
 same questions the single modules ask; this wrapper answers them from one listing of
-volumes and containers and one inspection per container, and forgets what it knows
-as soon as anything is written. In check mode the layout puts a data container's
-predicted state in place of the real one (``predict``), so that consumers are planned
-against what a real run would have created.
+volumes and containers and one inspection per container. What this run writes is
+kept up to date: a created volume joins the volume listing, a created container is
+inspected once and joins the container listing; any other write (and any failed one)
+makes it forget what it knows. A name the container listing does not hold is answered
+"no such container" without asking; another client creating it meanwhile makes the
+create answer 409, and the module looks again. In check mode the layout puts a data
+container's predicted state in place of the real one (``predict``), so that consumers
+are planned against what a real run would have created.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 WRITES = ('create_volume', 'remove_volume', 'create_container', 'create_container_raw', 'remove_container',
           'rename_container', 'start_container', 'stop_container', 'put_archive', 'import_image', 'pull_image')
+CREATES = ('create_container', 'create_container_raw')
+
+# A name the engine may take for an ID prefix: always asked.
+HEX = re.compile(r'^[0-9a-fA-F]+\Z')
+
+
+def summary_from_inspect(raw):
+    """The entry ``GET /containers/json`` lists for the container that ``raw`` inspects."""
+    config = raw.get('Config') or {}
+    return {
+        'Id': raw.get('Id'),
+        'Names': ['/' + (raw.get('Name') or '').lstrip('/')],
+        'Image': config.get('Image'),
+        'ImageID': raw.get('Image'),
+        'Labels': config.get('Labels') or {},
+        'State': (raw.get('State') or {}).get('Status'),
+        'Mounts': list(raw.get('Mounts') or []),
+    }
 
 
 def _matches(summary, filters):
@@ -51,13 +75,48 @@ class CachedAPI(object):
         target = getattr(self._api, name)
         if name in WRITES:
             def write(*args, **kwargs):
-                self.forget(images=name in ('import_image', 'pull_image'))
                 try:
-                    return target(*args, **kwargs)
-                finally:
-                    self.forget(images=name in ('import_image', 'pull_image'))
+                    answer = target(*args, **kwargs)
+                except Exception:
+                    self.forget(images=True)
+                    raise
+                self._written(name, args, answer)
+                return answer
             return write
         return target
+
+    def _written(self, name, args, answer):
+        """Bring what is known up to date after the write ``name(*args)`` answered ``answer``."""
+        if name == 'create_volume' and isinstance(answer, dict) and answer.get('Name'):
+            if self._volumes is not None:
+                self._volumes = [raw for raw in self._volumes if raw.get('Name') != answer['Name']] + [answer]
+                self._volume_index = None
+        elif name in CREATES and isinstance(answer, dict) and answer.get('Id'):
+            self._volumes = self._volume_index = None  # the engine may have made anonymous volumes
+            self._refresh(answer['Id'], new=True)
+        elif name in ('start_container', 'stop_container') and args:
+            self._refresh(args[0], new=False)
+        else:
+            self.forget(images=name in ('import_image', 'pull_image'))
+
+    def _refresh(self, name_or_id, new):
+        """Inspect the container this run just created (``new``) or started/stopped, and put it
+        into the listing in place of what was known of it."""
+        if self._containers is None:
+            self.forget()
+            return
+        raw = self._api.inspect_container(name_or_id)
+        known = [summary for summary in self._containers if raw and summary.get('Id') == raw.get('Id')]
+        if not raw or (not new and not known):
+            self.forget()
+            return
+        self._inspected = dict((key, value) for key, value in self._inspected.items()
+                               if not value or value.get('Id') != raw.get('Id'))
+        self._inspected.pop(name_or_id, None)
+        self._containers = [summary for summary in self._containers if summary.get('Id') != raw.get('Id')]
+        self._containers.append(summary_from_inspect(raw))
+        self._filtered = {}
+        self._remember(raw)
 
     def forget(self, images=False):
         self._volumes = None
@@ -94,12 +153,24 @@ class CachedAPI(object):
         if name_or_id in self._predicted:
             return self._predicted[name_or_id]
         if name_or_id not in self._inspected:
+            if self._unlisted(name_or_id):
+                return None
             raw = self._api.inspect_container(name_or_id)
             self._inspected[name_or_id] = raw
-            if raw:
-                self._inspected[raw.get('Id')] = raw
-                self._inspected[(raw.get('Name') or '').lstrip('/')] = raw
+            self._remember(raw)
         return self._inspected[name_or_id]
+
+    def _remember(self, raw):
+        if raw:
+            self._inspected[raw.get('Id')] = raw
+            self._inspected[(raw.get('Name') or '').lstrip('/')] = raw
+
+    def _unlisted(self, name):
+        """True when the container listing surely has no container of that name."""
+        if self._containers is None or not name or HEX.match(name):
+            return False
+        wanted = '/' + name.lstrip('/')
+        return not any(wanted in (summary.get('Names') or []) for summary in self._containers)
 
     def inspect_image(self, reference):
         if reference not in self._images:
