@@ -26,6 +26,7 @@ from slow_proxy import SlowProxy
 from test_data_container import dc, family, mounts, tidy_up
 from test_data_container_crash import start_module
 from test_faults import finished, orphans
+from test_leftover_volumes import removed_volumes
 
 FAST_STOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 CRASH_MARKERS = ('Traceback', 'Unexpected error', 'MODULE FAILURE', 'module_stderr')
@@ -197,6 +198,21 @@ def test_two_playbooks_change_overlapping_layouts_at_once(main_lab, api, tmp_pat
 
 
 # --- two tasks race to create the same data container ---------------------------------
+def held_race(pattern, module, args, meanwhile):
+    """Start ``module`` through a proxy that holds its request matching ``pattern``; while it
+    is held, run ``meanwhile()``; then let it go on. Returns (meanwhile's answer, the held
+    module's result)."""
+    with SlowProxy() as proxy:
+        gate = proxy.gate(pattern)
+        held = start_module(module, dict(args, docker_host=proxy.docker_host))
+        try:
+            assert gate.wait(60), 'the module never sent a request matching %s' % pattern
+            answer = meanwhile()
+        finally:
+            gate.open()
+        return answer, finished(held)
+
+
 def test_two_tasks_race_to_create_a_data_container(main_lab, api):
     """Both module processes start together, several rounds; report what each saw."""
     lab = main_lab
@@ -227,15 +243,8 @@ def test_a_create_that_loses_the_race_succeeds_without_change(main_lab, api):
     name = lab.name('dc')
     lab.write('/n/f', 'before-the-race', binds=['%s:/n' % lab.name('named')])
     args = dict(name=name, volumes=['/datastore', lab.name('named') + ':/named'])
-    with SlowProxy() as proxy:
-        gate = proxy.gate(r'^POST /v[\d.]+/containers/create\?name=%s ' % name)
-        held = start_module('data_container', dict(args, docker_host=proxy.docker_host))
-        try:
-            assert gate.wait(60), 'the module never created the container'
-            winner = dc(args)
-        finally:
-            gate.open()
-        loser = finished(held)
+    winner, loser = held_race(r'^POST /v[\d.]+/containers/create\?name=%s ' % name, 'data_container', args,
+                              lambda: dc(args))
     print('the task that lost the race to create %s: rc=%s changed=%s msg=%s warnings=%s'
           % (name, loser['rc'], loser.get('changed'), loser.get('msg'), warnings_of(loser)))
     assert winner['rc'] == 0 and winner['changed'] is True, winner
@@ -249,34 +258,31 @@ def test_a_create_that_loses_the_race_succeeds_without_change(main_lab, api):
     assert lab.read('/named/f', volumes_from=[name]) == 'before-the-race'
 
 
-SWAP_BY_NAME = (
-    'the swap removes the old container and renames the replacement by name, not by the ID it observed, and a '
-    'replacement another run is still building is taken for a leftover of a crash and removed: run L creates '
-    '{name}.pv-L and is about to remove {name}; run W takes {name}.pv-L for a leftover, removes it, swaps in its own '
-    'container; then L removes W\'s new {name} (by name) and fails renaming {name}.pv-L (404). No container holds the '
-    'volumes any more, and the next run creates {name} afresh: the data written before is unreachable')
+def recreation_race(lab, new_path, pattern):
+    """A data container with a file in /datastore; run L adds ``new_path`` and is held at its
+    request matching ``pattern % name`` while run W does the same and a file is written into
+    ``new_path`` through W's container. Returns (name, the changed args, W's result, L's result)."""
+    name = lab.name('dc')
+    args = dict(name=name, volumes=['/datastore'])
+    assert dc(args)['changed'] is True
+    lab.write('/datastore/f', 'before-the-race', volumes_from=[name])
+    changed = dict(args, volumes=['/datastore', new_path])
+
+    def meanwhile():
+        winner = dc(changed)
+        assert winner['rc'] == 0 and winner['changed'] is True, winner
+        lab.write(new_path + '/f', 'written-between', volumes_from=[name])
+        return winner
+
+    winner, loser = held_race(pattern % name, 'data_container', changed, meanwhile)
+    return name, changed, winner, loser
 
 
 def test_two_recreations_race(main_lab, api):
     """Both runs add a path; one is held before removing the old container while the other
     finishes and data is written into the new path; then the held one goes on."""
     lab = main_lab
-    name = lab.name('dc')
-    args = dict(name=name, volumes=['/datastore'])
-    assert dc(args)['changed'] is True
-    lab.write('/datastore/f', 'before-the-race', volumes_from=[name])
-    changed = dict(args, volumes=['/datastore', '/b'])
-    with SlowProxy() as proxy:
-        gate = proxy.gate(r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?' % name)
-        held = start_module('data_container', dict(changed, docker_host=proxy.docker_host))
-        try:
-            assert gate.wait(60), 'the module never removed the old container'
-            winner = dc(changed)
-            assert winner['rc'] == 0 and winner['changed'] is True, winner
-            lab.write('/b/f', 'written-between', volumes_from=[name])
-        finally:
-            gate.open()
-        loser = finished(held)
+    name, changed, dummy, loser = recreation_race(lab, '/b', r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?')
     print('the recreation that lost the race: rc=%s msg=%s actions_done=%s'
           % (loser['rc'], loser.get('msg'), loser.get('actions_done')))
     assert_handled(loser, name)
@@ -296,16 +302,9 @@ def test_two_consumer_recreations_race(main_lab, api):
     lab.container(app, volumes=['/own'], command=FAST_STOP)
     lab.write('/own/f', 'own-data', volumes_from=[app])
     args = dict(container=app, **{'from': [data]})
-    with SlowProxy() as proxy:
-        gate = proxy.gate(r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?' % app)
-        held = start_module('volumes_from', dict(args, docker_host=proxy.docker_host))
-        try:
-            assert gate.wait(60), 'the module never removed the old consumer'
-            winner = run_module('volumes_from', args)
-            assert winner['rc'] == 0 and winner['changed'] is True, winner
-        finally:
-            gate.open()
-        loser = finished(held)
+    winner, loser = held_race(r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?' % app, 'volumes_from', args,
+                              lambda: run_module('volumes_from', args))
+    assert winner['rc'] == 0 and winner['changed'] is True, winner
     print('the consumer recreation that lost the race: rc=%s msg=%s' % (loser['rc'], loser.get('msg')))
     assert_handled(loser, app)
     settle = run_module('volumes_from', dict(args, image=IMAGE, command=FAST_STOP))
@@ -313,3 +312,20 @@ def test_two_consumer_recreations_race(main_lab, api):
     assert run_module('volumes_from', args)['changed'] is False
     assert family(api, app) == [app]
     assert lab.read('/own/f', volumes_from=[app]) == 'own-data'
+
+
+def test_a_recreation_that_loses_the_race_leaves_no_empty_volume(main_lab, api):
+    """Run L has made its volume for /extra and is held before creating its replacement; run W
+    recreates the container meanwhile and data goes into W's /extra. L then finds W's container
+    in place: it removes its own replacement and the empty volume it made, and nothing else."""
+    lab = main_lab
+    name, changed, winner, loser = recreation_race(lab, '/extra', r'^POST /v[\d.]+/containers/create\?name=%s\.pv-')
+    print('the recreation that lost the race: rc=%s actions=%s' % (loser['rc'], loser.get('actions')))
+    assert loser['rc'] == 0, loser.get('msg')
+    assert len(removed_volumes(loser)) == 1, loser['actions']
+    assert family(api, name) == [name]
+    assert orphans(api, name) == []
+    assert mounts(api, name)['/extra'] == winner['volumes']['/extra']
+    assert lab.read('/datastore/f', volumes_from=[name]) == 'before-the-race'
+    assert lab.read('/extra/f', volumes_from=[name]) == 'written-between'
+    assert dc(changed)['changed'] is False

@@ -8,6 +8,8 @@ A run that loses a race (or crashes) leaves a replacement ``<name>.pv-*`` with f
 volumes for the paths it added; the next run removes the replacement. Its fresh volumes
 go too, but only when nothing else holds them and they are empty: one that somebody
 wrote into is kept and reported, and its file is read back through another container.
+The race itself is in test_concurrency.py
+(test_a_recreation_that_loses_the_race_leaves_no_empty_volume).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,10 +22,7 @@ import os
 import pytest
 
 from conftest import IMAGE
-from slow_proxy import SlowProxy
 from test_data_container import ANONYMOUS_FOR, dc, family, mounts, tidy_up
-from test_data_container_crash import start_module
-from test_faults import finished, orphans
 
 DATA_CONTAINER = 'persistent.volumes.data-container'
 REPLACES = 'persistent.volumes.replaces'
@@ -38,38 +37,6 @@ def main_lab(lab, api):
 
 def removed_volumes(result):
     return [action for action in result['actions'] if action.startswith('remove volume')]
-
-
-def test_a_recreation_that_loses_the_race_leaves_no_empty_volume(main_lab, api):
-    """Run L has made its volume for /extra and is held before creating its replacement; run W
-    recreates the container meanwhile and data goes into W's /extra. L then finds W's container
-    in place: it removes its own replacement and the empty volume it made, and nothing else."""
-    lab = main_lab
-    name = lab.name('dc')
-    args = dict(name=name, volumes=['/datastore'])
-    assert dc(args)['changed'] is True
-    lab.write('/datastore/f', 'before-the-race', volumes_from=[name])
-    changed = dict(args, volumes=['/datastore', '/extra'])
-    with SlowProxy() as proxy:
-        gate = proxy.gate(r'^POST /v[\d.]+/containers/create\?name=%s\.pv-' % name)
-        held = start_module('data_container', dict(changed, docker_host=proxy.docker_host))
-        try:
-            assert gate.wait(60), 'the module never created its replacement'
-            winner = dc(changed)
-            assert winner['rc'] == 0 and winner['changed'] is True, winner
-            lab.write('/extra/f', 'written-between', volumes_from=[name])
-        finally:
-            gate.open()
-        loser = finished(held)
-    print('the recreation that lost the race: rc=%s actions=%s' % (loser['rc'], loser.get('actions')))
-    assert loser['rc'] == 0, loser.get('msg')
-    assert len(removed_volumes(loser)) == 1, loser['actions']
-    assert family(api, name) == [name]
-    assert orphans(api, name) == []
-    assert mounts(api, name)['/extra'] == winner['volumes']['/extra']
-    assert lab.read('/datastore/f', volumes_from=[name]) == 'before-the-race'
-    assert lab.read('/extra/f', volumes_from=[name]) == 'written-between'
-    assert dc(changed)['changed'] is False
 
 
 def make_leftover(lab, api, name, content):
