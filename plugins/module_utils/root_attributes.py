@@ -18,6 +18,8 @@ import posixpath
 import tarfile
 import time
 
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
+
 
 class RootAttributes(object):
     __slots__ = ('uid', 'gid', 'mode')
@@ -94,8 +96,15 @@ def read_root(api, container, path):
 
 
 def is_empty(api, container, path, limit=16384):
-    """Whether the volume at ``path`` of the container holds nothing but its root directory."""
-    data = api.archive_head(container, path, limit=limit)
+    """Whether the volume at ``path`` of the container holds nothing but its root directory.
+
+    Any error (the container went away meanwhile, the path cannot be read) counts as not
+    empty: the volume is kept.
+    """
+    try:
+        data = api.archive_head(container, path, limit=limit)
+    except PersistentVolumesError:
+        return False
     return holds_nothing(data, complete=data is not None and len(data) < limit)
 
 

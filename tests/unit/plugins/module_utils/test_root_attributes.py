@@ -11,6 +11,7 @@ import tarfile
 
 import pytest
 
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import (
     RootAttributes,
     directory_archive,
@@ -164,3 +165,10 @@ def test_is_empty_reads_only_the_beginning():
     assert is_empty(ArchiveAPI(big), 'store', '/extra') is False
     assert is_empty(ArchiveAPI(directory_tar('extra', 0, 0, 0o755)), 'store', '/extra') is True
     assert is_empty(ArchiveAPI(directory_tar('extra', 0, 0, 0o755) + b'\0' * 20000), 'store', '/extra') is False
+
+
+def test_is_empty_says_no_when_the_engine_cannot_answer():
+    class Gone(object):
+        def archive_head(self, container, path, limit=16384):
+            raise EngineError('No such container', status_code=404)
+    assert is_empty(Gone(), 'store.pv-0ff1ce', '/extra') is False
