@@ -43,6 +43,10 @@ import time
 
 import docker
 
+from bench_common import BenchError, loadavg, logger
+
+log = logger('backup-bench')
+
 ENGINE = 'unix:///var/run/docker.sock'
 IMAGE = 'local/busybox:latest'
 BIG = 'pvbench_1g'
@@ -57,23 +61,6 @@ TARGETS = {'host': 1.3, 'recipe': 1.0}
 FLAT_MIB = 8.0      # peak RSS counts as flat when the big volume's exceeds the small one's by at most this
 RUNPY = ('import runpy, sys; sys.argv = ["module", sys.argv[1]]; '
          'runpy.run_module("%s%%s", run_name="__main__")' % MODULES)
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(message):
-    sys.stderr.write('[backup-bench %s] %s\n' % (time.strftime('%H:%M:%S'), message))
-    sys.stderr.flush()
-
-
-def loadavg():
-    try:
-        with open('/proc/loadavg') as handle:
-            return [float(value) for value in handle.read().split()[:3]]
-    except (OSError, ValueError):
-        return None
 
 
 def drop_caches(enabled):

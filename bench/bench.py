@@ -41,7 +41,10 @@ import time
 import docker
 import yaml
 
+from bench_common import BenchError, loadavg, logger
 from count_proxy import CountingProxy
+
+log = logger('bench')
 
 MAIN_ENGINE = 'unix:///var/run/docker.sock'
 IMAGE = 'local/busybox:latest'
@@ -49,23 +52,6 @@ PREFIX = {'peer': 'bench_cd_', 'ours': 'bench_pv_'}
 PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml'}
 LABEL = {'peer': 'community.docker (per item)', 'ours': 'persistent.volumes.layout'}
 TARGETS = {'first': 5.0, 'rerun': 10.0, 'fleet': 1.5}
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(message):
-    sys.stderr.write('[bench %s] %s\n' % (time.strftime('%H:%M:%S'), message))
-    sys.stderr.flush()
-
-
-def loadavg():
-    try:
-        with open('/proc/loadavg') as handle:
-            return [float(value) for value in handle.read().split()[:3]]
-    except (OSError, ValueError):
-        return None
 
 
 def engine_pid(docker_host):

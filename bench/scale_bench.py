@@ -60,6 +60,10 @@ from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec imp
 from ansible_collections.persistent.volumes.plugins.module_utils.volume_runner import report_volumes
 from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VOLUME_INFO_ARGS
 
+from bench_common import BenchError, loadavg, logger
+
+log = logger('scale-bench')
+
 IMAGE = 'local/busybox:latest'
 PREFIX = 'pvscale_'
 MODULES = 'ansible_collections.persistent.volumes.plugins.modules.'
@@ -76,26 +80,9 @@ DESCRIPTIONS = {
 }
 
 
-class BenchError(Exception):
-    pass
-
-
 def stop(signum, dummy):
     """SIGTERM (bench/scale_run.sh stopping): unwind, so that the module run in progress is killed."""
     raise BenchError('stopped by signal %d' % signum)
-
-
-def log(message):
-    sys.stderr.write('[scale-bench %s] %s\n' % (time.strftime('%H:%M:%S'), message))
-    sys.stderr.flush()
-
-
-def loadavg():
-    try:
-        with open('/proc/loadavg') as handle:
-            return [float(value) for value in handle.read().split()[:3]]
-    except (OSError, ValueError):
-        return None
 
 
 def parse_sizes(text):

@@ -34,6 +34,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container_
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice, build_default_image
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.layout_report import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
 from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
@@ -145,12 +146,7 @@ class Restore(object):
 def _entry_spec(path, mounted, restored):
     if path in restored:
         return dict(path=path, source=restored[path], read_only=mounted.read_only if mounted else False)
-    suffix = ':ro' if mounted.read_only else ''
-    if mounted.type == 'bind':
-        return '%s:%s%s' % (mounted.source, path, suffix)
-    if pv_labels.is_anonymous_volume(mounted.name, None) and not suffix:
-        return path
-    return '%s:%s%s' % (mounted.name, path, suffix)
+    return volume_entry(path, mounted)
 
 
 def restore_container(engine, restore):

@@ -154,9 +154,7 @@ class EngineProxy(object):
         upstream = self._track(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
         try:
             upstream.connect(self.upstream)
-            pump = threading.Thread(target=_pump, args=(upstream, client))
-            pump.daemon = True
-            pump.start()
+            before_forwarding = self._start_answers(upstream, client)
             reader = _Reader(client)
             while not self._stopping.is_set():
                 head = reader.until(b'\r\n\r\n')
@@ -168,6 +166,7 @@ class EngineProxy(object):
                         while client.recv(65536):   # until the client goes away
                             pass
                     return
+                before_forwarding(line)
                 upstream.sendall(head)
                 self.requests.append(line)
                 self._forward_body(reader, upstream, _headers(head))
@@ -176,6 +175,14 @@ class EngineProxy(object):
         finally:
             _close(client)
             _close(upstream)
+
+    def _start_answers(self, upstream, client):
+        """Start copying the engine's answers to the client; return what to call with each
+        request's first line before the request goes to the engine."""
+        pump = threading.Thread(target=_pump, args=(upstream, client))
+        pump.daemon = True
+        pump.start()
+        return lambda line: None
 
     @staticmethod
     def _forward_body(reader, upstream, headers):

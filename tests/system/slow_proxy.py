@@ -18,7 +18,7 @@ import re
 import socket
 import threading
 
-from proxy import EngineProxy, _close, _Reader, _headers
+from proxy import EngineProxy
 
 
 class Delay(object):
@@ -90,34 +90,12 @@ class SlowProxy(EngineProxy):
             gate.opened.wait(self.gate_timeout)
         return delay.seconds if delay is not None else 0
 
-    def _serve(self, client):
-        upstream = self._track(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+    def _start_answers(self, upstream, client):
         pending = []    # delays of the answers still to come, one per request, in order
-        try:
-            upstream.connect(self.upstream)
-            pump = threading.Thread(target=_slow_pump, args=(upstream, client, pending, self._stopping))
-            pump.daemon = True
-            pump.start()
-            reader = _Reader(client)
-            while not self._stopping.is_set():
-                head = reader.until(b'\r\n\r\n')
-                line = head.split(b'\r\n', 1)[0].decode('latin-1')
-                rule = self._match(line)
-                if rule is not None:
-                    rule.event.set()
-                    if rule.action == 'hold':
-                        while client.recv(65536):
-                            pass
-                    return
-                pending.append(self._slowdown(line))
-                upstream.sendall(head)
-                self.requests.append(line)
-                self._forward_body(reader, upstream, _headers(head))
-        except (EOFError, OSError):
-            pass
-        finally:
-            _close(client)
-            _close(upstream)
+        pump = threading.Thread(target=_slow_pump, args=(upstream, client, pending, self._stopping))
+        pump.daemon = True
+        pump.start()
+        return lambda line: pending.append(self._slowdown(line))
 
 
 def _slow_pump(source, destination, pending, stopping):
