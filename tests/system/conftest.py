@@ -39,6 +39,16 @@ def warnings_of(result):
     return texts
 
 
+def failed(result, *fragments):
+    """A clear refusal: the module failed, changed nothing, no traceback, and its message
+    holds every fragment."""
+    assert result['rc'] != 0 and result.get('failed') and not result.get('changed'), result
+    assert 'Traceback' not in result['msg'], result['msg']
+    for fragment in fragments:
+        assert fragment in result['msg'], result['msg']
+    return result
+
+
 def run_module(module, args, check=False, diff=False, python=None, preamble=''):
     """Run a module of the collection as Ansible would, return its JSON result plus ``rc``."""
     payload = dict(args)

@@ -176,10 +176,10 @@ class EngineProxy(object):
             _close(client)
             _close(upstream)
 
-    def _start_answers(self, upstream, client):
+    def _start_answers(self, upstream, client, before_chunk=None):
         """Start copying the engine's answers to the client; return what to call with each
         request's first line before the request goes to the engine."""
-        pump = threading.Thread(target=_pump, args=(upstream, client))
+        pump = threading.Thread(target=_pump, args=(upstream, client, before_chunk))
         pump.daemon = True
         pump.start()
         return lambda line: None
@@ -199,13 +199,15 @@ class EngineProxy(object):
             upstream.sendall(reader.exact(length))
 
 
-def _pump(source, destination):
-    """Copy the engine's answers to the client as they come."""
+def _pump(source, destination, before_chunk=None):
+    """Copy the engine's answers to the client as they come (``before_chunk()`` first, each time)."""
     try:
         while True:
             chunk = source.recv(65536)
             if not chunk:
                 break
+            if before_chunk is not None:
+                before_chunk()
             destination.sendall(chunk)
     except OSError:
         pass

@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-import socket
 import threading
 
 from proxy import EngineProxy
@@ -92,33 +91,21 @@ class SlowProxy(EngineProxy):
 
     def _start_answers(self, upstream, client):
         pending = []    # delays of the answers still to come, one per request, in order
-        pump = threading.Thread(target=_slow_pump, args=(upstream, client, pending, self._stopping))
-        pump.daemon = True
-        pump.start()
+        super(SlowProxy, self)._start_answers(upstream, client, _delayer(pending, self._stopping))
         return lambda line: pending.append(self._slowdown(line))
 
 
-def _slow_pump(source, destination, pending, stopping):
-    """Copy the engine's answers to the client; the first bytes of each answer wait its delay.
+def _delayer(pending, stopping):
+    """What the pump does before each chunk of the engine's answers: the first bytes of each
+    answer wait its delay.
 
     HTTP/1.1 without pipelining: a client sends its next request on a connection only
     once it has read the whole answer to the previous one. So when bytes come from the
     engine while a delay is pending, they begin the answer to the request of that delay;
     the rest of that answer finds nothing pending and goes at once.
     """
-    try:
-        while True:
-            chunk = source.recv(65536)
-            if not chunk:
-                break
-            seconds = pending.pop(0) if pending else 0
-            if seconds:
-                stopping.wait(seconds)
-            destination.sendall(chunk)
-    except OSError:
-        pass
-    finally:
-        try:
-            destination.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
+    def wait():
+        seconds = pending.pop(0) if pending else 0
+        if seconds:
+            stopping.wait(seconds)
+    return wait

@@ -21,8 +21,8 @@ import time
 
 import pytest
 
-from conftest import run_module
-from test_restore_hostile import TEMPORARY, failed, mountpoint, mounts, ok, remove_ours, sha256_of, snapshot
+from conftest import failed, run_module
+from test_restore_hostile import TEMPORARY, mountpoint, mounts, ok, remove_ours, sha256_of, snapshot
 
 DEFAULT_IMAGE = 'persistent-volumes/data-only:1'
 PATHS = ['/data', '/srv/logs']

@@ -12,7 +12,7 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import HEX64, IMAGE, RUN_ID, remove_lab_objects, run_module, sh
+from conftest import HEX64, IMAGE, RUN_ID, failed, remove_lab_objects, run_module, sh
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 REPLACES = 'persistent.volumes.replaces'
@@ -52,15 +52,6 @@ def mounts(api, name):
 
 def ok(result):
     assert result['rc'] == 0 and 'msg' not in result, result
-    return result
-
-
-def failed(result, *fragments):
-    assert result['rc'] != 0 and result.get('failed'), result
-    assert not result.get('changed'), result
-    assert 'Traceback' not in result['msg'], result['msg']
-    for fragment in fragments:
-        assert fragment in result['msg'], result['msg']
     return result
 
 
