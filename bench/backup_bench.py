@@ -413,7 +413,7 @@ def profile_group(filename, function):
 def measure(bench, args, results):
     api = bench.api
     big_root = ensure_volume(api, BIG, args.size_mib)
-    small_root = ensure_volume(api, SMALL, args.small_mib)
+    ensure_volume(api, SMALL, args.small_mib)
     files_big = tree_summary(big_root)
     results['volumes'] = {BIG: {'mib': args.size_mib, 'files': files_big[0], 'bytes': files_big[1]},
                           SMALL: {'mib': args.small_mib}}

@@ -15,7 +15,10 @@ started) and measures the wall time of ansible-playbook:
 - engine API calls per object, counted by a proxy (count_proxy.py) in front of the
   engine, for one first run and one re-run of each tool;
 - fleet: ours on 1 engine host against N engine hosts (scripts/fleet-up.sh), with
-  forks; ratio time(N hosts)/time(1 host) (and the peer's, when cheap enough).
+  forks; ratio time(N hosts)/time(1 host) (and the peer's, when cheap enough), next
+  to two floors of this machine: one ping per host, and the same objects made by a
+  bare client (raw_client.py: only the writes, standard library only) through one
+  command task per host and alone (fleet.py).
 
 Only the benchmark's own objects are touched: containers whose names start with its
 prefixes, and the volumes those containers mount. The results go to stdout and, as
@@ -30,7 +33,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -42,142 +44,15 @@ import docker
 import yaml
 
 from bench_common import BenchError, loadavg, logger
+from bench_engine import MAIN_ENGINE, PREFIX, clean, client_cpu, engine, engine_pid, layout_vars, tree_cpu, verify
+from bench_report import TARGETS, cpu_text, median, print_table, ratio, row
 from count_proxy import CountingProxy
+from fleet import fleet_down, fleet_intact, fleet_section, floor_text
 
 log = logger('bench')
 
-MAIN_ENGINE = 'unix:///var/run/docker.sock'
-IMAGE = 'local/busybox:latest'
-PREFIX = {'peer': 'bench_cd_', 'ours': 'bench_pv_'}
-PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml'}
+PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml', 'floor': 'floor.yml'}
 LABEL = {'peer': 'community.docker (per item)', 'ours': 'persistent.volumes.layout'}
-TARGETS = {'first': 5.0, 'rerun': 10.0, 'fleet': 1.5}
-
-
-def engine_pid(docker_host):
-    """The pid of the engine on a Unix socket: its pid file lies next to the socket (docker.pid),
-    as for /var/run/docker.sock and the lab's /tmp/pvlab/hostI/docker.sock."""
-    path = docker_host[len('unix://'):] if docker_host.startswith('unix://') else docker_host
-    try:
-        with open(os.path.join(os.path.dirname(path), 'docker.pid')) as handle:
-            return int(handle.read().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def tree_cpu(pids):
-    """CPU seconds (user + system, own and reaped children) of the processes and their descendants."""
-    table = {}
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open('/proc/%s/stat' % entry) as handle:
-                fields = handle.read().rsplit(')', 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        table[int(entry)] = (int(fields[1]), sum(int(value) for value in fields[11:15]))
-    children = {}
-    for pid, (ppid, dummy) in table.items():
-        children.setdefault(ppid, []).append(pid)
-    ticks, todo, seen = 0, [pid for pid in pids if pid], set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen or pid not in table:
-            continue
-        seen.add(pid)
-        ticks += table[pid][1]
-        todo.extend(children.get(pid, []))
-    return ticks / float(os.sysconf('SC_CLK_TCK'))
-
-
-def client_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-# -- the objects --------------------------------------------------------------------------
-
-def layout_vars(prefix, count):
-    """The lists both playbooks get: the same objects, named with the tool's prefix."""
-    data_containers = []
-    consumers = []
-    for index in range(1, count + 1):
-        data = '%sdc_%02d' % (prefix, index)
-        data_containers.append({'name': data, 'image': IMAGE, 'volumes': ['/data']})
-        consumers.append({'container': '%sc_%02d' % (prefix, index), 'from': [data], 'image': IMAGE,
-                          'command': ['sleep', '1000000']})
-    return {'bench_data_containers': data_containers, 'bench_consumers': consumers}
-
-
-def engine(docker_host):
-    return docker.APIClient(base_url=docker_host, version='auto', timeout=120)
-
-
-def own_containers(api, prefix):
-    return [c for c in api.containers(all=True)
-            if any(name.lstrip('/').startswith(prefix) and '/' not in name.lstrip('/') for name in c.get('Names') or [])]
-
-
-def clean(docker_host, prefix):
-    """Remove the benchmark's containers (force) and then the volumes they mounted."""
-    api = engine(docker_host)
-    try:
-        mine = own_containers(api, prefix)
-        volumes = set()
-        for container in mine:
-            for mount in container.get('Mounts') or []:
-                if mount.get('Type') == 'volume' and mount.get('Name'):
-                    volumes.add(mount['Name'])
-        for container in mine:
-            try:
-                api.remove_container(container['Id'], force=True, v=True)
-            except docker.errors.NotFound:
-                pass
-        for name in sorted(volumes):
-            try:
-                api.remove_volume(name)
-            except docker.errors.NotFound:
-                pass
-            except docker.errors.APIError as exc:
-                log('WARNING: volume %s not removed: %s' % (name, exc.explanation or exc))
-        left = own_containers(api, prefix)
-        if left:
-            raise BenchError('containers %s still exist after the clean-up on %s'
-                             % (', '.join(c['Names'][0] for c in left), docker_host))
-    finally:
-        api.close()
-
-
-def verify(docker_host, prefix, count):
-    """Both tools must leave the same state: N data containers with a volume at /data, N
-    consumers mounting that very volume, nothing started."""
-    api = engine(docker_host)
-    try:
-        containers = {c['Names'][0].lstrip('/'): c for c in own_containers(api, prefix)}
-    finally:
-        api.close()
-
-    def data_volume(name):
-        container = containers.get(name)
-        if container is None:
-            raise BenchError('%s: container %s missing' % (docker_host, name))
-        if container.get('State') == 'running':
-            raise BenchError('%s: container %s is running; it should only be created' % (docker_host, name))
-        found = [m.get('Name') for m in container.get('Mounts') or []
-                 if m.get('Destination') == '/data' and m.get('Type') == 'volume']
-        if len(found) != 1:
-            raise BenchError('%s: container %s does not mount one volume at /data (%s)' % (docker_host, name, found))
-        return found[0]
-
-    for index in range(1, count + 1):
-        data = data_volume('%sdc_%02d' % (prefix, index))
-        used = data_volume('%sc_%02d' % (prefix, index))
-        if data != used:
-            raise BenchError('%s: %sc_%02d mounts volume %s at /data, its data container has %s'
-                             % (docker_host, prefix, index, used, data))
-    if len(containers) != 2 * count:
-        raise BenchError('%s: %d containers with prefix %s, expected %d' % (docker_host, len(containers), prefix, 2 * count))
 
 
 # -- running ansible-playbook -------------------------------------------------------------
@@ -325,16 +200,6 @@ class Runner(object):
         return first, rerun
 
 
-def median(results):
-    return round(statistics.median(r['seconds'] for r in results), 3)
-
-
-def ratio(numerator, denominator):
-    if not numerator or not denominator:
-        return None
-    return round(numerator / denominator, 2)
-
-
 # -- the scenarios ------------------------------------------------------------------------
 
 def scenario_one_host(runner, reps):
@@ -385,110 +250,7 @@ def scenario_api_calls(runner, count):
     return result
 
 
-def fleet_up(runner, count):
-    """scripts/fleet-up.sh COUNT; the hosts and sockets from the inventory it writes."""
-    busy = [host for host, pid in lab_engines().items() if pid and os.path.exists('/proc/%d' % pid)]
-    if busy:
-        log('WARNING: lab engines %s are running; scripts/fleet-up.sh replaces them' % ', '.join(busy))
-    script = os.path.join(runner.args.repo, 'scripts', 'fleet-up.sh')
-    with open(os.path.join(runner.out, 'fleet.log'), 'w') as handle:
-        proc = subprocess.run([script, str(count)], cwd=runner.args.repo, stdout=handle, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL, check=False)
-    if proc.returncode != 0:
-        raise BenchError('scripts/fleet-up.sh %d failed (exit %d); see %s'
-                         % (count, proc.returncode, os.path.join(runner.out, 'fleet.log')))
-    with open(os.path.join(runner.args.repo, '.build', 'lab', 'fleet.yml')) as handle:
-        lab = yaml.safe_load(handle)
-    hosts = lab['docker_hosts']['hosts']
-    for name in sorted(hosts):
-        runner.hosts[name] = hosts[name]['data_volume_container_docker_host']
-        runner.fleet.append(name)
-    runner.fleet_pids = dict((name, engine_pid(runner.hosts[name])) for name in runner.fleet)
-    runner.write_inventory()
-
-
-def lab_engines(lab='/tmp/pvlab'):
-    """The lab's engines as scripts/fleet-up.sh leaves them: {hostI: pid}."""
-    found = {}
-    if os.path.isdir(lab):
-        for name in sorted(os.listdir(lab)):
-            found[name] = engine_pid('unix://' + os.path.join(lab, name, 'docker.sock'))
-    return found
-
-
-def fleet_intact(runner):
-    """Still the engines this benchmark started? (Another fleet-up.sh or fleet-down.sh replaces them.)"""
-    return all(pid and engine_pid(runner.hosts[name]) == pid for name, pid in runner.fleet_pids.items())
-
-
-def fleet_down(runner):
-    if runner.fleet_pids and not fleet_intact(runner):
-        log('WARNING: the lab engines were replaced by someone else during the run; left alone (no fleet-down.sh)')
-        return
-    script = os.path.join(runner.args.repo, 'scripts', 'fleet-down.sh')
-    with open(os.path.join(runner.out, 'fleet.log'), 'a') as handle:
-        subprocess.run([script], cwd=runner.args.repo, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                       check=False)
-
-
-def scenario_fleet(runner, tool, reps):
-    one, many = runner.fleet[:1], runner.fleet
-    runs = {'1': {'first': [], 'rerun': []}, 'n': {'first': [], 'rerun': []}}
-    if tool == 'ours':
-        runs['baseline'] = {'1': [], 'n': []}
-        for rep in range(reps):
-            runs['baseline']['1'].append(runner.play('baseline', ','.join(one), False, what='baseline-1'))
-            runs['baseline']['n'].append(runner.play('baseline', ','.join(many), False, what='baseline-n'))
-        log('fleet baseline (one ping per host): 1 host %s s; %d hosts %s s'
-            % (', '.join('%.2f' % r['seconds'] for r in runs['baseline']['1']), len(many),
-               ', '.join('%.2f' % r['seconds'] for r in runs['baseline']['n'])))
-    for rep in range(reps):
-        order = (('1', one), ('n', many)) if rep % 2 == 0 else (('n', many), ('1', one))
-        for key, hosts in order:
-            first, rerun = runner.first_and_rerun(tool, hosts, 'fleet-%s' % len(hosts))
-            runs[key]['first'].append(first)
-            runs[key]['rerun'].append(rerun)
-            log('fleet, rep %d/%d, %-4s on %d host(s), -f %d: first run %6.2f s, re-run %6.2f s'
-                % (rep + 1, reps, tool, len(hosts), runner.args.forks, first['seconds'], rerun['seconds']))
-    for host in many:
-        clean(runner.hosts[host], PREFIX[tool])
-    return runs
-
-
 # -- the report ---------------------------------------------------------------------------
-
-def row(scenario, peer, ours, value, means, target, unit='s'):
-    if target is None or value is None:
-        result = 'info' if value is not None else 'n/a'
-    elif target[0] == '>=':
-        result = 'PASS' if value >= target[1] else 'FAIL'
-    else:
-        result = 'PASS' if value <= target[1] else 'FAIL'
-    return {'scenario': scenario, 'peer': peer, 'ours': ours, 'unit': unit, 'ratio': value, 'ratio_means': means,
-            'target': '%s %s' % target if target else None, 'result': result}
-
-
-def fmt(value, unit):
-    if value is None:
-        return '-'
-    if unit == 's':
-        return '%.2f s' % value
-    if unit == 'x':
-        return '%.2fx' % value
-    return '%s %s' % (value, unit)
-
-
-def print_table(rows):
-    header = ('scenario', 'peer', 'ours', 'ratio', 'ratio means', 'target', 'result')
-    lines = [(r['scenario'], fmt(r['peer'], r['unit']), fmt(r['ours'], r['unit']),
-              '-' if r['ratio'] is None else '%.2f' % r['ratio'], r['ratio_means'], r['target'] or '-', r['result'])
-             for r in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *lines)]
-    rule = '-+-'.join('-' * w for w in widths)
-    out = [' | '.join(str(h).ljust(w) for h, w in zip(header, widths)), rule]
-    out += [' | '.join(str(v).ljust(w) for v, w in zip(line, widths)) for line in lines]
-    print('\n'.join(out))
-
 
 def versions():
     found = {'python': platform.python_version(), 'docker_sdk': docker.__version__, 'cpus': os.cpu_count()}
@@ -513,61 +275,6 @@ def versions():
     finally:
         api.close()
     return found
-
-
-def fleet_rows(results, n, forks):
-    fleet = results['fleet']
-    rows = []
-    one, many = fleet['ours'].get('baseline', {}).get('1'), fleet['ours'].get('baseline', {}).get('n')
-    if one and many:
-        rows.append(row('fleet baseline (1 ping/host): %d hosts / 1 host' % n, None, ratio(median(many), median(one)),
-                        ratio(median(many), median(one)), 'ansible floor', None, unit='x'))
-    for phase, name in (('first', 'first run'), ('rerun', 're-run')):
-        values = {}
-        for tool in ('peer', 'ours'):
-            if tool in fleet:
-                values[tool] = (median(fleet[tool]['1'][phase]), median(fleet[tool]['n'][phase]))
-        peer1, peern = values.get('peer', (None, None))
-        ours1, oursn = values['ours']
-        rows.append(row('fleet, 1 host, %s' % name, peer1, ours1, ratio(peer1, ours1), 'peer/ours', None))
-        rows.append(row('fleet, %d hosts -f %d, %s' % (n, forks, name), peern, oursn, ratio(peern, oursn), 'peer/ours', None))
-        rows.append(row('fleet, %s: %d hosts / 1 host' % (name, n), ratio(peern, peer1), ratio(oursn, ours1),
-                        ratio(oursn, ours1), 'ours %dh/1h' % n, ('<=', TARGETS['fleet']), unit='x'))
-    return rows
-
-
-def fleet_section(runner, results, med, started):
-    args = runner.args
-    fleet_up(runner, args.fleet_hosts)
-    n = len(runner.fleet)
-    results['fleet'] = {'ours': scenario_fleet(runner, 'ours', args.reps)}
-    results['fleet_rows'] = fleet_rows(results, n, args.forks)
-    # The peer's fleet: once, when it fits the budget (about 1 + 1.3 n/cpus times its one-host time here).
-    cpus = max(1, os.cpu_count() or 1)
-    cost = (med['peer']['first'] + med['peer']['rerun'] + 8) * (1 + 1.3 * n / cpus) if med['peer']['first'] else None
-    left = args.budget - (time.monotonic() - started) - 20
-    if args.peer_fleet == 'yes' or (args.peer_fleet == 'auto' and cost and cost < left):
-        try:
-            results['fleet']['peer'] = scenario_fleet(runner, 'peer', 1)
-            results['fleet_rows'] = fleet_rows(results, n, args.forks)
-        except BenchError as exc:
-            results['errors'].append('peer fleet: %s' % exc)
-            log('ERROR: peer fleet: %s' % exc)
-    elif args.peer_fleet == 'no':
-        results['peer_fleet_skipped'] = '--peer-fleet no'
-    else:
-        results['peer_fleet_skipped'] = ('estimated %s s, %.0f s left of the %.0f s budget; --peer-fleet yes runs it'
-                                         % ('%.0f' % cost if cost else '?', left, args.budget))
-    if results.get('peer_fleet_skipped'):
-        log('peer fleet skipped: %s' % results['peer_fleet_skipped'])
-
-
-def cpu_text(runs):
-    cpus = os.cpu_count() or 1
-    client = statistics.median(r['cpu_seconds']['ansible'] for r in runs)
-    engines = statistics.median(r['cpu_seconds']['engines'] for r in runs)
-    return ('ansible+modules %.2f s, engines %.2f s (median; / %d cpus = %.2f s)'
-            % (client, engines, cpus, (client + engines) / cpus))
 
 
 def commit(repo):
@@ -726,6 +433,9 @@ def main(argv=None):
                 runs = fleet[key][phase]
                 print('fleet %-4s %-7s %-5s: runs %s s; CPU %s'
                       % (tool, hosts, phase, ', '.join('%.2f' % r['seconds'] for r in runs), cpu_text(runs)))
+    if results.get('fleet_floor'):
+        print()
+        print('\n'.join(floor_text(results['fleet_floor'], len(runner.fleet))))
     print('(CPU: ansible-playbook with its forks and module processes; engines: dockerd and its containerd, which'
           " on a shared engine includes any other client's work)")
     if results.get('peer_fleet_skipped'):
