@@ -51,7 +51,8 @@ from fleet import fleet_down, fleet_intact, fleet_section, floor_text
 
 log = logger('bench')
 
-PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml', 'floor': 'floor.yml'}
+PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml',
+            'floor-make': 'floor.yml', 'floor-read': 'floor.yml'}
 LABEL = {'peer': 'community.docker (per item)', 'ours': 'persistent.volumes.layout'}
 
 

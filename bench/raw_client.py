@@ -4,16 +4,22 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A bare client: the objects of a layout first run, made with as little as can make them.
+"""A bare client: the engine work of a layout run, done with as little as can do it.
 
-Python's standard library only (no Docker SDK, no Ansible): one connection to the
-engine's Unix socket, one container listing, then per index the writes that
-persistent.volumes.layout makes on an empty engine: a labelled volume, a data container
-that mounts it at /data, and a consumer wired to that data container with
---volumes-from. Nothing is inspected or started. The benchmark uses it as the floor of
-the fleet's first run: what any client of these engines pays on this machine.
+Python's standard library only (no Docker SDK, no Ansible), one connection to the
+engine's Unix socket:
 
-    python raw_client.py unix:///path/docker.sock PREFIX COUNT [IMAGE]
+- make: one container listing, then per index the writes that persistent.volumes.layout
+  makes on an empty engine: a labelled volume, a data container that mounts it at
+  /data, and a consumer wired to that data container with --volumes-from. Nothing is
+  inspected or started.
+- read: the reads of an idempotent re-run: the listing, the image, and each container
+  inspected once (all must exist).
+
+The benchmark uses it as the floor of the fleet scenario: what any client of these
+engines pays on this machine.
+
+    python raw_client.py make|read unix:///path/docker.sock PREFIX COUNT [IMAGE]
 """
 
 from __future__ import absolute_import, division, print_function
@@ -74,12 +80,21 @@ def make(engine, prefix, count, image):
             'Image': image, 'Cmd': ['sleep', '1000000'], 'HostConfig': {'VolumesFrom': ['%s:rw' % data]}})
 
 
+def read(engine, prefix, count, image):
+    engine.call('GET', '/containers/json?all=1')
+    engine.call('GET', '/images/%s/json' % quote(image, safe=''))
+    for index in range(1, count + 1):
+        engine.call('GET', '/containers/%s/json' % quote('%sdc_%02d' % (prefix, index)))
+        engine.call('GET', '/containers/%s/json' % quote('%sc_%02d' % (prefix, index)))
+
+
 def main(argv):
-    if len(argv) not in (4, 5):
-        raise SystemExit('usage: raw_client.py unix:///path/docker.sock PREFIX COUNT [IMAGE]')
-    engine = Engine(argv[1])
-    make(engine, argv[2], int(argv[3]), argv[4] if len(argv) == 5 else 'local/busybox:latest')
-    print(json.dumps({'changed': True, 'api_calls': engine.calls}))
+    if len(argv) not in (5, 6) or argv[1] not in ('make', 'read'):
+        raise SystemExit('usage: raw_client.py make|read unix:///path/docker.sock PREFIX COUNT [IMAGE]')
+    engine = Engine(argv[2])
+    work = make if argv[1] == 'make' else read
+    work(engine, argv[3], int(argv[4]), argv[5] if len(argv) == 6 else 'local/busybox:latest')
+    print(json.dumps({'changed': argv[1] == 'make', 'api_calls': engine.calls}))
 
 
 if __name__ == '__main__':
