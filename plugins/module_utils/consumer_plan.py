@@ -6,8 +6,9 @@
 """Planning a consumer container: create it, or recreate it keeping its own volumes.
 
 A consumer is recreated when its wiring (``--volumes-from``, bind mounts) or its spec
-options change, or when the volumes it mounts are no longer the ones its data
-containers hold (judged on effective mounts, not on strings). Recreation is the same
+options change, when the volumes it mounts are no longer the ones its data
+containers hold (judged on effective mounts, not on strings), or when the engine has
+marked it for removal (``dead``: a removal failed half-way; ``removing``). Recreation is the same
 crash-safe swap as for data containers, never removes a volume, and re-attaches by
 name every volume the consumer holds itself (anonymous and image VOLUME paths too).
 """
@@ -175,6 +176,10 @@ class ConsumerPlanner(object):
         if self.image_action:
             reasons.append('image: %s is not on the engine yet' % self.spec.image)
         reasons.extend(stale_mounts(current, self.pairs, self.new_sources, self.binds))
+        if current.marked_for_removal:
+            # e.g. another client's removal failed half-way: the engine will not start it again.
+            reasons.append('the engine marked %s for removal (status %s): it cannot be used again'
+                           % (current.name, current.status))
         # A replacement records whether the consumer it replaces was running: after a crash
         # between stopping the old consumer and removing it, that record is the only one.
         was_running = current.running or any(

@@ -46,6 +46,11 @@ class MountedAt(object):
                     read_only=self.read_only)
 
 
+# States of a container the engine is removing, or failed to remove ("dead"): it can
+# never be started again, only removed.
+MARKED_FOR_REMOVAL = ('removing', 'dead')
+
+
 class ContainerDetail(object):
     """A container's inspect data, with the collection's labels decoded."""
 
@@ -64,6 +69,10 @@ class ContainerDetail(object):
         self.volumes_from = list(host.get('VolumesFrom') or [])
         self.mounts = dict((m.destination, m) for m in
                            (MountedAt.from_inspect(raw_mount) for raw_mount in raw.get('Mounts') or []))
+
+    @property
+    def marked_for_removal(self):
+        return self.status in MARKED_FOR_REMOVAL
 
     @property
     def is_data_container(self):

@@ -18,6 +18,8 @@ description:
   - Drift is judged on effective mounts, not on strings. When a data container was recreated or
     gained paths, a consumer that no longer mounts the data container's current volumes is
     recreated (never with its volumes removed) and started again if it was running.
+  - A consumer the engine marked for removal (status C(dead) after a removal that failed
+    half-way, or C(removing)) cannot be started again; it is recreated the same way.
   - Creates the consumer when it is missing (O(image) is then needed).
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)

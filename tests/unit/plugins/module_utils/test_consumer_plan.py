@@ -81,6 +81,10 @@ SCENARIOS = {
                                     fix_name(leftover(created='2024-05-03T10:00:00Z'), LEFT)]),
     'finished-replacement-stopped': row({'env': {'A': '2'}}, holder=web('exited', labels=FINISHED)),
     'finished-replacement-unchanged': row(holder=web('exited', labels=FINISHED)),
+    # The engine marked web for removal (another client's removal failed half-way, or is running).
+    'dead-started': row({'running': True}, holder=web('dead')),
+    'dead-own-volume-kept': row(holder=web('dead', **OWN_CACHE)),
+    'removing-started': row({'running': True}, holder=web('removing')),
     # A volume of web's own that a bind or a data container now claims: refused (see REFUSED).
     'source-gains-path-over-own-volume': row(holder=web(**OWN_CACHE), sources=[DATA_CACHE]),
     'new-source-over-own-volume': row(holder=web(mounts=[(ANON_A, '/data')], volumes_from=())),
@@ -138,6 +142,9 @@ def plan_of(name):
     # the was-running label counts for a leftover only, not for the container holding the name
     ('finished-replacement-stopped', SWAP_STOPPED),
     ('finished-replacement-unchanged', []),
+    ('dead-started', SWAP_STOPPED + [START]),
+    ('dead-own-volume-kept', SWAP_STOPPED),
+    ('removing-started', SWAP_STOPPED + [START]),
 ])
 def test_plan_actions(name, expected):
     plan = plan_of(name)
@@ -163,6 +170,8 @@ def test_plan_actions(name, expected):
     ('stale-source-ro', ['web mounts /data read-write, wanted read-only']),
     ('own-bind-at-source-path', []),
     ('leftover-renamed', []),
+    ('dead-started', ['the engine marked web for removal (status dead): it cannot be used again']),
+    ('removing-started', ['the engine marked web for removal (status removing): it cannot be used again']),
 ])
 def test_plan_reasons(name, expected):
     plan = plan_of(name)
@@ -198,6 +207,8 @@ def test_missing_without_image_is_refused():
     ('wiring-removed', None),  # /data came from data: it stays with data, not pinned as an own bind
     ('stale-other-volume', None),
     ('bind-added', ['/srv/x:/x:rw']),
+    ('dead-own-volume-kept', [ANON_A + ':/cache:rw']),  # a dead consumer's own volume goes with it
+    ('dead-started', None),
 ])
 def test_replacement_binds(name, binds):
     create = action_of(plan_of(name), 'create_consumer')
