@@ -8,9 +8,10 @@
 A consumer is recreated when its wiring (``--volumes-from``, bind mounts) or its spec
 options change, when the volumes it mounts are no longer the ones its data
 containers hold (judged on effective mounts, not on strings), or when the engine has
-marked it for removal (``dead``: a removal failed half-way; ``removing``). Recreation is the same
-crash-safe swap as for data containers, never removes a volume, and re-attaches by
-name every volume the consumer holds itself (anonymous and image VOLUME paths too).
+marked it for removal (``dead``: a removal failed half-way; ``removing``). Recreation
+is the same crash-safe swap as for data containers, never removes a volume, and
+re-attaches by name every volume the consumer holds itself (anonymous and image
+VOLUME paths too).
 """
 
 from __future__ import absolute_import, division, print_function
