@@ -22,8 +22,8 @@ import docker
 import pytest
 
 from conftest import IMAGE, remove_lab_objects, run_module, sh
+from test_volumes_from import LOOP, ok, same_named
 
-LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 REASON = 'the engine marked %s for removal (status dead): it cannot be used again'
 
 
@@ -56,11 +56,6 @@ def make_dead(api, name):
     assert 'marked for removal' in str(caught.value), caught.value
 
 
-def ok(result):
-    assert result['rc'] == 0 and 'msg' not in result, result
-    return result
-
-
 def data_and_consumer(lab, api):
     data, consumer = lab.name('dc'), lab.name('c')
     ok(run_module('data_container', {'name': data, 'volumes': ['/data']}))
@@ -74,11 +69,6 @@ def data_and_consumer(lab, api):
 def masked(actions):
     """Actions with the replacement's random suffix masked."""
     return [re.sub(r'\.pv-[0-9a-f]{6}', '.pv-*', action) for action in actions]
-
-
-def same_named(api, consumer):
-    return sorted(n.lstrip('/') for c in api.containers(all=True) for n in c['Names']
-                  if n.lstrip('/').startswith(consumer))
 
 
 def test_volumes_from_recreates_a_dead_consumer(lab, api):
