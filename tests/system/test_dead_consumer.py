@@ -35,13 +35,13 @@ def tidy(lab, api):
 
 def make_dead(api, name):
     """Remove ``name`` and make the engine fail half-way, as a lost race does: it stays, dead."""
-    container = api.inspect_container(name)
-    pin = os.path.join(api.info()['DockerRootDir'], 'containers', container['Id'], 'pvtest-pin')
+    root = api.info()['DockerRootDir']
+    pin = os.path.join(root, 'containers', api.inspect_container(name)['Id'], 'pvtest-pin')
     with open(pin, 'w'):
         pass
     if subprocess.run(['chattr', '+i', pin], check=False, capture_output=True).returncode != 0:
         os.remove(pin)
-        pytest.skip('chattr +i does not work below %s' % api.info()['DockerRootDir'])
+        pytest.skip('chattr +i does not work below %s' % root)
     try:
         api.stop(name, timeout=5)
         with pytest.raises(docker.errors.APIError) as caught:
