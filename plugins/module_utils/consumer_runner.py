@@ -19,6 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.container_state
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import HostDirectory
+from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import is_image_id, unpullable_message
 from ansible_collections.persistent.volumes.plugins.module_utils.wiring import wanted_pairs
 
 
@@ -71,6 +72,8 @@ def wanted_image(api, spec):
     if spec.image is None:
         return None, None
     image = api.inspect_image(spec.image)
+    if image is None and is_image_id(spec.image):
+        raise InputError(unpullable_message(spec.image))
     return image, None if image else 'pull_image'
 
 

@@ -16,6 +16,7 @@ __metaclass__ = type
 import shlex
 
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import check_image_reference
 from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
 from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name, string_map
 
@@ -81,9 +82,7 @@ class ConsumerSpec(object):
         self.name = check_name(container, 'container name')
         self.release_volumes = bool(release_volumes)
         self.running = running
-        if image is not None and (not isinstance(image, str) or not image or any(c.isspace() for c in image)):
-            raise InputError('image must be an image reference like "repo/name:tag", got %r.' % (image,))
-        self.image = image
+        self.image = check_image_reference(image)
         self.command = command_list(command, 'command') or None
         self.entrypoint = command_list(entrypoint, 'entrypoint')
         self.env = parse_env(env)

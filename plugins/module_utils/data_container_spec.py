@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import PULL_CHOICES
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import check_image_reference
 from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
 from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import parse_mounts
 from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name, string_map
@@ -25,15 +26,6 @@ DATA_CONTAINER_ARGS = dict(
     force=dict(type='bool', default=False),
     allow_sensitive=dict(type='bool', default=False),
 )
-
-
-def check_image_reference(reference):
-    if reference is None:
-        return None
-    if not isinstance(reference, str) or not reference.strip() or reference != reference.strip() \
-            or any(char.isspace() for char in reference):
-        raise InputError('image must be an image reference like "repo/name:tag", got %r.' % (reference,))
-    return reference
 
 
 class DataContainerSpec(object):

@@ -18,6 +18,7 @@ import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import is_image_id, unpullable_message
 
 DEFAULT_REPOSITORY = 'persistent-volumes/data-only'
 DEFAULT_TAG = '1'
@@ -69,6 +70,10 @@ def choose_image(api, reference, pull, check_mode, current_image_id=None):
         image = api.inspect_image(DEFAULT_IMAGE)
         return ImageChoice(DEFAULT_IMAGE, image, None if image else 'build_data_image')
     image = api.inspect_image(reference)
+    if is_image_id(reference):  # an ID is never pulled
+        if image is None:
+            raise InputError(unpullable_message(reference))
+        return ImageChoice(reference, image)
     if image is None and pull == 'never':
         raise InputError('Image %r is not on the engine and pull=never; build or load it first, '
                          'or allow pull=missing.' % reference)

@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
     api_error,
     connection_error,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import pull_arguments
 
 if docker is not None:
     import requests.exceptions
@@ -170,17 +171,5 @@ class EngineAPI(object):
                           data, repository=repository, tag=tag, changes=changes)
 
     def pull_image(self, reference):
-        repository, tag = _split_reference(reference)
+        repository, tag = pull_arguments(reference)
         return self._call('pull', 'pull image %r' % reference, 'pull', repository, tag=tag)
-
-
-def _split_reference(reference):
-    """``repo:tag`` (a port in the registry host is not a tag)."""
-    if '@' in reference:
-        repository, digest = reference.split('@', 1)
-        return repository, None if not digest else '@' + digest
-    last = reference.rsplit('/', 1)[-1]
-    if ':' in last:
-        repository, tag = reference.rsplit(':', 1)
-        return repository, tag
-    return reference, 'latest'
