@@ -8,6 +8,10 @@ set -euo pipefail
 PACKAGES=(docker.io busybox-static rsync iproute2 git)
 # ansible-test sanity's "shellcheck" test is skipped (with a warning) without it.
 PACKAGES+=(shellcheck)
+# A registry inside a test engine's namespace: references by digest are pulled for real.
+PACKAGES+=(docker-registry)
+# The storage map's page is checked in a real browser (headless, no network).
+PACKAGES+=(chromium)
 # 'python3 -m venv' needs ensurepip; Debian's own python3 ships it in python3-venv.
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     PACKAGES+=(python3-venv)
