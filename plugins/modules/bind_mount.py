@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: bind_mount
 short_description: Mount a host directory into a container, preparing the directory first
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Ensures a consumer container mounts a host directory, like C(docker run -v /host/dir:/in/container).
   - Creates the host directory with the wanted owner, group and mode first (O(create_source)).

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: data_container
 short_description: Ensure a data-only ("data volume") container exists, without ever losing its volumes
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates a container that only holds volumes, like C(docker create -v /datastore --name data image).
     It is never started; consumers mount its volumes with C(--volumes-from) (see

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: layout
 short_description: Converge a Docker host's whole storage - volumes, data containers, consumers - in one task
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Converges every named volume, data-only container and consumer of a host in one module run,
     with one listing of the engine's state.

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: volume
 short_description: Ensure a named Docker volume exists, or is removed when nothing uses it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates a named Docker volume with the given driver, driver options and labels.
   - An existing volume that differs from the task is left as it is by default (a volume's

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: volume_backup
 short_description: Back up a data container's volumes, or one volume, to an archive on the Docker host
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Streams the content of a data container's volumes (all of them, or O(paths)), or of one named
     or anonymous volume, through the engine's archive endpoint into a tar archive at O(dest) on the

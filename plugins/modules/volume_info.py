@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: volume_info
 short_description: Report Docker volumes, who uses them, and how much space they take
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists one volume or all of them, with the containers (running or stopped) that use each
     one and how (a mount of their own, or through C(--volumes-from)).

@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: volume_restore
 short_description: Restore a backup archive into a data container or a new volume, keeping what was there
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Restores an archive made by M(persistent.volumes.volume_backup) from the managed host.
   - Verifies the archive's sha256 against its manifest first, then checks every member, and

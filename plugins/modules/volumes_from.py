@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: volumes_from
 short_description: Wire a consumer container to data containers with --volumes-from
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Ensures a consumer container mounts the volumes of data containers, like
     C(docker run --volumes-from datacontainer ...).
