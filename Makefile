@@ -34,7 +34,7 @@ define run_pytest
 endef
 
 .PHONY: help deps apt-deps venv engine image install demo units system system-oldest molecule sanity lint \
-        changelog-lint test clean pkg-link
+        changelog-lint galaxy-importer test clean pkg-link
 
 help: ## List the targets
 	@echo "Targets (each does its own set-up and can run twice in a row):"
@@ -80,13 +80,8 @@ system: deps engine image install pkg-link ## System tests (tests/system) agains
 sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
 	@scripts/sanity.sh $(SANITY_ARGS)
 
-lint: install ## ansible-lint (production profile) on playbooks/ and roles/
-	@# git keeps no empty directory: a fresh clone may have no roles/ yet.
-	@dirs=""; for d in playbooks roles; do [ ! -d $$d ] || dirs="$$dirs $$d"; done; \
-	if [ -z "$$dirs" ]; then echo "lint: no playbooks/ or roles/ yet; nothing to lint"; exit 0; fi; \
-	set -x; \
-	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) \
-	    $(VBIN)/ansible-lint --offline --profile production --nocolor $$dirs
+lint: install ## ansible-lint (production profile) of the repository root (.ansible-lint says what is left out)
+	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) $(VBIN)/ansible-lint --offline --profile production --nocolor
 
 system-oldest: deps engine image install pkg-link ## System tests with the oldest ansible-core meta/runtime.yml claims
 	@scripts/oldest.sh $(PYTEST_ARGS)
@@ -98,10 +93,13 @@ molecule: deps engine image install ## The role's molecule scenarios: default (l
 	        ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VBIN)/molecule test -s $$scenario || exit 1; \
 	done
 
+galaxy-importer: install ## galaxy-importer (Galaxy's upload checker) on the built tarball, no container (own venv .build/importer-venv)
+	@scripts/galaxy-importer.sh
+
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint, in order
+test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint galaxy-importer, in order
 	@MAKE="$(MAKE)" scripts/test.sh
 
 .PHONY: bench
