@@ -63,7 +63,7 @@ def test_a_wiring_cycle_ends():
 def test_readable(result):
     model = build_model(result)
     layout = lay_out(model)
-    boxes = [box for box in layout.boxes.values()]
+    boxes = list(layout.boxes.values())
     for keys in layout.layers:  # a column's boxes, slots included, never overlap
         column = sorted((layout.boxes[k] for k in keys), key=lambda box: box.y)
         for upper, lower in zip(column, column[1:]):

@@ -17,7 +17,15 @@ from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_model i
 )
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_table import storage_rows, storage_summary
 
-from ansible_collections.persistent.volumes.tests.unit.plugins.plugin_utils.storage_fixtures import ANON, MIB, OLD_ANON, hundred_volumes, small_host, use, volume
+from ansible_collections.persistent.volumes.tests.unit.plugins.plugin_utils.storage_fixtures import (
+    ANON,
+    MIB,
+    OLD_ANON,
+    hundred_volumes,
+    small_host,
+    use,
+    volume,
+)
 
 
 def edges(model):
