@@ -31,7 +31,7 @@ from lab import ExtraEngine
 
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_model import human_size
 
-pytestmark = pytest.mark.skipif(chromium() is None, reason="Debian's chromium is not installed (make deps installs it)")
+NO_BROWSER = "Debian's chromium is not installed (make deps installs it)"
 
 PLAYBOOK = os.path.join(os.getcwd(), 'playbooks', 'storage_map.yml')
 SHOTS = os.path.join(os.getcwd(), '.build', 'storage-map')
@@ -145,16 +145,26 @@ def inventory(fleet, path):
     return str(path)
 
 
-@pytest.fixture(scope='module')
-def page(fleet, tmp_path_factory, ansible_env):
-    """The page written for the fleet, its rendered DOM (sorted by size, descending) and the play's output."""
-    work = tmp_path_factory.mktemp('storage-map')
-    dest = str(work / 'storage-map.html')
-    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', inventory(fleet, work / 'fleet.yml'), PLAYBOOK,
-                           '-e', 'storage_map_dest=%s' % dest], env=ansible_env, cwd=str(work),
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
+def play(inventory_path, work, ansible_env, *options):
+    """ansible-playbook storage_map.yml started in ``work`` (the shell's PWD too); its output."""
+    env = dict(ansible_env, PWD=str(work))
+    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', inventory_path, PLAYBOOK] + list(options), env=env,
+                          cwd=str(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
     output = proc.stdout.decode()
     assert proc.returncode == 0, output
+    return output
+
+
+@pytest.fixture(scope='module')
+def page(fleet, tmp_path_factory, ansible_env):
+    """The page written for the fleet (at the default place: the directory the play was started
+    in), its rendered DOM (sorted by size, descending) and the play's output."""
+    if chromium() is None:
+        pytest.skip(NO_BROWSER)
+    work = tmp_path_factory.mktemp('storage-map')
+    dest = str(work / 'storage-map.html')
+    output = play(inventory(fleet, work / 'fleet.yml'), work, ansible_env)
+    assert 'written to %s' % dest in output
     with open(dest) as handle:
         html = handle.read()
     os.makedirs(SHOTS, exist_ok=True)
@@ -241,3 +251,29 @@ def test_screenshots_written(page):
     for name in ('storage-map.png', 'hundred-volumes.png', 'hundred-volumes-picture.png'):
         with open(os.path.join(SHOTS, name), 'rb') as handle:
             assert handle.read(8) == b'\x89PNG\r\n\x1a\n'
+
+
+def test_dest_and_a_fleet_without_any_engine(tmp_path, ansible_env):
+    """storage_map_dest is where the page goes; a fleet that cannot be read still gets its page."""
+    (tmp_path / 'run').mkdir()
+    inventory_path = tmp_path / 'down.yml'
+    inventory_path.write_text('docker_hosts:\n  hosts:\n    lab-down:\n      ansible_connection: local\n'
+                              '      ansible_python_interpreter: %s\n      data_volume_container_docker_host: '
+                              'unix:///nonexistent/pv-%s.sock\n' % (sys.executable, RUN_ID))
+    dest = tmp_path / 'out' / 'map.html'
+    dest.parent.mkdir()
+    play(str(inventory_path), tmp_path / 'run', ansible_env, '-e', 'storage_map_dest=%s' % dest)
+    html = dest.read_text()
+    assert not (tmp_path / 'run' / 'storage-map.html').exists()
+    assert '<li data-host="lab-down"><b>lab-down</b>:' in html and '0 read of 1' in html
+    assert '<section class="host"' not in html
+
+
+@pytest.mark.parametrize('name', ['storage_graph', 'storage_rows', 'storage_summary'])
+def test_filter_docs_render(name, ansible_env):
+    proc = subprocess.run([venv_tool('ansible-doc'), '-t', 'filter', 'persistent.volumes.%s' % name], env=ansible_env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, check=False)
+    assert proc.returncode == 0 and not proc.stderr.decode().strip(), proc.stderr.decode()
+    text = proc.stdout.decode()
+    for heading in ('OPTIONS', 'EXAMPLES', 'RETURN VALUES', 'volume_info'):
+        assert heading in text, heading
