@@ -12,6 +12,8 @@ PACKAGES+=(shellcheck)
 PACKAGES+=(docker-registry)
 # The storage map's page is checked in a real browser (headless, no network).
 PACKAGES+=(chromium)
+# ... whose test fleet has a host reached over SSH that does not answer (unreachable).
+PACKAGES+=(openssh-client)
 # 'python3 -m venv' needs ensurepip; Debian's own python3 ships it in python3-venv.
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     PACKAGES+=(python3-venv)
