@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.container_state
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_only import check_holder
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
@@ -28,18 +29,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes
 
 def random_hex(size):
     return binascii.hexlify(os.urandom(size)).decode('ascii')
-
-
-def check_holder(holder):
-    """A container of that name must be a data-only one: never started, or ours and stopped."""
-    if holder is None:
-        return
-    if holder.running:
-        raise Refusal('Container %r exists and is running; a data container is never started. Choose another '
-                      'name, or stop it if it really is a data container; nothing was changed.' % holder.name)
-    if not holder.is_data_container and holder.status != 'created':
-        raise Refusal('Container %r exists and is not a data-only container (it has been started: status %s). '
-                      'Choose another name; nothing was changed.' % (holder.name, holder.status))
 
 
 def observe(api, spec):
@@ -80,7 +69,10 @@ def converge_data_container(engine):
     check_binds(engine, spec)
     api = engine.api
     holder, leftovers, usage = observe(api, spec)
-    check_holder(holder)
+    image_of_holder = None
+    if holder is not None and not holder.is_data_container and holder.image_id:
+        image_of_holder = api.inspect_image(holder.image_id)
+    check_holder(holder, image_of_holder, spec.adopt, removing=spec.state == 'absent')
     if spec.state == 'present':
         image = choose_image(api, spec.image, spec.pull, engine.check_mode,
                              current_image_id=holder.image_id if holder else None)
