@@ -64,6 +64,31 @@ def check_binds(engine, spec):
                           % (mount.source, spec.name, mount.target, reason))
 
 
+def plan_data_container(engine, spec, holder, leftovers, usage):
+    """The planner and its plan. An image still to be pulled is pulled only once a plan made
+    without it (check mode's) found nothing to refuse: no write comes before the plan."""
+    api = engine.api
+    current_image_id = holder.image_id if holder else None
+
+    def planner_for(image):
+        return DataContainerPlanner(
+            spec, holder, leftovers, image, usage,
+            read_root=lambda container, path: read_root(api, container, path),
+            new_volume_name=lambda: random_hex(32),
+            replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
+            is_empty=lambda container, path: is_empty(api, container, path),
+        )
+
+    image = None
+    if spec.state == 'present':
+        image = choose_image(api, spec.image, spec.pull, True, current_image_id=current_image_id)
+        if not engine.check_mode and (image.action == 'pull_image' or (spec.image and spec.pull == 'always')):
+            planner_for(image).plan()
+            image = choose_image(api, spec.image, spec.pull, False, current_image_id=current_image_id)
+    planner = planner_for(image)
+    return planner, planner.plan()
+
+
 def converge_data_container(engine):
     spec = DataContainerSpec.from_params(engine.params)
     check_binds(engine, spec)
@@ -73,19 +98,8 @@ def converge_data_container(engine):
     if holder is not None and not holder.is_data_container and holder.image_id:
         image_of_holder = api.inspect_image(holder.image_id)
     check_holder(holder, image_of_holder, spec.adopt, removing=spec.state == 'absent')
-    if spec.state == 'present':
-        image = choose_image(api, spec.image, spec.pull, engine.check_mode,
-                             current_image_id=holder.image_id if holder else None)
-    else:
-        image = None
-    planner = DataContainerPlanner(
-        spec, holder, leftovers, image, usage,
-        read_root=lambda container, path: read_root(api, container, path),
-        new_volume_name=lambda: random_hex(32),
-        replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
-        is_empty=lambda container, path: is_empty(api, container, path),
-    )
-    plan = planner.plan()
+    planner, plan = plan_data_container(engine, spec, holder, leftovers, usage)
+    image = planner.image
     result, dummy = engine.apply(plan)
     consumers = planner.consumers()
     result.update(

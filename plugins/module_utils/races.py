@@ -100,8 +100,6 @@ def refusal_reason(action, status, msg):
     if action.kind == 'create_volume' and 'plugin' in lowered and 'not found' in lowered:
         return ('the engine has no volume driver %r (docker plugin ls lists the installed ones; "local" is '
                 'built in)' % action.args.get('driver'))
-    if 'no such image' in lowered:
-        return 'image %s is not on the engine' % (action.args.get('image') or action.target)
     return 'no other client changed %s meanwhile, so this is the engine\'s own answer to the request' % action.target
 
 
