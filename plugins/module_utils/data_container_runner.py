@@ -18,7 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.container_state
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_only import check_holder
+from ansible_collections.persistent.volumes.plugins.module_utils.data_only import check_data_only, check_not_running
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
@@ -82,11 +82,25 @@ def plan_data_container(engine, spec, holder, leftovers, usage):
     image = None
     if spec.state == 'present':
         image = choose_image(api, spec.image, spec.pull, True, current_image_id=current_image_id)
-        if not engine.check_mode and (image.action == 'pull_image' or (spec.image and spec.pull == 'always')):
-            planner_for(image).plan()
-            image = choose_image(api, spec.image, spec.pull, False, current_image_id=current_image_id)
     planner = planner_for(image)
-    return planner, planner.plan()
+    plan = planner.plan()
+    check_replaced(api, spec, holder, plan)
+    if image is not None and not engine.check_mode and \
+            (image.action == 'pull_image' or (spec.image and spec.pull == 'always')):
+        planner = planner_for(choose_image(api, spec.image, spec.pull, False, current_image_id=current_image_id))
+        plan = planner.plan()
+        check_replaced(api, spec, holder, plan)
+    return planner, plan
+
+
+def check_replaced(api, spec, holder, plan):
+    """A container the plan replaces or removes must be a data-only one (or adopted)."""
+    if holder is None or holder.is_data_container:
+        return
+    if not any(action.kind == 'remove_container' and action.args.get('id') == holder.id for action in plan.actions):
+        return
+    image = api.inspect_image(holder.image_id) if holder.image_id else None
+    check_data_only(holder, image, spec.adopt, removing=spec.state == 'absent')
 
 
 def converge_data_container(engine):
@@ -94,10 +108,7 @@ def converge_data_container(engine):
     check_binds(engine, spec)
     api = engine.api
     holder, leftovers, usage = observe(api, spec)
-    image_of_holder = None
-    if holder is not None and not holder.is_data_container and holder.image_id:
-        image_of_holder = api.inspect_image(holder.image_id)
-    check_holder(holder, image_of_holder, spec.adopt, removing=spec.state == 'absent')
+    check_not_running(holder)
     planner, plan = plan_data_container(engine, spec, holder, leftovers, usage)
     image = planner.image
     result, dummy = engine.apply(plan)

@@ -62,18 +62,16 @@ def not_data_only(container, image):
     return reasons
 
 
-def check_holder(holder, image=None, adopt=False, removing=False):
-    """A container already called by the data container's name must be a data-only one.
-
-    A running container is always refused (a data container is never started); one that
-    is not data-only (see ``not_data_only``) unless ``adopt``.
-    """
-    if holder is None:
-        return
-    if holder.running:
+def check_not_running(holder):
+    """A data container is never started: a running container of that name is never taken."""
+    if holder is not None and holder.running:
         raise Refusal('Container %r exists and is running; a data container is never started. Choose another '
                       'name, or stop it if it really is a data container; nothing was changed.' % holder.name)
-    reasons = not_data_only(holder, image)
+
+
+def check_data_only(holder, image=None, adopt=False, removing=False):
+    """A container that a plan would replace (or remove) must be a data-only one, unless ``adopt``."""
+    reasons = not_data_only(holder, image) if holder is not None else []
     if reasons and not adopt:
         raise Refusal('Container %r exists and is not a data-only container: %s. %s would drop its command and '
                       'wiring. Choose another name, or set adopt=true to %s; nothing was changed.'
@@ -81,3 +79,9 @@ def check_holder(holder, image=None, adopt=False, removing=False):
                          'Removing it as a data container' if removing else 'Recreating it as one',
                          'remove it anyway' if removing else 'turn it into a data container (its volumes are kept, '
                          'its command and wiring are not)'), not_data_only=reasons)
+
+
+def check_holder(holder, image=None, adopt=False, removing=False):
+    """Both rules, for a container that is about to be replaced or removed."""
+    check_not_running(holder)
+    check_data_only(holder, image, adopt, removing)
