@@ -165,7 +165,7 @@ class DataContainerPlanner(object):
                     seen.add(mounted.name)
                     released.append(dict(path=path, volume=mounted.name, was_in=container.name))
         plan.released = released
-        self._check_orphans(current, released)
+        self._check_orphans(current, released, wanted)
         plan.after = dict(state='present', name=self.spec.name, image=self.image.reference,
                           labels=dict(self.spec.labels or {}) if self.spec.labels is not None
                           else pv_labels.user_labels(current.labels if current else {}),
@@ -174,12 +174,15 @@ class DataContainerPlanner(object):
             plan.after = plan.before
         return plan
 
-    def _check_orphans(self, current, released):
+    def _check_orphans(self, current, released, wanted):
         """The volumes the container holds now and would drop: refused while they hold data that no
         other container holds, unless release_volumes=true (the consumers' rule)."""
         if current is None:
             return
-        mine = [entry for entry in released if entry['was_in'] == current.name]
+        # A path that gets a volume made for it elsewhere (restored data) gives up its previous
+        # volume by design: the caller keeps it and reports it.
+        replaced = set(w.path for w in wanted if w.origin in self.extra_owned)
+        mine = [entry for entry in released if entry['was_in'] == current.name and entry['path'] not in replaced]
 
         def held_elsewhere(volume):
             return any(use.container not in self.own for use in self.usage.uses(volume))
