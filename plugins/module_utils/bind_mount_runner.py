@@ -123,7 +123,6 @@ class BindRequest(object):
         return [Action('set_host_attributes', self.source, '; '.join(differences), owner=self.owner,
                        group=self.group, mode=self.mode)], here.as_dict(), after
 
-
     def check_system_directory(self, differences):
         """Owner and mode of the operating system's directories are not changed by accident."""
         reason = system_directory_reason(self.source, *self.engine_paths)

@@ -79,9 +79,9 @@ options:
   mode:
     description:
       - Mode of the host directory, an octal string like V("0750") or V("0o750").
-      - An unquoted number is refused when it reads two ways (C(mode: 750) is the number 750, and
-        YAML 1.1 turns C(mode: 0644) into 420); one whose digits are not octal (C(mode: 0750) arrives
-        as 488) is taken as it is.
+      - An unquoted number is refused when it reads two ways (unquoted V(750) is the number 750, and
+        YAML 1.1 turns an unquoted V(0644) into 420); one whose digits are not octal (an unquoted V(0750)
+        arrives as 488) is taken as it is.
     type: raw
   state:
     description:

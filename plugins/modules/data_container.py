@@ -61,8 +61,8 @@ options:
         Docker host, or numbers) and C(mode) (octal string like V("0750") or V("0o750")), which set
         the volume root's ownership and mode without running any container, and are kept on later runs.
       - An unquoted C(mode) reaches the module as a number, and is refused when it reads two ways
-        (C(mode: 750) is the number 750; YAML 1.1 turns C(mode: 0644) into 420). A number whose
-        digits are not octal (C(mode: 0750) arrives as 488) is taken as it is. Quote modes.
+        (unquoted V(750) is the number 750; YAML 1.1 turns an unquoted V(0644) into 420). A number
+        whose digits are not octal (an unquoted V(0750) arrives as 488) is taken as it is. Quote modes.
       - Container paths must be absolute and normalised, and each may appear once.
       - Paths the image declares with C(VOLUME) get volumes too, listed or not.
     type: list

@@ -188,8 +188,8 @@ def test_system_directory_behind_a_link_and_in_a_layout(lab, api, tmp_path):
     mode = os.stat('/usr/local').st_mode
     refused_twice('bind_mount', dict(container=app, source=link, target='/local', mode='0777'),
                   '%s resolves to /usr/local, a system directory' % link)
-    refused_twice('layout', dict(consumers=[dict(container=app, binds=[dict(source='/var/log', target='/logs',
-                                                                             group=65534)])]),
+    logs = dict(source='/var/log', target='/logs', group=65534)
+    refused_twice('layout', dict(consumers=[dict(container=app, binds=[logs])]),
                   'consumers[0] (%s): Refusing to change group of the existing host directory /var/log' % app)
     assert os.stat('/usr/local').st_mode == mode and api.inspect_container(app)['HostConfig']['Binds'] in (None, [])
 
