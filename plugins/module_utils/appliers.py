@@ -142,8 +142,8 @@ def execute(plan, api, check_mode):
             answers.append(APPLIERS[action.kind](api, action))
             done.append(action)
     except PersistentVolumesError as exc:
-        failed = plan.actions[len(done)]
-        explain(api, failed, exc)
+        left = plan.actions[len(done):]
+        explain(api, left[0], exc)
         for name in _unused_new_volumes(api, done):
             try:
                 api.remove_volume(name)
@@ -152,6 +152,6 @@ def execute(plan, api, check_mode):
                 pass
         exc.details['changed'] = bool(done)
         exc.details['actions_done'] = [action.describe() for action in done]
-        exc.details['actions_left'] = [action.describe() for action in plan.actions[plan.actions.index(failed):]]
+        exc.details['actions_left'] = [action.describe() for action in left]
         raise
     return answers
