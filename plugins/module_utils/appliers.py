@@ -11,6 +11,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import build_default_image
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import create_directory, set_attributes
+from ansible_collections.persistent.volumes.plugins.module_utils.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root, write_root
 
 
@@ -127,8 +128,10 @@ def execute(plan, api, check_mode):
     """Carry out the plan's actions in order (none in check mode); return their answers.
 
     When an action fails, the error says which actions were done (``changed`` is true
-    when any was), and volumes this run created that no container holds now (its
-    container could not be created, or another run removed it; still empty) are removed.
+    when any was) and which were left (the failed one first), whether another client
+    changed the objects meanwhile (``race``, see races.py), and volumes this run created
+    that no container holds now (its container could not be created, or another run
+    removed it; still empty) are removed.
     """
     answers = []
     if check_mode:
@@ -139,6 +142,8 @@ def execute(plan, api, check_mode):
             answers.append(APPLIERS[action.kind](api, action))
             done.append(action)
     except PersistentVolumesError as exc:
+        left = plan.actions[len(done):]
+        explain(api, left[0], exc)
         for name in _unused_new_volumes(api, done):
             try:
                 api.remove_volume(name)
@@ -147,5 +152,6 @@ def execute(plan, api, check_mode):
                 pass
         exc.details['changed'] = bool(done)
         exc.details['actions_done'] = [action.describe() for action in done]
+        exc.details['actions_left'] = [action.describe() for action in left]
         raise
     return answers

@@ -19,6 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.host_paths impo
     HostDirectory,
     normal_path,
     sensitive_reason,
+    system_directory_reason,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import (
     check_container_path,
@@ -66,13 +67,16 @@ class BindRequest(object):
         self.owner = parse_id(params.get('owner'), 'owner', 'source')
         self.group = parse_id(params.get('group'), 'group', 'source')
         self.mode = parse_mode(params.get('mode'), 'source')
+        self.container = params.get('container')
+        self.allow_sensitive = bool(params.get('allow_sensitive'))
+        self.engine_paths = (data_root, engine_sockets)
         if self.state == 'absent':
             return
         if not isinstance(self.source, str) or not self.source.startswith('/'):
             raise InputError('source must be an absolute host path, got %r.' % (self.source,))
         check_printable(self.source, 'source', 'host path')
         reason = sensitive_reason(self.source, data_root, engine_sockets)
-        if reason and not params.get('allow_sensitive'):
+        if reason and not self.allow_sensitive:
             raise Refusal('Refusing to bind-mount %s into %s: %s. Mounting it would expose or endanger the '
                           'Docker host; set allow_sensitive=true if that is really meant. Nothing was changed.'
                           % (self.source, params['container'], reason))
@@ -110,6 +114,7 @@ class BindRequest(object):
         differences = here.differences(self.owner, self.group, self.mode)
         if not differences:
             return [], here.as_dict(), after
+        self.check_system_directory(differences)
         for key, value in (('owner', self.owner), ('group', self.group)):
             if value is not None:
                 after[key] = value
@@ -117,6 +122,16 @@ class BindRequest(object):
             after['mode'] = '%04o' % self.mode
         return [Action('set_host_attributes', self.source, '; '.join(differences), owner=self.owner,
                        group=self.group, mode=self.mode)], here.as_dict(), after
+
+    def check_system_directory(self, differences):
+        """Owner and mode of the operating system's directories are not changed by accident."""
+        reason = system_directory_reason(self.source, *self.engine_paths)
+        if reason and not self.allow_sensitive:
+            raise Refusal('Refusing to change %s of the existing host directory %s (%s) for %s: %s, and the Docker '
+                          'host depends on its owner and mode. Leave owner, group and mode unset to mount it as '
+                          'it is, or set allow_sensitive=true if that change is really meant; nothing was changed.'
+                          % ('/'.join(d.split()[0] for d in differences), self.source,
+                             '; '.join(differences), self.container, reason))
 
 
 def engine_paths(engine):

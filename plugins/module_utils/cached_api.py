@@ -131,6 +131,10 @@ class CachedAPI(object):
         """Answer inspections of ``name`` with ``raw`` (check mode only)."""
         self._predicted[name] = raw
 
+    def forget_predictions(self):
+        """Answer from what the engine has again, after a rehearsal in check mode."""
+        self._predicted = {}
+
     def list_volumes(self):
         if self._volumes is None:
             self._volumes = self._api.list_volumes()

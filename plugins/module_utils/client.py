@@ -99,20 +99,26 @@ class EngineModule(object):
         return apply_plan(self, plan)
 
     def _work_with_retries(self, work, attempts=3):
-        """Run ``work``; when another client changed the same objects meanwhile (the engine
-        answers 409 Conflict), look again and converge from what is there now."""
+        """Run ``work``; when an action failed because another client changed the same objects
+        meanwhile (the module looked and saw it: ``race``, see races.py), look again and converge
+        from what is there now. A run that wrote before such a failure reports a change."""
+        wrote = False
         for attempt in range(attempts):
             try:
-                return work(self)
-            except EngineError as exc:
-                # 409: another client holds the name or the object; 404 in the middle of a
-                # plan: another client removed what this run saw. Both: look again.
-                racing = exc.details.get('status_code') == 409 or \
-                    (exc.details.get('status_code') == 404 and exc.details.get('actions_done') is not None)
-                if not racing or attempt == attempts - 1:
+                result = work(self)
+                if wrote:
+                    result['changed'] = True
+                return result
+            except PersistentVolumesError as exc:
+                wrote = wrote or bool(exc.details.get('changed'))
+                race = exc.details.get('race')
+                if not race or attempt == attempts - 1:
+                    exc.details['changed'] = wrote
                     raise
-                self.warn('The engine reported a conflict (%s); another client changed the same objects at the '
-                          'same time. Looked at the engine again and converged from there.' % exc.msg)
+                status = exc.details.get('status_code')
+                self.warn('Another client changed the same objects at the same time: %s (the engine answered %s: '
+                          '%s). Looked at the engine again and converged from there.'
+                          % (race, 'with a conflict' if status == 409 else '"not found"', exc.msg))
                 if hasattr(self.api, 'forget'):
                     self.api.forget()
         raise EngineError('unreachable')  # pragma: no cover

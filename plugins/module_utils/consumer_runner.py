@@ -17,9 +17,10 @@ from ansible_collections.persistent.volumes.plugins.module_utils.container_state
     inspect_named,
     observe_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import HostDirectory
 from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import is_image_id, unpullable_message
+from ansible_collections.persistent.volumes.plugins.module_utils.last_holder import check_last_holder
 from ansible_collections.persistent.volumes.plugins.module_utils.wiring import wanted_pairs
 
 
@@ -96,24 +97,6 @@ def consumer_result(engine, plan, spec):
     result['volumes_from'] = list(final.volumes_from)
     result['mounts'] = dict((path, m.name or m.source) for path, m in sorted(final.mounts.items()))
     return result
-
-
-def check_last_holder(api, plan, spec, own):
-    """Refuse to recreate a consumer that is the last container holding a volume it would drop."""
-    mine = set(container.id for container in own)
-    orphans = []
-    for entry in plan.released:
-        holders = [summary for summary in api.list_containers(filters={'volume': entry['volume']})
-                   if summary.get('Id') not in mine]
-        if not holders:
-            orphans.append(entry)
-    if orphans and not spec.release_volumes:
-        raise Refusal('Refusing to recreate %s: it is the last container holding %s, which its data containers no '
-                      'longer provide, so that data would be reachable through no container. Re-attach the volume '
-                      'to a data container (data_container volumes: "<volume>:<path>"), or set release_volumes=true '
-                      'to let it go (the volume is kept, not deleted); nothing was changed.'
-                      % (spec.name, ', '.join('volume %s at %s' % (e['volume'], e['path']) for e in orphans)),
-                      released_volumes=orphans)
 
 
 def _plural(names, singular, plural):

@@ -19,6 +19,7 @@ import json
 
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.last_holder import orphaned, refuse_orphans
 from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import ANONYMOUS, BIND, MountSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
 
@@ -164,6 +165,7 @@ class DataContainerPlanner(object):
                     seen.add(mounted.name)
                     released.append(dict(path=path, volume=mounted.name, was_in=container.name))
         plan.released = released
+        self._check_orphans(current, released, wanted)
         plan.after = dict(state='present', name=self.spec.name, image=self.image.reference,
                           labels=dict(self.spec.labels or {}) if self.spec.labels is not None
                           else pv_labels.user_labels(current.labels if current else {}),
@@ -171,6 +173,27 @@ class DataContainerPlanner(object):
         if same and not plan.actions:
             plan.after = plan.before
         return plan
+
+    def _check_orphans(self, current, released, wanted):
+        """The volumes the container holds now and would drop: refused while they hold data that no
+        other container holds, unless release_volumes=true (the consumers' rule)."""
+        if current is None:
+            return
+        # A path that gets a volume made for it elsewhere (restored data) gives up its previous
+        # volume by design: the caller keeps it and reports it.
+        replaced = set(w.path for w in wanted if w.origin in self.extra_owned)
+        mine = [entry for entry in released if entry['was_in'] == current.name and entry['path'] not in replaced]
+
+        def held_elsewhere(volume):
+            return any(use.container not in self.own for use in self.usage.uses(volume))
+
+        def holds_data(entry):
+            return self.is_empty is None or not self.is_empty(current.id or current.name, entry['path'])
+
+        orphans = orphaned(mine, held_elsewhere, holds_data)
+        refuse_orphans('data container %s' % self.spec.name, orphans, 'this task no longer mounts',
+                       'Keep it in volumes (for example "%s:%s", at this or another path)'
+                       % (orphans[0]['volume'], orphans[0]['path']) if orphans else '', self.spec.release_volumes)
 
     def _finish_in_place(self, plan, current, others, wanted, kept):
         plan.dropped = []

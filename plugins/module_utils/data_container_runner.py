@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.container_state
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_only import check_data_only, check_not_running
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
@@ -28,18 +29,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes
 
 def random_hex(size):
     return binascii.hexlify(os.urandom(size)).decode('ascii')
-
-
-def check_holder(holder):
-    """A container of that name must be a data-only one: never started, or ours and stopped."""
-    if holder is None:
-        return
-    if holder.running:
-        raise Refusal('Container %r exists and is running; a data container is never started. Choose another '
-                      'name, or stop it if it really is a data container; nothing was changed.' % holder.name)
-    if not holder.is_data_container and holder.status != 'created':
-        raise Refusal('Container %r exists and is not a data-only container (it has been started: status %s). '
-                      'Choose another name; nothing was changed.' % (holder.name, holder.status))
 
 
 def observe(api, spec):
@@ -75,25 +64,53 @@ def check_binds(engine, spec):
                           % (mount.source, spec.name, mount.target, reason))
 
 
+def plan_data_container(engine, spec, holder, leftovers, usage):
+    """The planner and its plan. An image still to be pulled is pulled only once a plan made
+    without it (check mode's) found nothing to refuse: no write comes before the plan."""
+    api = engine.api
+    current_image_id = holder.image_id if holder else None
+
+    def planner_for(image):
+        return DataContainerPlanner(
+            spec, holder, leftovers, image, usage,
+            read_root=lambda container, path: read_root(api, container, path),
+            new_volume_name=lambda: random_hex(32),
+            replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
+            is_empty=lambda container, path: is_empty(api, container, path),
+        )
+
+    image = None
+    if spec.state == 'present':
+        image = choose_image(api, spec.image, spec.pull, True, current_image_id=current_image_id)
+    planner = planner_for(image)
+    plan = planner.plan()
+    check_replaced(api, spec, holder, plan)
+    if image is not None and not engine.check_mode and \
+            (image.action == 'pull_image' or (spec.image and spec.pull == 'always')):
+        planner = planner_for(choose_image(api, spec.image, spec.pull, False, current_image_id=current_image_id))
+        plan = planner.plan()
+        check_replaced(api, spec, holder, plan)
+    return planner, plan
+
+
+def check_replaced(api, spec, holder, plan):
+    """A container the plan replaces or removes must be a data-only one (or adopted)."""
+    if holder is None or holder.is_data_container:
+        return
+    if not any(action.kind == 'remove_container' and action.args.get('id') == holder.id for action in plan.actions):
+        return
+    image = api.inspect_image(holder.image_id) if holder.image_id else None
+    check_data_only(holder, image, spec.adopt, removing=spec.state == 'absent')
+
+
 def converge_data_container(engine):
     spec = DataContainerSpec.from_params(engine.params)
     check_binds(engine, spec)
     api = engine.api
     holder, leftovers, usage = observe(api, spec)
-    check_holder(holder)
-    if spec.state == 'present':
-        image = choose_image(api, spec.image, spec.pull, engine.check_mode,
-                             current_image_id=holder.image_id if holder else None)
-    else:
-        image = None
-    planner = DataContainerPlanner(
-        spec, holder, leftovers, image, usage,
-        read_root=lambda container, path: read_root(api, container, path),
-        new_volume_name=lambda: random_hex(32),
-        replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
-        is_empty=lambda container, path: is_empty(api, container, path),
-    )
-    plan = planner.plan()
+    check_not_running(holder)
+    planner, plan = plan_data_container(engine, spec, holder, leftovers, usage)
+    image = planner.image
     result, dummy = engine.apply(plan)
     consumers = planner.consumers()
     result.update(

@@ -25,6 +25,8 @@ DATA_CONTAINER_ARGS = dict(
     remove_volumes=dict(type='bool', default=False),
     force=dict(type='bool', default=False),
     allow_sensitive=dict(type='bool', default=False),
+    adopt=dict(type='bool', default=False),
+    release_volumes=dict(type='bool', default=False),
 )
 
 
@@ -32,7 +34,7 @@ class DataContainerSpec(object):
     """A data-only container as the task wants it."""
 
     def __init__(self, name, volumes=None, image=None, pull='missing', labels=None, state='present',
-                 remove_volumes=False, force=False, allow_sensitive=False):
+                 remove_volumes=False, force=False, allow_sensitive=False, adopt=False, release_volumes=False):
         self.name = check_name(name, 'container name')
         self.mounts = parse_mounts(volumes or [], 'volumes')
         self.image = check_image_reference(image)
@@ -45,6 +47,8 @@ class DataContainerSpec(object):
         self.remove_volumes = bool(remove_volumes)
         self.force = bool(force)
         self.allow_sensitive = bool(allow_sensitive)
+        self.adopt = bool(adopt)
+        self.release_volumes = bool(release_volumes)
 
     @classmethod
     def from_params(cls, params):
@@ -52,4 +56,5 @@ class DataContainerSpec(object):
                    pull=params.get('pull') or 'missing', labels=params.get('labels'),
                    state=params.get('state') or 'present',
                    remove_volumes=params.get('remove_volumes'), force=params.get('force'),
-                   allow_sensitive=params.get('allow_sensitive'))
+                   allow_sensitive=params.get('allow_sensitive'), adopt=params.get('adopt'),
+                   release_volumes=params.get('release_volumes'))

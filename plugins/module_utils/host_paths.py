@@ -16,6 +16,17 @@ SENSITIVE = ('/', '/etc', '/boot', '/proc', '/sys', '/dev', '/root')
 SENSITIVE_TREES = ('/etc', '/proc', '/sys', '/boot', '/dev')
 ENGINE_SOCKETS = ('/var/run/docker.sock', '/run/docker.sock')
 
+# Directories of the operating system whose owner and mode are never changed (unless the
+# task says allow_sensitive=true): besides SENSITIVE and everything below SENSITIVE_TREES,
+# these, and every /lib*, /usr/lib* directory.
+SYSTEM_DIRECTORIES = frozenset((
+    '/bin', '/sbin', '/usr', '/usr/bin', '/usr/sbin', '/usr/local', '/usr/share', '/usr/include',
+    '/usr/src', '/usr/libexec', '/var', '/var/lib', '/var/log', '/var/cache', '/var/spool', '/var/mail',
+    '/var/opt', '/var/local', '/var/backups', '/var/tmp', '/var/run', '/var/lock', '/home', '/opt',
+    '/srv', '/run', '/tmp', '/mnt', '/media', '/lost+found',
+))
+LIBRARY_PARENTS = ('/', '/usr/')
+
 
 def normal_path(path):
     normal = posixpath.normpath(path)
@@ -86,6 +97,30 @@ def sensitive_reason(path, data_root=None, sockets=()):
         for tree in SENSITIVE_TREES:
             if real != step and (real == tree or real.startswith(tree + '/')):
                 return '%s passes through %s, which resolves into %s' % (path, step, tree)
+    return None
+
+
+def _system_directory(path):
+    if path in SYSTEM_DIRECTORIES:
+        return True
+    return any(path.startswith(parent + 'lib') and '/' not in path[len(parent):] for parent in LIBRARY_PARENTS)
+
+
+def system_directory_reason(path, data_root=None, sockets=()):
+    """Why the owner and mode of the existing ``path`` must not be changed (None when they may).
+
+    The sensitive paths of ``sensitive_reason`` and the directories of the operating system
+    (``/usr``, ``/var/log``, ``/home``, ``/lib64``, ...), as written or with symlinks followed.
+    """
+    reason = sensitive_reason(path, data_root, sockets)
+    if reason:
+        return reason
+    normal = normal_path(path)
+    if _system_directory(normal):
+        return '%s is a system directory' % normal
+    real = _real(path)
+    if real is not None and real != normal and _system_directory(real):
+        return '%s resolves to %s, a system directory' % (path, real)
     return None
 
 

@@ -7,7 +7,13 @@
 
 Each item is converged by the very function its single module uses, on a ``SubEngine``
 that shares the module's connection and a ``CachedAPI`` (one listing of the engine's
-state). All items are validated before anything is looked at.
+state). All items are validated before anything is looked at, and all of them are
+planned before the first write: a real run first rehearses the whole layout as check
+mode does (consumers planned against the data containers the run would leave), so a
+refusal or a missing container anywhere changes nothing. When the rehearsal finds
+nothing to change, its result is the run's; otherwise the run carries the layout out,
+from the same cached listing. A failure after a write reports ``changed``, the actions
+done and the actions left (the rehearsal's for the items not reached).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,23 +49,23 @@ class SubEngine(object):
 
     replacement_name = staticmethod(EngineModule.replacement_name)
 
-    def __init__(self, parent, api, params):
-        self.parent = parent
+    def __init__(self, run, api, params):
+        self.run = run
         self.api = api
         self.params = params
-        self.options = parent.options
+        self.options = run.engine.options
         self.plans = []
 
     @property
     def check_mode(self):
-        return self.parent.check_mode
+        return self.run.check_mode
 
     @property
     def diff_mode(self):
-        return self.parent.diff_mode
+        return self.run.engine.diff_mode
 
     def warn(self, message):
-        self.parent.warn(message)
+        self.run.warn(message)
 
     def apply(self, plan):
         self.plans.append(plan)
@@ -82,21 +88,32 @@ def predicted_raw(name, plan, existing):
 
 
 class LayoutRun(object):
-    def __init__(self, engine):
+    """One pass over the layout: a rehearsal (``check_mode`` true in a real run) or the run itself."""
+
+    def __init__(self, engine, api=None, check_mode=None, rehearsal=None):
         self.engine = engine
-        self.api = CachedAPI(engine.api)
+        self.api = api or CachedAPI(engine.api)
+        self.check_mode = engine.check_mode if check_mode is None else check_mode
+        self.rehearsal = rehearsal  # the rehearsal's planned actions: [(where, [action, ...])]
+        self.planned = []
+        self.warnings = []
         self.connection = dict((key, engine.params.get(key)) for key in CONNECTION_KEYS)
         self.results = dict(volumes=[], data_containers=[], consumers=[])
         self.diff = dict(before=dict(volumes={}, data_containers={}, consumers={}),
                          after=dict(volumes={}, data_containers={}, consumers={}))
 
+    def warn(self, message):
+        if message not in self.warnings:
+            self.warnings.append(message)
+
     def sub(self, params):
         merged = dict(params)
         merged.update(self.connection)
-        return SubEngine(self.engine, self.api, merged)
+        return SubEngine(self, self.api, merged)
 
-    def record(self, kind, group, name, result):
+    def record(self, kind, group, name, result, where):
         entry = dict(name=name, changed=bool(result.get('changed')), actions=list(result.get('actions') or []))
+        self.planned.append((where, entry['actions']))
         for key in KEEP[kind]:
             if key in result:
                 entry[key] = result[key]
@@ -111,7 +128,23 @@ class LayoutRun(object):
         except PersistentVolumesError as exc:
             details = dict(exc.details)
             details['objects'] = self.results
+            if not self.check_mode:
+                self.account(where, details)
             raise type(exc)('%s: %s' % (where, exc.msg), **details)
+
+    def account(self, where, details):
+        """What the run did before it failed at ``where`` and what it left undone."""
+        done = ['%s: %s' % (item, action) for item, actions in self.planned for action in actions]
+        done += ['%s: %s' % (where, action) for action in details.get('actions_done') or []]
+        left = details.get('actions_left')
+        if left is None:
+            left = dict(self.rehearsal or []).get(where, [])
+        left = ['%s: %s' % (where, action) for action in left]
+        items = [item for item, dummy in self.rehearsal or []]
+        after = items[items.index(where) + 1:] if where in items else []
+        left += ['%s: %s' % (item, action) for item, actions in self.rehearsal or [] if item in after
+                 for action in actions]
+        details.update(changed=bool(done), actions_done=done, actions_left=left)
 
     def bind_requests(self, spec):
         """Every consumer's bind requests, checked (sensitive paths too) before anything changes."""
@@ -135,19 +168,19 @@ class LayoutRun(object):
         binds = self.bind_requests(spec)
         for where, params, item in spec.volumes:
             result = self.step(where, lambda: converge_volume(self.sub(params)))
-            self.record('volume', 'volumes', item.name, result)
+            self.record('volume', 'volumes', item.name, result, where)
         for where, params, item in spec.data_containers:
             sub = self.sub(params)
             result = self.step(where, lambda: converge_data_container(sub))
-            self.record('data_container', 'data_containers', item.name, result)
-            if self.engine.check_mode and result.get('changed') and item.state == 'present':
+            self.record('data_container', 'data_containers', item.name, result, where)
+            if self.check_mode and result.get('changed') and item.state == 'present':
                 existing = inspect_named(self.api, item.name)
                 self.api.predict(item.name, predicted_raw(item.name, sub.plans[-1], existing))
         for where, params, item in spec.consumers:
             request = ConsumerRequest(item.spec, wiring=item.wiring, exclusive=item.exclusive,
                                       binds=binds[item.spec.name])
             result = self.step(where, lambda: converge_consumer(self.sub(params), request))
-            self.record('consumer', 'consumers', item.spec.name, result)
+            self.record('consumer', 'consumers', item.spec.name, result, where)
         return self.report()
 
     def report(self):
@@ -165,4 +198,16 @@ class LayoutRun(object):
 
 def converge_layout(engine):
     spec = LayoutSpec(engine.params)
-    return LayoutRun(engine).run(spec)
+    rehearsal = LayoutRun(engine, check_mode=True)
+    result = rehearsal.run(spec)
+    if engine.check_mode or not result['changed']:
+        for message in rehearsal.warnings:
+            engine.warn(message)
+        return result
+    rehearsal.api.forget_predictions()
+    run = LayoutRun(engine, api=rehearsal.api, rehearsal=rehearsal.planned)
+    try:
+        return run.run(spec)
+    finally:
+        for message in run.warnings:
+            engine.warn(message)

@@ -138,17 +138,22 @@ def parse_id(value, kind, where):
                          % (where, kind, value, 'user' if kind == 'owner' else 'group'))
 
 
+OCTAL_DIGITS = frozenset('01234567')
+
+
 def parse_mode(value, where):
-    """A permission mode from an octal string (``'0750'``) or its integer value."""
+    """A permission mode from an octal string (``'0750'``, ``'750'``, ``'0o750'``) or an integer
+    whose octal reading is unambiguous (see ``integer_mode``)."""
     if value is None:
         return None
     if isinstance(value, bool):
         raise InputError('%s: mode must be an octal string like "0750", got %r.' % (where, value))
     if isinstance(value, int):
-        number = value
-    elif isinstance(value, str) and value and len(value) <= 12 and all(char in '01234567' for char in value):
-        number = int(value, 8)
-    elif isinstance(value, str) and value and all(char in '01234567' for char in value):
+        return integer_mode(value, where)
+    text = value[2:] if isinstance(value, str) and value[:2] in ('0o', '0O') else value
+    if isinstance(text, str) and text and len(text) <= 12 and set(text) <= OCTAL_DIGITS:
+        number = int(text, 8)
+    elif isinstance(text, str) and text and set(text) <= OCTAL_DIGITS:
         number = -1
     else:
         raise InputError('%s: mode must be an octal string like "0750" (symbolic modes are not supported), got %s.'
@@ -156,6 +161,25 @@ def parse_mode(value, where):
     if number < 0 or number > 0o7777:
         raise InputError('%s: mode %s is out of range (0000 to 7777).' % (where, _shown(value)))
     return number
+
+
+def integer_mode(value, where):
+    """An unquoted YAML number as a mode, refused when it reads two ways.
+
+    ``mode: 750`` arrives as the number 750 (octal 1356), and YAML 1.1 turns ``mode: 0644``
+    into 420: from the number alone, the digits-as-octal reading and the number's own value
+    cannot be told apart. When its digits are not octal (``0750`` arrives as 488) or both
+    readings agree (0 to 7), the number's value is the mode.
+    """
+    if value < 0 or value > 0o7777:
+        raise InputError('%s: mode %s is out of range (0000 to 7777).' % (where, _shown(value)))
+    digits = str(value)
+    if set(digits) <= OCTAL_DIGITS and int(digits, 8) != value:
+        raise InputError('%s: mode %d is an unquoted YAML number, which reads two ways: octal "%s" if its digits '
+                         'were meant, or "%04o" if YAML turned an octal number into it (mode: 0%o arrives as %d). '
+                         'Quote the one you mean: mode: "%s" (or mode: "%04o").'
+                         % (where, value, digits.zfill(4), value, value, value, digits.zfill(4), value))
+    return value
 
 
 def _shown(value):

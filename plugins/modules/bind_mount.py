@@ -18,6 +18,10 @@ description:
   - Refuses sensitive host paths unless O(allow_sensitive=true) - V(/), V(/etc), V(/boot), V(/proc),
     V(/sys), V(/dev), V(/root), the engine's data root and its socket, and anything whose real path
     (symlinks followed) is one of those or below V(/etc), V(/proc), V(/sys), V(/boot), V(/dev).
+  - Never changes the owner or mode of an existing system directory (V(/usr), V(/var), V(/var/lib),
+    V(/var/log), V(/home), V(/lib*), V(/bin), V(/sbin), V(/opt), V(/srv), V(/run), V(/tmp), ... and the
+    sensitive paths above, symlinks followed) unless O(allow_sensitive=true); leave O(owner), O(group)
+    and O(mode) unset to mount such a directory as it is.
   - Adding or removing the mount recreates the consumer (keeping its own volumes and its other
     mounts) and starts it again if it was running.
 author:
@@ -74,7 +78,10 @@ options:
     type: raw
   mode:
     description:
-      - Mode of the host directory, an octal string like V("0750").
+      - Mode of the host directory, an octal string like V("0750") or V("0o750").
+      - An unquoted number is refused when it reads two ways (unquoted V(750) is the number 750, and
+        YAML 1.1 turns an unquoted V(0644) into 420); one whose digits are not octal (an unquoted V(0750)
+        arrives as 488) is taken as it is.
     type: raw
   state:
     description:
@@ -85,7 +92,8 @@ options:
     choices: [present, absent]
   allow_sensitive:
     description:
-      - Allow mounting a sensitive host path.
+      - Allow mounting a sensitive host path, and changing the owner or mode of an existing system
+        directory.
     type: bool
     default: false
 seealso:

@@ -20,6 +20,11 @@ description:
     path still wanted, re-attached to the very volume it had before, anonymous volumes and the
     image's C(VOLUME) paths included. Paths dropped from O(volumes) keep their volumes; they are
     reported in RV(released_volumes), never deleted.
+  - A change that would leave a volume holding data that no other container holds (a path dropped,
+    or given another volume) is refused unless O(release_volumes=true), as consumers refuse it.
+  - An existing container of that name that is not a data-only container - it has been started,
+    takes volumes from others (C(--volumes-from)), or has a command of its own - is not recreated
+    or removed unless O(adopt=true). A running container is always refused.
   - Recreation is crash-safe. The replacement is created first under a temporary name, sharing the
     volumes, then the old container is removed, then the replacement is renamed. A replacement left
     by an interrupted run is recognised by its labels and the next run finishes the job.
@@ -53,8 +58,11 @@ options:
       - V(/host/dir:/path) (or V(:ro)) is a host directory.
       - A dict has C(path) (required), C(source) (volume name or host directory; omitted for an
         anonymous volume), C(read_only), and for volumes C(owner), C(group) (names resolved on the
-        Docker host, or numbers) and C(mode) (octal string like V("0750")), which set the volume
-        root's ownership and mode without running any container, and are kept on later runs.
+        Docker host, or numbers) and C(mode) (octal string like V("0750") or V("0o750")), which set
+        the volume root's ownership and mode without running any container, and are kept on later runs.
+      - An unquoted C(mode) reaches the module as a number, and is refused when it reads two ways
+        (unquoted V(750) is the number 750; YAML 1.1 turns an unquoted V(0644) into 420). A number
+        whose digits are not octal (an unquoted V(0750) arrives as 488) is taken as it is. Quote modes.
       - Container paths must be absolute and normalised, and each may appear once.
       - Paths the image declares with C(VOLUME) get volumes too, listed or not.
     type: list
@@ -105,6 +113,26 @@ options:
       - Host directories in O(volumes) are refused when they are sensitive, as
         M(persistent.volumes.bind_mount) refuses them (V(/), V(/etc), the engine's data root and
         socket, ...), because every consumer would get them too. V(true) allows them.
+    type: bool
+    default: false
+  adopt:
+    description:
+      - Take over an existing container of O(name) that is not a data-only container (it has been
+        started, takes volumes from others with C(--volumes-from), or has a command of its own other
+        than a no-op like C(true)). It is recreated as a data container - the volumes at the paths
+        still wanted are kept, its command, C(--volumes-from) wiring and other settings are not - or,
+        with O(state=absent), removed.
+      - Without it such a container is refused, naming what makes it an application's container. A
+        running container is refused even so. A container that already matches the task is left alone.
+    type: bool
+    default: false
+  release_volumes:
+    description:
+      - Let the recreation leave behind volumes that hold data no other container holds (a path dropped
+        from O(volumes), or given another volume). They are kept, not deleted, and reported in
+        RV(released_volumes).
+      - Without it such a change is refused, naming the volumes; empty volumes and volumes another
+        container still holds are let go either way.
     type: bool
     default: false
 seealso:

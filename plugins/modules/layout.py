@@ -20,6 +20,12 @@ description:
     M(persistent.volumes.bind_mount)) and is converged by the same engine, with the same
     guarantees. Items are handled in order - volumes, then data containers, then consumers.
   - Every item is validated before anything is looked at, so bad input changes nothing.
+  - Every item is planned before the first write - a real run first plans the whole layout as check
+    mode does, consumers against the data containers the run will create - so a refusal anywhere, or a
+    consumer whose C(from) names a container that neither exists nor is in O(data_containers), changes
+    nothing.
+  - When the engine fails an action after others were carried out, the task fails with C(changed=true),
+    C(actions_done) and C(actions_left) (each prefixed with its item).
   - P(persistent.volumes.volume_info#module) returns a host's current state in this shape
     (its C(layout) key), so an existing host can be adopted.
 author:
@@ -46,7 +52,8 @@ options:
   data_containers:
     description:
       - Data-only containers, each a dict with the options of M(persistent.volumes.data_container)
-        (C(name), C(volumes), C(image), C(pull), C(labels), C(state), C(remove_volumes), C(force)).
+        (C(name), C(volumes), C(image), C(pull), C(labels), C(state), C(remove_volumes), C(force),
+        C(allow_sensitive), C(adopt), C(release_volumes)).
     type: list
     elements: dict
     default: []

@@ -182,7 +182,7 @@ def test_adopts_a_plain_docker_create_data_container(lab, api):
 # --- changes keep every wanted volume ------------------------------------------------
 CHANGES = {
     'add-path': dict(volumes=['/datastore', '/logs', 'NAMED:/named', '/extra']),
-    'remove-path': dict(volumes=['/datastore', 'NAMED:/named']),
+    'remove-path': dict(volumes=['/datastore', 'NAMED:/named'], release_volumes=True),
     'reorder': dict(volumes=['NAMED:/named', '/logs', '/datastore']),
     'labels': dict(labels={'app': 'two'}),
     'image': dict(image=IMAGE),
@@ -380,8 +380,8 @@ def test_refuses_a_container_that_is_not_data_only(lab, api, kind, state):
     else:
         lab.container(name, volumes=['/datastore'], command=['sh', '-c', 'exit 0'], start=True)
         api.wait(name, timeout=60)
-        message = ("Container '%s' exists and is not a data-only container (it has been started: "
-                   "status exited)." % name)
+        message = ("Container '%s' exists and is not a data-only container: it has been started (status exited)"
+                   % name)
     before = api.inspect_container(name)
     for check in (True, False):
         result = dc(dict(name=name, volumes=['/datastore', '/more'], state=state), check=check)

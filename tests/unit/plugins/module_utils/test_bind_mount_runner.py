@@ -207,5 +207,33 @@ def test_existing_source_that_matches_needs_nothing(source, kwargs):
     assert before['state'] == 'directory'
 
 
+@pytest.mark.parametrize('source, kwargs, changes, reason', [
+    pytest.param('/usr', dict(owner=65534, mode='0700'), 'owner/mode', '/usr is a system directory', id='usr'),
+    pytest.param('/home', dict(mode='0700'), 'mode', '/home is a system directory', id='home'),
+    pytest.param('/var/log', dict(group=65534), 'group', '/var/log is a system directory', id='var-log'),
+    pytest.param('/etc', dict(mode='0700', allow_sensitive=False), None, None, id='sensitive-refused-earlier'),
+])
+def test_owner_and_mode_of_system_directories_are_kept(source, kwargs, changes, reason):
+    if changes is None:
+        with pytest.raises(Refusal, match='^Refusing to bind-mount /etc into web'):
+            request(source=source, **kwargs)
+        return
+    with pytest.raises(Refusal) as caught:
+        request(source=source, **kwargs).host_actions()
+    message = caught.value.msg
+    assert message.startswith('Refusing to change %s of the existing host directory %s (' % (changes, source)), message
+    assert message.endswith(') for web: %s, and the Docker host depends on its owner and mode. Leave owner, group and '
+                            'mode unset to mount it as it is, or set allow_sensitive=true if that change is really '
+                            'meant; nothing was changed.' % reason), message
+    actions, dummy, dummy = request(source=source, allow_sensitive=True, **kwargs).host_actions()
+    assert [a.kind for a in actions] == ['set_host_attributes']
+
+
+def test_system_directory_that_already_matches_is_mounted_as_it_is():
+    here = os.stat('/usr')
+    actions, before, after = request(source='/usr', owner=here.st_uid, mode='%o' % (here.st_mode & 0o7777)).host_actions()
+    assert (actions, before == after) == ([], True)
+
+
 def test_create_source_false_prepares_nothing(tmp_path):
     assert request(source=str(tmp_path / 'missing'), create_source=False).host_actions() == ([], None, None)

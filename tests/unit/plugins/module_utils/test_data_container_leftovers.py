@@ -79,7 +79,8 @@ CASES = [
 
 @pytest.mark.parametrize('spec, holder, leftovers, others, empty, actions, removed, released', CASES)
 def test_leftover_volumes(data_planner, spec, holder, leftovers, others, empty, actions, removed, released):
-    planner = data_planner(DataContainerSpec(NAME, volumes=spec), holder, leftovers, others=others, empty=empty)
+    planner = data_planner(DataContainerSpec(NAME, volumes=spec, release_volumes=True), holder, leftovers, others=others,
+                           empty=empty)
     plan = planner.plan()
     assert [(a.kind, a.target) for a in plan.actions] == actions
     removals = [a for a in plan.actions if a.kind == 'remove_volume']

@@ -77,21 +77,21 @@ PRESENT = [
                  id='image-volume-re-attached'),
     pytest.param({'volumes': ['/data', '/logs']}, dc([(A, '/data')]), [], None, [('create_volume', N1)] + swap(NAME),
                  [A + ':/data:rw', N1 + ':/logs:rw'], [], id='add-path'),
-    pytest.param({'volumes': ['/data']}, dc([(A, '/data'), (B, '/logs')]), [], None, swap(NAME), [A + ':/data:rw'],
-                 [('/logs', B, NAME)], id='drop-path'),
+    pytest.param({'volumes': ['/data'], 'release_volumes': True}, dc([(A, '/data'), (B, '/logs')]), [], None,
+                 swap(NAME), [A + ':/data:rw'], [('/logs', B, NAME)], id='drop-path'),
     pytest.param({'volumes': ['/b', '/a']}, dc([(A, '/a'), (B, '/b')]), [], None, [], None, [], id='reorder'),
     pytest.param({'volumes': [{'path': '/data', 'read_only': True}]}, dc([(A, '/data')]), [], None, swap(NAME),
                  [A + ':/data:ro'], [], id='read-only-keeps-volume'),
-    pytest.param({'volumes': ['dbvol:/data']}, dc([(A, '/data')]), [], None, swap(NAME), ['dbvol:/data:rw'],
-                 [('/data', A, NAME)], id='named-source-replaces-anonymous'),
-    pytest.param({'volumes': ['newvol:/data']}, dc([('dbvol', '/data')]), [], None, swap(NAME), ['newvol:/data:rw'],
-                 [('/data', 'dbvol', NAME)], id='named-source-changed'),
+    pytest.param({'volumes': ['dbvol:/data'], 'release_volumes': True}, dc([(A, '/data')]), [], None, swap(NAME),
+                 ['dbvol:/data:rw'], [('/data', A, NAME)], id='named-source-replaces-anonymous'),
+    pytest.param({'volumes': ['newvol:/data'], 'release_volumes': True}, dc([('dbvol', '/data')]), [], None,
+                 swap(NAME), ['newvol:/data:rw'], [('/data', 'dbvol', NAME)], id='named-source-changed'),
     pytest.param({'volumes': ['/data']}, dc([('dbvol', '/data')]), [], None, [], None, [],
                  id='anonymous-path-keeps-named-volume'),
     pytest.param({'volumes': ['/data']}, dc([('/srv/x', '/data')]), [], None, [('create_volume', N1)] + swap(NAME),
                  [N1 + ':/data:rw'], [], id='bind-becomes-volume'),
-    pytest.param({'volumes': ['/srv/x:/data']}, dc([(A, '/data')]), [], None, swap(NAME), ['/srv/x:/data:rw'],
-                 [('/data', A, NAME)], id='volume-becomes-bind'),
+    pytest.param({'volumes': ['/srv/x:/data'], 'release_volumes': True}, dc([(A, '/data')]), [], None, swap(NAME),
+                 ['/srv/x:/data:rw'], [('/data', A, NAME)], id='volume-becomes-bind'),
     pytest.param({'volumes': ['/data'], 'labels': {'tier': 'web'}}, dc([(A, '/data')], labels={'tier': 'db'}), [], None,
                  swap(NAME), [A + ':/data:rw'], [], id='labels-changed'),
     pytest.param({'volumes': ['/data'], 'labels': {'tier': 'db'}}, dc([(A, '/data')]), [], None, swap(NAME),
@@ -214,7 +214,7 @@ def test_new_anonymous_volume_is_created_and_owned(data_planner):
     pytest.param(dc([('dbvol', '/data')], owned=[]), ['/data', '/logs'], [N1], id='named-never-owned'),
 ])
 def test_owned_label_carries_anonymous_volumes(data_planner, holder, spec, owned):
-    dummy, plan = run(data_planner, {'volumes': spec}, holder)
+    dummy, plan = run(data_planner, {'volumes': spec, 'release_volumes': True}, holder)
     labels = create_of(plan).args['labels']
     assert json.loads(labels[OWNED]) == owned
     assert (labels[DATA_CONTAINER], labels[REPLACES]) == ('true', NAME)
@@ -259,7 +259,7 @@ def test_nothing_to_mount_is_refused(data_planner):
 @pytest.mark.parametrize('volumes', [['/etc/app'], []], ids=['listed-other-path', 'nothing-listed'])
 def test_upgrade_to_an_image_still_to_pull_keeps_its_volume_volumes(data_planner, volumes):
     holder = dc([(A, '/var/lib/app'), (B, '/etc/app')], image_id=IMG_VOL['Id'], image_ref='app:1')
-    dummy, plan = run(data_planner, {'volumes': volumes, 'image': 'app:2'}, holder,
+    dummy, plan = run(data_planner, {'volumes': volumes, 'image': 'app:2', 'release_volumes': True}, holder,
                       image=ImageChoice('app:2', None, 'pull_image', fallback_paths=['/var/lib/app']))
     assert A + ':/var/lib/app:rw' in create_of(plan).args['binds']
     assert A not in [entry['volume'] for entry in plan.released]

@@ -14,6 +14,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.host_paths impo
     HostDirectory,
     normal_path,
     sensitive_reason,
+    system_directory_reason,
 )
 
 DATA_ROOT = '/var/lib/docker'
@@ -87,6 +88,52 @@ def test_sensitive_paths(path, expected):
 ])
 def test_data_root(data_root, path, expected):
     assert sensitive_reason(path, data_root=data_root) == expected
+
+
+@pytest.mark.parametrize('path, expected', [
+    # The operating system's directories (issue 16, case 6), as written or normalised.
+    ('/usr', SYSTEM % '/usr'),
+    ('/usr/', SYSTEM % '/usr'),
+    ('/var', "/var holds the engine's data root /var/lib/docker"),
+    ('/var/lib', "/var/lib holds the engine's data root /var/lib/docker"),
+    ('/var/log', SYSTEM % '/var/log'),
+    ('/var/log/../log', SYSTEM % '/var/log'),
+    ('/home', SYSTEM % '/home'),
+    ('/lib', SYSTEM % '/lib'),
+    ('/lib64', SYSTEM % '/lib64'),
+    ('/libx32', SYSTEM % '/libx32'),
+    ('/usr/lib', SYSTEM % '/usr/lib'),
+    ('/usr/lib32', SYSTEM % '/usr/lib32'),
+    ('/usr/local', SYSTEM % '/usr/local'),
+    ('/bin', SYSTEM % '/bin'),
+    ('/sbin', SYSTEM % '/sbin'),
+    ('/opt', SYSTEM % '/opt'),
+    ('/srv', SYSTEM % '/srv'),
+    ('/run', "/run holds the engine's socket /run/docker.sock"),
+    ('/tmp', SYSTEM % '/tmp'),
+    # ... and the sensitive ones.
+    ('/', SYSTEM % '/'),
+    ('/etc/ssl', BELOW % ('/etc/ssl', '/etc')),
+    ('/root', SYSTEM % '/root'),
+    ('/var/lib/docker/volumes', IN_ROOT % '/var/lib/docker/volumes'),
+    # Directories of applications, below the system ones, are fine.
+    ('/srv/www', None),
+    ('/home/app', None),
+    ('/opt/app/data', None),
+    ('/var/log/app', None),
+    ('/usr/local/share/app', None),
+    ('/usr/lib/app', None),
+    ('/library/data', None),
+    ('/tmp/cache', None),
+])
+def test_system_directories(path, expected):
+    assert system_directory_reason(path, data_root=DATA_ROOT) == expected
+
+
+def test_system_directory_through_a_symlink(tmp_path):
+    link = str(tmp_path / 'data')
+    os.symlink('/usr', link)
+    assert system_directory_reason(link) == '%s resolves to /usr, a system directory' % link
 
 
 def test_custom_engine_socket(tmp_path):

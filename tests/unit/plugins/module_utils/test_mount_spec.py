@@ -68,6 +68,10 @@ def refusal(entries):
     pytest.param({'path': '/data', 'owner': 2 ** 32 - 2, 'group': 0, 'mode': '0'},
                  expect('/data', owner=2 ** 32 - 2, group=0, mode=0), id='dict-limits'),
     pytest.param({'path': '/data', 'mode': 0o7777}, expect('/data', mode=0o7777), id='dict-max-mode'),
+    pytest.param({'path': '/data', 'mode': '0o750'}, expect('/data', mode=0o750), id='dict-python-octal'),
+    pytest.param({'path': '/data', 'mode': '0O2775'}, expect('/data', mode=0o2775), id='dict-python-octal-upper'),
+    pytest.param({'path': '/data', 'mode': 488}, expect('/data', mode=0o750), id='dict-yaml-1.1-0750-is-488'),
+    pytest.param({'path': '/data', 'mode': 5}, expect('/data', mode=0o5), id='dict-small-number-reads-one-way'),
 ])
 def test_parse_entry(entry, expected):
     assert fields(parse_one(entry)) == expected
@@ -131,7 +135,13 @@ def test_parse_entry(entry, expected):
                  id='owner-float'),
     pytest.param([{'path': '/p', 'mode': 'u+rwx'}], "volumes[0] (/p): mode must be an octal string like \"0750\" "
                  "(symbolic modes are not supported), got 'u+rwx'.", id='mode-symbolic'),
-    pytest.param([{'path': '/p', 'mode': '0o750'}], "got '0o750'.", id='mode-python-octal'),
+    pytest.param([{'path': '/p', 'mode': '0o'}], "got '0o'.", id='mode-python-prefix-alone'),
+    pytest.param([{'path': '/p', 'mode': '0o789'}], "got '0o789'.", id='mode-python-octal-not-octal'),
+    pytest.param([{'path': '/p', 'mode': 750}],
+                 'volumes[0] (/p): mode 750 is an unquoted YAML number, which reads two ways: octal "0750" if its '
+                 'digits were meant, or "1356" if YAML turned an octal number into it (mode: 01356 arrives as 750). '
+                 'Quote the one you mean: mode: "0750" (or mode: "1356").', id='mode-yaml-integer'),
+    pytest.param([{'path': '/p', 'mode': 420}], 'mode: "0420" (or mode: "0644")', id='mode-yaml-1.1-octal-ambiguous'),
     pytest.param([{'path': '/p', 'mode': '0789'}], "got '0789'.", id='mode-not-octal'),
     pytest.param([{'path': '/p', 'mode': ''}], "got ''.", id='mode-empty'),
     pytest.param([{'path': '/p', 'mode': '17777'}], "volumes[0] (/p): mode '17777' is out of range (0000 to 7777).",

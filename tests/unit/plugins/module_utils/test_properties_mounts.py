@@ -211,14 +211,31 @@ def test_parse_mode_gives_a_mode_in_range_or_names_it(value):
         assert mode is None
         return
     assert isinstance(mode, int) and not isinstance(mode, bool) and 0 <= mode <= 0o7777
-    assert mode == (value if isinstance(value, int) else int(value, 8))
-    assert isinstance(value, int) or set(value) <= set('01234567')
+    digits = value[2:] if isinstance(value, str) and value[:2] in ('0o', '0O') else value
+    assert mode == (value if isinstance(value, int) else int(digits, 8))
+    assert isinstance(value, int) or set(digits) <= set('01234567')
 
 
 @CI
 @given(mode=st.integers(0, 0o7777))
 def test_parse_mode_round_trips_octal_text(mode):
-    assert parse_mode('%04o' % mode, 'ITEM') == parse_mode('%o' % mode, 'ITEM') == parse_mode(mode, 'ITEM') == mode
+    assert parse_mode('%04o' % mode, 'ITEM') == parse_mode('%o' % mode, 'ITEM') == parse_mode('0o%o' % mode, 'ITEM') \
+        == mode
+
+
+@CI
+@given(number=st.integers(0, 0o7777))
+def test_parse_mode_takes_a_number_only_when_it_reads_one_way(number):
+    """An unquoted YAML number is the mode when its digits are not octal, or read the same either
+    way; otherwise it is refused with both quoted forms in the message."""
+    digits = str(number)
+    try:
+        mode = parse_mode(number, 'ITEM')
+    except InputError as exc:
+        assert set(digits) <= set('01234567') and int(digits, 8) != number
+        assert 'mode: "%s"' % digits.zfill(4) in exc.msg and 'mode: "%04o"' % number in exc.msg, exc.msg
+        return
+    assert mode == number
 
 
 @FEW

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Whether an existing container is a data-only one, which data_container may recreate.
+
+A data-only container holds volumes and nothing else: it was never started, it takes no
+volumes from others (``--volumes-from``) and it has no command of its own (the image's,
+or one that does nothing: ``true``, ``:``, ``echo ...``). Anything else is an
+application's container: recreating it as a data container would drop its command and
+wiring, so it is refused unless the task adopts it.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import posixpath
+
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+
+# Commands a data-only container is commonly made with (docker create ... /bin/true).
+NO_OP_COMMANDS = ('true', ':', 'echo', '.persistent-volumes-data-only')
+
+
+def _words(value):
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def own_command(raw, image):
+    """The container's command when it is its own (not its image's, not a no-op), else None."""
+    config = raw.get('Config') or {}
+    image_config = (image or {}).get('Config') or {}
+    command = _words(config.get('Entrypoint')) + _words(config.get('Cmd'))
+    if not command:
+        return None
+    if image is not None and command == _words(image_config.get('Entrypoint')) + _words(image_config.get('Cmd')):
+        return None
+    if posixpath.basename(command[0]) in NO_OP_COMMANDS:
+        return None
+    return command
+
+
+def not_data_only(container, image):
+    """Why ``container`` (a ContainerDetail) is not a data-only container; empty when it is one.
+
+    ``image`` is the inspect data of the container's image (None when it is gone). A
+    container the collection made as a data container is one, even after it was started.
+    """
+    if container.is_data_container:
+        return []
+    reasons = []
+    if container.status != 'created':
+        reasons.append('it has been started (status %s)' % container.status)
+    if container.volumes_from:
+        reasons.append('it takes volumes from %s (--volumes-from)' % ', '.join(container.volumes_from))
+    command = own_command(container.raw, image)
+    if command:
+        reasons.append('it has a command of its own (%s)' % ' '.join(command))
+    return reasons
+
+
+def check_not_running(holder):
+    """A data container is never started: a running container of that name is never taken."""
+    if holder is not None and holder.running:
+        raise Refusal('Container %r exists and is running; a data container is never started. Choose another '
+                      'name, or stop it if it really is a data container; nothing was changed.' % holder.name)
+
+
+def check_data_only(holder, image=None, adopt=False, removing=False):
+    """A container that a plan would replace (or remove) must be a data-only one, unless ``adopt``."""
+    reasons = not_data_only(holder, image) if holder is not None else []
+    if reasons and not adopt:
+        raise Refusal('Container %r exists and is not a data-only container: %s. %s would drop its command and '
+                      'wiring. Choose another name, or set adopt=true to %s; nothing was changed.'
+                      % (holder.name, '; '.join(reasons),
+                         'Removing it as a data container' if removing else 'Recreating it as one',
+                         'remove it anyway' if removing else 'turn it into a data container (its volumes are kept, '
+                         'its command and wiring are not)'), not_data_only=reasons)
+
+
+def check_holder(holder, image=None, adopt=False, removing=False):
+    """Both rules, for a container that is about to be replaced or removed."""
+    check_not_running(holder)
+    check_data_only(holder, image, adopt, removing)
