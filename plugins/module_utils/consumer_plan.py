@@ -176,7 +176,7 @@ class ConsumerPlanner(object):
             self._running(plan, current.running, was_running)
         plan.reasons = reasons
         plan.recreated = bool(reasons) or current is not self.holder or settled
-        plan.after = self.predicted_after(current, bool(reasons))
+        plan.after = self.predicted_after(current, bool(reasons), was_running)
         if not plan.actions:
             plan.after = plan.before
         return plan
@@ -266,7 +266,7 @@ class ConsumerPlanner(object):
             undo = [Action('discard_new_consumer', self.spec.name, 'it could not start', keep_paths=keep)]
             plan.add('start_container', self.spec.name, 'running=true', undo=undo)
         plan.recreated = False
-        plan.after = self.predicted_after(None, False)
+        plan.after = self.predicted_after(None, False, False)
         return plan
 
     def new_body(self):
@@ -356,10 +356,10 @@ class ConsumerPlanner(object):
                     mounts=dict((path, m.name or m.source) for path, m in sorted(container.mounts.items())),
                     networks=network_summary(container.raw))
 
-    def predicted_after(self, current, recreated):
+    def predicted_after(self, current, recreated, was_running):
         running = self.spec.running
         if running is None and current is not None:
-            running = current.running or (current is not self.holder and current.labels.get(WAS_RUNNING) == 'true')
+            running = current.running or was_running
         mounts = {}
         if current is not None:
             own = set(bind_destination(b) for b in own_volume_binds(current, self.current_sources(current), self.binds))

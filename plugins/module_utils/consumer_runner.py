@@ -171,9 +171,6 @@ def converge_consumer(engine, request):
     """Observe, plan and apply one consumer (the work of volumes_from, bind_mount and layout)."""
     spec = request.spec
     api = engine.api
-    if any(name == spec.name for name, dummy in request.wiring or []):
-        raise InputError('from: %s is the consumer itself; a container cannot take volumes from itself. '
-                         'Name data containers only.' % spec.name)
     holder, leftovers, current, old_sources, fallback = observe_consumer(api, spec.name)
     if current is None and not request.adds_something:
         return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[], actions=[])

@@ -85,6 +85,7 @@ def settle(plan, name, fallback, holder, leftovers):
     if replacement.name == name:
         plan.add('rename_container', name, 'roll back an interrupted recreation',
                  new_name=temporary_name(replacement))
+        replacement = renamed(replacement, temporary_name(replacement))
     plan.add('rename_container', old.name, 'roll back an interrupted recreation: the old container gets its name '
              'back', new_name=name)
     add_remove(plan, replacement, 'roll back an interrupted recreation (the replacement never ran)')
