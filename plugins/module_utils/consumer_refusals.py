@@ -45,11 +45,13 @@ def check_recreatable(current, facts):
                       'nothing was changed.' % current.name)
     dependents = facts.dependents(current)
     if dependents:
+        one = len(dependents) == 1
         raise Refusal('Refusing to recreate %s: %s share%s its network namespace (network_mode container:%s), '
-                      'and a replacement is a new container that %s would not follow: they could not start '
-                      'again. Remove or recreate them without network_mode container:%s first; nothing was '
-                      'changed.' % (current.name, ', '.join(dependents), 's' if len(dependents) == 1 else '',
-                                    current.name, 'it' if len(dependents) == 1 else 'they', current.name))
+                      'and a replacement is a new container, which %s would not follow: %s could not start '
+                      'again. Remove or recreate %s without network_mode container:%s first; nothing was '
+                      'changed.' % (current.name, ', '.join(dependents), 's' if one else '', current.name,
+                                    'it' if one else 'they', 'it' if one else 'they', 'it' if one else 'them',
+                                    current.name))
 
 
 def check_networks(current, names, facts):
