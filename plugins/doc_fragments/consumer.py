@@ -119,8 +119,8 @@ notes:
   - Containers made by C(docker-compose) - running C(docker-compose up) again with the same file
     leaves the rewired container alone (its labels, compose's configuration hash included, are
     kept). Compose recreates a service from its file when the file changes; so that its recreation
-    keeps the wiring, add the data containers to the service - C(volumes_from: ["container:<data
-    container>"]) (and the host directories to its C(volumes)). Compose then recreates the container
+    keeps the wiring, add each data container to the service's C(volumes_from) list as
+    C(container:<data container>) (and the host directories to its C(volumes)). Compose then recreates the container
     once, itself, with the same volumes, and this collection reports no change afterwards.
   - Containers made by C(community.docker.docker_container) - running the same task again leaves
     the rewired container alone (it compares only the options the task gives). If that task lists

@@ -309,8 +309,8 @@ class ConsumerPlanner(object):
     def replica(self, plan, current, binds):
         """The replacement's create request, and the networks to connect it to before it starts."""
         image_ref, old_image = self.replica_image(plan, current)
-        changes = dict((option, getattr(self.spec, option)) for option in ('command', 'entrypoint', 'env', 'user',
-                                                                            'working_dir', 'labels'))
+        options = ('command', 'entrypoint', 'env', 'user', 'working_dir', 'labels')
+        changes = dict((option, getattr(self.spec, option)) for option in options)
         if network_mode_of(current.raw) == 'host':
             changes['host_name'] = self.facts.host_name()
         body = replica_config(current.raw, image_ref, changes, old_image)

@@ -20,8 +20,8 @@ description:
     (symlinks followed) is one of those or below V(/etc), V(/proc), V(/sys), V(/boot), V(/dev).
   - Adding or removing the mount recreates the consumer (keeping its own volumes, its other mounts
     and every other setting) and starts it again if it was running.
-  - A mount over a path that a C(--volumes-from) data container provides to the consumer is refused:
-    it would hide that data container's data there.
+  - A mount over a path that a C(--volumes-from) data container provides to the consumer is refused,
+    because it would hide that data container's data there.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:

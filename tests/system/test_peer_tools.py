@@ -26,7 +26,7 @@ import pytest
 
 from app_lab import address, make_network, remove_networks, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, remove_lab_objects, run_module, venv_tool
-from test_faithful_recreation import APP_LOOP, docker_cli
+from test_faithful_recreation import APP_LOOP
 
 PEER_COLLECTIONS = os.path.join(os.getcwd(), '.build', 'peer-collections')
 

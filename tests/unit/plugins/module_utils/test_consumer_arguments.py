@@ -17,7 +17,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap i
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER, REPLACES
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer_fixtures import (
-    ANON_A, ASIDE, DATA, IMAGE_CONFIG, IMAGE_ID, IMAGE_REF, NEW_IMAGE_ID, FakeFacts, action_of, build_planner, web,
+    ANON_A, ASIDE, DATA, IMAGE_ID, IMAGE_REF, NEW_IMAGE_ID, FakeFacts, action_of, build_planner, web,
 )
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id
 
@@ -89,8 +89,8 @@ def test_a_new_image_gives_its_own_defaults():
     facts = FakeFacts()
     body = create_args({'image': 'app:2'}, holder, image={'Id': NEW_IMAGE_ID}, facts=facts)['body']
     assert ('image', IMAGE_ID) in facts.asked
-    assert (body['Image'], body['Env'], body['ExposedPorts'], body['Volumes']) == ('app:2', ['A=1'], {'80/tcp': {}},
-                                                                                  None)
+    kept = (body['Image'], body['Env'], body['ExposedPorts'], body['Volumes'])
+    assert kept == ('app:2', ['A=1'], {'80/tcp': {}}, None)
     assert 'Cmd' not in body and 'Entrypoint' not in body and 'WorkingDir' not in body
     assert body['Labels']['team'] == 'blue' and 'maker' not in body['Labels'] and body['StopSignal'] == 'SIGINT'
 
