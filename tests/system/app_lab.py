@@ -12,13 +12,14 @@ recreation may change, with the reason."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import fnmatch
 import random
 import re
 
 import docker
 
-from conftest import RUN_ID
+from conftest import RUN_ID, remove_lab_objects
 
 # Where two inspects of a recreated consumer may differ, and why. Everything else must be equal.
 MAY_DIFFER = {
@@ -79,6 +80,17 @@ def make_network(api, name, subnet=False):
             if 'overlap' not in str(exc):
                 raise
     raise AssertionError('no free /24 for %s' % name)
+
+
+@contextlib.contextmanager
+def lab_network(api, lab, suffix, subnet=False):
+    """A user network for one test; afterwards the test's containers and the network are removed."""
+    network = make_network(api, lab.name(suffix), subnet=subnet)
+    try:
+        yield network
+    finally:
+        remove_lab_objects(api, lab.prefix, set())
+        remove_networks(api, [network[0]])
 
 
 def remove_networks(api, names):

@@ -19,7 +19,7 @@ __metaclass__ = type
 import docker
 import pytest
 
-from app_lab import address, make_network, remove_networks, run_as_root
+from app_lab import address, lab_network, run_as_root
 from conftest import IMAGE, RUN_ID, failed, remove_lab_objects, run_module
 from lab import ExtraEngine
 from test_faithful_recreation import APP_LOOP, docker_cli
@@ -28,12 +28,17 @@ from test_volumes_from import LOOP, exists, ok, same_named, wire
 REPLACES, WAS_RUNNING, PREVIOUS = ('persistent.volumes.%s' % label for label in ('replaces', 'was-running', 'previous'))
 
 
+@pytest.fixture(autouse=True)
+def tidy(lab, api):
+    """Afterwards: this test's containers, and the anonymous volumes they and the collection made."""
+    yield
+    remove_lab_objects(api, lab.prefix, set())
+
+
 @pytest.fixture
 def front(lab, api):
-    network = make_network(api, lab.name('front'), subnet=True)
-    yield network
-    remove_lab_objects(api, lab.prefix, set())
-    remove_networks(api, [network[0]])
+    with lab_network(api, lab, 'front', subnet=True) as network:
+        yield network
 
 
 def data_with_file(lab, suffix='dc', path='/data'):

@@ -18,18 +18,23 @@ import subprocess
 
 import pytest
 
-from app_lab import address, inspect_differences, make_network, remove_networks, resolve, run_as_root, user_aliases
+from app_lab import address, inspect_differences, lab_network, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, remove_lab_objects, run_module
 
 APP_LOOP = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 1; done']
 
 
+@pytest.fixture(autouse=True)
+def tidy(lab, api):
+    """Afterwards: this test's containers, and the anonymous volumes they and the collection made."""
+    yield
+    remove_lab_objects(api, lab.prefix, set())
+
+
 @pytest.fixture
 def networks(lab, api):
-    made = [make_network(api, lab.name('front'), subnet=True), make_network(api, lab.name('back'))]
-    yield made
-    remove_lab_objects(api, lab.prefix, set())
-    remove_networks(api, [name for name, dummy in made])
+    with lab_network(api, lab, 'front', subnet=True) as front, lab_network(api, lab, 'back') as back:
+        yield [front, back]
 
 
 def docker_cli(*args):

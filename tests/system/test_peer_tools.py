@@ -24,19 +24,24 @@ import subprocess
 
 import pytest
 
-from app_lab import address, make_network, remove_networks, resolve, run_as_root, user_aliases
+from app_lab import address, lab_network, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, remove_lab_objects, run_module, venv_tool
 from test_faithful_recreation import APP_LOOP
 
 PEER_COLLECTIONS = os.path.join(os.getcwd(), '.build', 'peer-collections')
 
 
+@pytest.fixture(autouse=True)
+def tidy(lab, api):
+    """Afterwards: this test's containers, and the anonymous volumes they and the collection made."""
+    yield
+    remove_lab_objects(api, lab.prefix, set())
+
+
 @pytest.fixture
 def front(lab, api):
-    network = make_network(api, lab.name('front'), subnet=True)
-    yield network
-    remove_lab_objects(api, lab.prefix, set())
-    remove_networks(api, [network[0]])
+    with lab_network(api, lab, 'front', subnet=True) as network:
+        yield network
 
 
 def wire(app, data, check=False):
