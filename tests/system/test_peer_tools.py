@@ -63,6 +63,8 @@ PLAYBOOK = '''
 - name: The application, as community.docker makes it
   hosts: localhost
   gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
   tasks:
     - name: Application container
       community.docker.docker_container:
@@ -74,7 +76,7 @@ PLAYBOOK = '''
           - name: "{{ front }}"
             aliases: [api]
             ipv4_address: "{{ static }}"
-        published_ports: ["127.0.0.1:{{ port }}:8080"]
+        published_ports: ["127.0.0.1:{{ app_port }}:8080"]
         env:
           A: "1"
         labels:
@@ -103,7 +105,7 @@ def docker_container(ansible_env, tmp_path, variables):
 def test_docker_container_and_volumes_from_do_not_fight(lab, api, front, ansible_env, tmp_path):
     network, prefix = front
     app, static = lab.name('app'), prefix + '.10'
-    variables = dict(app=app, front=network, static=static, port=random.randint(20000, 29999))
+    variables = dict(app=app, front=network, static=static, app_port=random.randint(20000, 29999))
     assert docker_container(ansible_env, tmp_path, variables)[0] == '1'
     assert run_as_root(api, app, 'echo mine > /own/f') == (0, '')
     data = data_with_file(lab, api)
