@@ -34,7 +34,7 @@ define run_pytest
 endef
 
 .PHONY: help deps apt-deps venv engine image install demo units system system-oldest molecule sanity lint \
-        changelog-lint galaxy-importer test clean pkg-link
+        changelog-lint galaxy-importer test clean pkg-link peer-tools
 
 help: ## List the targets
 	@echo "Targets (each does its own set-up and can run twice in a row):"
@@ -74,7 +74,10 @@ pkg-link:
 units: deps pkg-link ## Unit tests (tests/unit), against the work tree
 	@$(call run_pytest,tests/unit)
 
-system: deps engine image install pkg-link ## System tests (tests/system) against the real engine
+peer-tools: deps ## community.docker (pinned) for the system tests only, in .build/peer-collections (not .venv)
+	@scripts/peer-tools.sh
+
+system: deps engine image install pkg-link peer-tools ## System tests (tests/system) against the real engine
 	@export $(ANSIBLE_ENV); $(call run_pytest,tests/system)
 
 sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
@@ -83,7 +86,7 @@ sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
 lint: install ## ansible-lint (production profile) of the repository root (.ansible-lint says what is left out)
 	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) $(VBIN)/ansible-lint --offline --profile production --nocolor
 
-system-oldest: deps engine image install pkg-link ## System tests with the oldest ansible-core meta/runtime.yml claims
+system-oldest: deps engine image install pkg-link peer-tools ## System tests with the oldest ansible-core meta/runtime.yml claims
 	@scripts/oldest.sh $(PYTEST_ARGS)
 
 molecule: deps engine image install ## The role's molecule scenarios: default (local engine), fleet (three engines)

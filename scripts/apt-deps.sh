@@ -6,6 +6,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(docker.io busybox-static rsync iproute2 git)
+# The system tests prove that docker-compose and this collection do not fight over a container.
+PACKAGES+=(docker-compose)
 # ansible-test sanity's "shellcheck" test is skipped (with a warning) without it.
 PACKAGES+=(shellcheck)
 # A registry inside a test engine's namespace: references by digest are pulled for real.

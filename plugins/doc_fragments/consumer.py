@@ -48,6 +48,7 @@ options:
   working_dir:
     description:
       - The working directory (absolute). When omitted, it is kept.
+      - Compared as the engine stores it - V(/srv/app/) and V(/srv/x/../app) are V(/srv/app).
     type: str
   labels:
     description:
@@ -75,10 +76,56 @@ options:
     default: false
 notes:
   - A consumer is recreated (never with its volumes removed) when its wiring or spec options change,
-    or when it no longer mounts the volumes its data containers hold. The replacement is created
-    first, then the old consumer is stopped and removed, then the replacement is renamed and, if the
-    old one was running, started. Volumes the consumer holds itself (anonymous volumes, image
-    C(VOLUME) paths) are re-attached by name.
-  - Recreation keeps the consumer's configuration (ports, host options, environment, command, ...);
-    only the consumer's primary network is kept, further networks have to be connected again.
+    or when it no longer mounts the volumes its data containers hold. Volumes the consumer holds
+    itself (anonymous volumes, image C(VOLUME) paths) are re-attached by name.
+  - The replacement is the same container in every setting but the ones the task changes. It is
+    built from the whole C(docker inspect) of the old container (all of C(Config) and C(HostConfig),
+    settings this collection does not know included) - hostname and domainname, user, working
+    directory, environment, labels, command, healthcheck, stop signal and timeout, exposed and
+    published ports, restart policy, resources and limits, ulimits, tmpfs, devices, capabilities,
+    security options, log options, extra hosts, DNS settings, init, and so on. Only what the engine
+    chooses itself is left to it, for the new container - a hostname that was the old container's
+    ID, the short-ID alias, addresses that were not fixed; a new O(image) brings its own defaults
+    (environment, command, labels, ports, volumes) for what the old image had provided. When O(image)
+    is omitted and the old image's tag now names another image, the replacement runs the old image
+    by its ID, with a warning.
+  - The replacement is on every network the old container was on, before it starts, each with its
+    aliases, static IPv4 and IPv6 addresses, links and driver options, so it comes up on all of them
+    at once and its peers resolve its aliases to it. V(host), V(none) and V(container:<name>) network
+    modes are kept as they are. C(actions) lists the networks it is attached to; the diff shows
+    them before and after.
+  - Refused before anything changes, naming the setting (check mode refuses the same way) - a
+    running container started with C(--rm) (stopping it removes it, so it could not be put back),
+    a container whose network namespace other containers share (C(network_mode container:<it>) -
+    they would be left pointing at a container that is gone), a container on a network that no
+    longer exists, and a host directory's bind mount over a path a C(--volumes-from) source
+    provides (it would hide that data container's data).
+  - A swap never leaves the application down because of the new spec. When the replacement is to
+    run (the old container ran, or O(running=true)), the replacement is created under a temporary
+    name and attached to its networks; then the old container is stopped (within its own stop
+    timeout), renamed to C(<name>.pv-<hex>-old), the replacement takes the name and is started,
+    and only then is the old container removed. If the engine refuses to start the replacement
+    (a command or user that does not exist, for example), the replacement is removed, the old
+    container gets its name back and is started again - its static addresses and ports with it -
+    and the task fails naming the cause. A replacement whose process starts but exits at once (a
+    failing command under C(--init), for example) counts as started.
+  - A new consumer that cannot start (with O(running=true)) is removed again, with the empty
+    anonymous volumes its creation made (it never ran, so they hold nothing); the task fails
+    naming the cause, and nothing is left on the engine.
+  - Recreation is crash-safe. A replacement carries the labels C(persistent.volumes.replaces),
+    C(persistent.volumes.was-running) and, when it is to run, C(persistent.volumes.previous) (the
+    old container's temporary name); the next run recognises a swap a crash interrupted and
+    finishes it when the replacement runs, or puts the old container back first when it does not.
+  - Containers made by C(docker-compose) - running C(docker-compose up) again with the same file
+    leaves the rewired container alone (its labels, compose's configuration hash included, are
+    kept). Compose recreates a service from its file when the file changes; so that its recreation
+    keeps the wiring, add each data container to the service's C(volumes_from) list as
+    C(container:<data container>) (and the host directories to its C(volumes)). Compose then recreates the container
+    once, itself, with the same volumes, and this collection reports no change afterwards.
+  - Containers made by C(community.docker.docker_container) - running the same task again leaves
+    the rewired container alone (it compares only the options the task gives). If that task lists
+    the data containers in its C(volumes_from), write them as the engine records them,
+    C(<data container>:rw) or C(<data container>:ro); a bare C(<data container>) differs from the
+    engine's record, and docker_container then recreates the container from its own definition,
+    giving the container's own anonymous volumes fresh empty ones.
 '''

@@ -9,8 +9,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.data_image import build_default_image
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import create_directory, set_attributes
+from ansible_collections.persistent.volumes.plugins.module_utils.labels import is_anonymous_volume
+from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action
 from ansible_collections.persistent.volumes.plugins.module_utils.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root, write_root
 
@@ -47,8 +49,11 @@ def _create_container(api, action):
 
 
 def _create_consumer(api, action):
-    return api.create_container_raw(action.target, action.args['image'], action.args['host_config'],
-                                    **action.args['create'])
+    return api.create_container_raw(action.target, action.args['body'])
+
+
+def _connect_network(api, action):
+    return api.connect_network(action.args['network'], action.target, action.args.get('endpoint'))
 
 
 def _remove_container(api, action):
@@ -68,11 +73,61 @@ def _rename_container(api, action):
 
 
 def _start_container(api, action):
-    return api.start_container(action.target)
+    try:
+        return api.start_container(action.target)
+    except PersistentVolumesError as exc:
+        if not action.args.get('undo'):
+            raise
+        raise undone(api, action, exc)
+
+
+def undone(api, action, exc):
+    """Carry out ``action``'s undo actions after it failed with ``exc``; the error to raise then.
+
+    The undo actions put back what was there before (a consumer's old container, or nothing
+    instead of a new consumer that could not start). Each is tried even when one fails, and
+    the message says what was put back and, if something could not be, what is left.
+    """
+    failures = []
+    for step in action.args['undo']:
+        try:
+            APPLIERS[step.kind](api, step)
+        except PersistentVolumesError as problem:
+            failures.append('%s failed: %s' % (step.describe(), problem.msg))
+    if action.args['undo'][0].kind == 'discard_new_consumer':
+        what = ('%s was created but could not start, so it was removed again (it never ran), with the empty '
+                'volumes its creation made' % action.target)
+    else:
+        what = ('The replacement of %s could not start, so it was removed and the old %s was put back as it was'
+                % (action.target, action.target))
+    if failures:
+        what += ', except: %s (the next run puts back what is left)' % '; '.join(failures)
+    else:
+        what += '; nothing else changed'
+    return EngineError('%s. The cause: %s' % (what, exc.msg), start_failed=exc.msg)
+
+
+def _discard_new_consumer(api, action):
+    """Remove a consumer this run created that could not start, and the volumes only its creation made.
+
+    A volume is removed only when it is anonymous and mounted at a path that neither a
+    --volumes-from source nor a bind mount gave it (``keep_paths``): an image VOLUME path,
+    whose volume the engine made for this very container, which never ran.
+    """
+    raw = api.inspect_container(action.target)
+    if not raw:
+        return None
+    api.remove_container(raw['Id'])
+    keep = set(action.args.get('keep_paths') or [])
+    for mount in raw.get('Mounts') or []:
+        name = mount.get('Name')
+        if mount.get('Type') == 'volume' and mount.get('Destination') not in keep and is_anonymous_volume(name, None):
+            _remove_volume(api, Action('remove_volume', name, 'made for %s' % action.target, only_if_unused=True))
+    return None
 
 
 def _stop_container(api, action):
-    return api.stop_container(action.args.get('id') or action.target)
+    return api.stop_container(action.args.get('id') or action.target, timeout=action.args.get('timeout'))
 
 
 def _set_root_attributes(api, action):
@@ -103,6 +158,8 @@ APPLIERS = {
     'pull_image': _pull_image,
     'create_container': _create_container,
     'create_consumer': _create_consumer,
+    'connect_network': _connect_network,
+    'discard_new_consumer': _discard_new_consumer,
     'remove_container': _remove_container,
     'rename_container': _rename_container,
     'start_container': _start_container,

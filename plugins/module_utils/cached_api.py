@@ -23,7 +23,8 @@ __metaclass__ = type
 import re
 
 WRITES = ('create_volume', 'remove_volume', 'create_container', 'create_container_raw', 'remove_container',
-          'rename_container', 'start_container', 'stop_container', 'put_archive', 'import_image', 'pull_image')
+          'rename_container', 'start_container', 'stop_container', 'put_archive', 'import_image', 'pull_image',
+          'connect_network')
 CREATES = ('create_container', 'create_container_raw')
 
 # A name the engine may take for an ID prefix: always asked.

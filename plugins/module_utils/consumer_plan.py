@@ -18,11 +18,32 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import env_dict
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_refusals import (
+    NoFacts,
+    check_binds_over_sources,
+    check_networks,
+    check_recreatable,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_replica import (
+    endpoint_request,
+    endpoints,
+    made_aliases,
+    network_mode_of,
+    primary_network,
+    replica_config,
+    replica_host_config,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import (
+    PREVIOUS,
+    WAS_RUNNING,
+    add_plain_swap,
+    add_remove,
+    add_safe_swap,
+    old_name,
+    settle,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
-
-WAS_RUNNING = pv_labels.PREFIX + 'was-running'
+from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action, Plan
 
 
 def split_volumes_from(entry):
@@ -106,47 +127,16 @@ def own_volume_binds(consumer, old_sources, binds):
             if path in own and path not in taken]
 
 
-def create_arguments(spec, base, image_ref, pairs, binds):
-    """docker-py create_container keyword arguments and the raw host config."""
-    config = (base.raw.get('Config') or {}) if base is not None else {}
-    host = dict((base.raw.get('HostConfig') or {})) if base is not None else {}
-    env = env_dict(config.get('Env'))
-    env.update(spec.env or {})
-    labels = pv_labels.user_labels(config.get('Labels'))
-    labels.update(spec.labels or {})
-    host['Binds'] = list(binds) or None
-    host['VolumesFrom'] = join_volumes_from(pairs) or None
-    # --mount volumes re-attached through Binds must not be mounted twice.
-    targets = set(bind_destination(bind) for bind in binds)
-    if host.get('Mounts'):
-        host['Mounts'] = [mount for mount in host['Mounts'] if mount.get('Target') not in targets] or None
-    if spec.network_mode is not None:
-        host['NetworkMode'] = spec.network_mode
-    if spec.restart_policy is not None:
-        host['RestartPolicy'] = {'Name': '' if spec.restart_policy == 'no' else spec.restart_policy,
-                                 'MaximumRetryCount': 0}
-    kwargs = dict(
-        command=spec.command if spec.command is not None else config.get('Cmd'),
-        entrypoint=spec.entrypoint if spec.entrypoint is not None else config.get('Entrypoint'),
-        environment=['%s=%s' % item for item in sorted(env.items())] or None,
-        user=spec.user if spec.user is not None else config.get('User') or None,
-        working_dir=spec.working_dir if spec.working_dir is not None else config.get('WorkingDir') or None,
-        labels=labels,
-        tty=bool(config.get('Tty')),
-        stdin_open=bool(config.get('OpenStdin')),
-        stop_signal=config.get('StopSignal') or None,
-        healthcheck=config.get('Healthcheck') or None,
-        ports=[tuple(port.split('/', 1)) if '/' in port else port
-               for port in sorted(config.get('ExposedPorts') or {})] or None,
-    )
-    return dict(image=image_ref, host_config=host, create=kwargs)
-
-
 class ConsumerPlanner(object):
-    """Builds the plan for one consumer from observed facts (no engine calls)."""
+    """Builds the plan for one consumer from observed facts.
+
+    ``facts`` answers the few engine questions only a recreation asks (the old image, the
+    networks, who shares the container's network namespace); they are asked lazily, so a
+    consumer that needs no change costs no call for them.
+    """
 
     def __init__(self, spec, holder, leftovers, image, old_sources, new_sources, pairs, binds,
-                 replacement_name, image_action=None):
+                 replacement_name, image_action=None, fallback=None, facts=None):
         self.spec = spec
         self.holder = holder
         self.leftovers = list(leftovers)
@@ -157,14 +147,42 @@ class ConsumerPlanner(object):
         self.pairs = pairs              # wanted [(name, mode)]
         self.binds = binds              # wanted own binds
         self.replacement_name = replacement_name
+        self.fallback = fallback        # (replacement, old container) of an interrupted safe swap
+        self.facts = facts or NoFacts()
 
     def plan(self):
-        current = self.holder or (self.leftovers[-1] if self.leftovers else None)
-        others = [c for c in self.leftovers if c is not current]
         plan = Plan(before=self.summary(self.holder))
         plan.reasons = []
+        holder, leftovers, hinted = settle(plan, self.spec.name, self.fallback, self.holder, self.leftovers)
+        settled = bool(plan.actions)
+        current = holder or (leftovers[-1] if leftovers else None)
+        others = [c for c in leftovers if c is not current]
+        self._check_binds(current)
         if current is None:
             return self._plan_new(plan)
+        reasons = self.reasons(current)
+        # A replacement records whether the consumer it replaces was running: after a crash
+        # between stopping the old consumer and removing it, that record is the only one.
+        was_running = current.running or hinted or any(
+            container.labels.get(WAS_RUNNING) == 'true' for container in leftovers if container is not holder)
+        if reasons:
+            self._recreate(plan, current, others, was_running)
+        else:
+            for leftover in others:
+                add_remove(plan, leftover, 'leftover of an interrupted recreation')
+            if current.name != self.spec.name:
+                plan.add('rename_container', current.name, 'finish an interrupted recreation',
+                         new_name=self.spec.name)
+            self._running(plan, current.running, was_running)
+        plan.reasons = reasons
+        plan.recreated = bool(reasons) or current is not self.holder or settled
+        plan.after = self.predicted_after(current, bool(reasons), was_running)
+        if not plan.actions:
+            plan.after = plan.before
+        return plan
+
+    def reasons(self, current):
+        """Why ``current`` has to be recreated (empty when it is as wanted)."""
         reasons = []
         have_pairs = self.current_pairs(current)
         if have_pairs != self.pairs:
@@ -181,25 +199,14 @@ class ConsumerPlanner(object):
             # e.g. another client's removal failed half-way: the engine will not start it again.
             reasons.append('the engine marked %s for removal (status %s): it cannot be used again'
                            % (current.name, current.status))
-        # A replacement records whether the consumer it replaces was running: after a crash
-        # between stopping the old consumer and removing it, that record is the only one.
-        was_running = current.running or any(
-            container.labels.get(WAS_RUNNING) == 'true' for container in self.leftovers if container is not self.holder)
-        if reasons:
-            self._recreate(plan, current, others, was_running)
-        else:
-            for leftover in others:
-                plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
-            if current.name != self.spec.name:
-                plan.add('rename_container', current.name, 'finish an interrupted recreation',
-                         new_name=self.spec.name)
-            self._running(plan, current.running, was_running)
-        plan.reasons = reasons
-        plan.recreated = bool(reasons) or current is not self.holder
-        plan.after = self.predicted_after(current)
-        if not plan.actions:
-            plan.after = plan.before
-        return plan
+        return reasons
+
+    def _check_binds(self, current):
+        have = None
+        if current is not None:
+            have = (list((current.raw.get('HostConfig') or {}).get('Binds') or []), self.current_pairs(current),
+                    dict((source.name, source) for source in self.current_sources(current) if source is not None))
+        check_binds_over_sources(self.spec.name, (self.binds, self.pairs, self.new_sources), have, bind_destination)
 
     def current_sources(self, current):
         """The containers the consumer takes volumes from now (None for one that is gone)."""
@@ -253,15 +260,28 @@ class ConsumerPlanner(object):
                              'to create it.' % self.spec.name)
         if self.image_action:
             plan.add(self.image_action, self.spec.image, 'image not on the engine')
-        arguments = create_arguments(self.spec, None, self.spec.image, self.pairs, self.binds)
-        plan.add('create_consumer', self.spec.name, 'missing', **arguments)
+        plan.add('create_consumer', self.spec.name, 'missing', body=self.new_body())
         if self.spec.running:
-            plan.add('start_container', self.spec.name, 'running=true')
+            keep = sorted(provided_paths(self.new_sources.values()) | set(bind_destination(b) for b in self.binds))
+            undo = [Action('discard_new_consumer', self.spec.name, 'it could not start', keep_paths=keep)]
+            plan.add('start_container', self.spec.name, 'running=true', undo=undo)
         plan.recreated = False
-        plan.after = self.predicted_after(None)
+        plan.after = self.predicted_after(None, False, False)
         return plan
 
+    def new_body(self):
+        """The create request of a consumer that does not exist yet."""
+        spec = self.spec
+        body = dict(Image=spec.image, Cmd=spec.command, Entrypoint=spec.entrypoint,
+                    Env=['%s=%s' % item for item in sorted((spec.env or {}).items())] or None,
+                    User=spec.user, WorkingDir=spec.working_dir, Labels=dict(spec.labels or {}))
+        body = dict((key, value) for key, value in body.items() if value is not None)
+        body['HostConfig'] = replica_host_config(None, self.binds, join_volumes_from(self.pairs),
+                                                 spec.network_mode, spec.restart_policy)
+        return body
+
     def _recreate(self, plan, current, others, was_running):
+        check_recreatable(current, self.facts)
         if self.image_action:
             plan.add(self.image_action, self.spec.image, 'image not on the engine')
         plan.released = self.displaced(current, self.binds)
@@ -270,19 +290,53 @@ class ConsumerPlanner(object):
                       'data containers do not hold it (any more); it still exists.'
                       % (entry['volume'], entry['path'], current.name))
         binds = list(self.binds) + own_volume_binds(current, self.current_sources(current), self.binds)
-        image_ref = self.spec.image or (current.raw.get('Config') or {}).get('Image')
-        arguments = create_arguments(self.spec, current, image_ref, self.pairs, binds)
-        arguments['create']['labels'][pv_labels.REPLACES] = self.spec.name
-        arguments['create']['labels'][WAS_RUNNING] = 'true' if was_running else 'false'
-        plan.add('create_consumer', self.replacement_name, 'recreate', **arguments)
-        if current.running:
-            plan.add('stop_container', current.name, 'replaced by %s' % self.replacement_name, id=current.id)
-        for container in others + [current]:
-            plan.add('remove_container', container.name, 'replaced by %s' % self.replacement_name, id=container.id)
-        plan.add('rename_container', self.replacement_name, 'take the place of the old container',
-                 new_name=self.spec.name)
-        if self.spec.running or (self.spec.running is None and was_running):
-            plan.add('start_container', self.spec.name, 'it was running' if self.spec.running is None else 'running=true')
+        start = self.spec.running or (self.spec.running is None and was_running)
+        safe = bool(start) and not current.marked_for_removal
+        body, connects = self.replica(plan, current, binds)
+        body['Labels'].update({pv_labels.REPLACES: self.spec.name, WAS_RUNNING: 'true' if was_running else 'false'})
+        if safe:
+            body['Labels'][PREVIOUS] = old_name(self.replacement_name)
+        plan.add('create_consumer', self.replacement_name, 'recreate, keeping every other setting', body=body)
+        for network, endpoint in connects:
+            plan.add('connect_network', self.replacement_name, 'attach to network %s%s'
+                     % (network, describe_endpoint(endpoint)), network=network, endpoint=endpoint)
+        if safe:
+            add_safe_swap(plan, self.spec.name, self.replacement_name, current, others)
+        else:
+            add_plain_swap(plan, self.spec.name, self.replacement_name, current, others, start,
+                           'it was running' if self.spec.running is None else 'running=true')
+
+    def replica(self, plan, current, binds):
+        """The replacement's create request, and the networks to connect it to before it starts."""
+        image_ref, old_image = self.replica_image(plan, current)
+        options = ('command', 'entrypoint', 'env', 'user', 'working_dir', 'labels')
+        changes = dict((option, getattr(self.spec, option)) for option in options)
+        if network_mode_of(current.raw) == 'host':
+            changes['host_name'] = self.facts.host_name()
+        body = replica_config(current.raw, image_ref, changes, old_image)
+        host = replica_host_config(current.raw, binds, join_volumes_from(self.pairs), self.spec.network_mode,
+                                   self.spec.restart_policy)
+        primary, first, connects = endpoints(current.raw, host.get('NetworkMode') or 'default')
+        check_networks(current, ([primary] if primary else []) + [name for name, dummy in connects], self.facts)
+        body['HostConfig'] = host
+        if first:
+            body['NetworkingConfig'] = {'EndpointsConfig': {primary: first}}
+        return body, connects
+
+    def replica_image(self, plan, current):
+        """(image reference for the replacement, the old image's Config when the image changes, else None)."""
+        if self.spec.image is not None:
+            changes = self.image_action is not None or (self.image or {}).get('Id') != current.image_id
+            return self.spec.image, ((self.facts.image(current.image_id) or {}).get('Config') if changes else None)
+        reference = current.image_ref
+        found = self.facts.image(reference) if reference else None
+        if found is not None and found.get('Id') == current.image_id:
+            return reference, None
+        plan.warn('%s runs image %s, but %s names %s now; its replacement runs the same image as %s did, by its '
+                  'ID. Give image to choose another one.'
+                  % (current.name, current.image_id, reference, 'another image' if found else 'no image',
+                     current.name))
+        return current.image_id, None
 
     def _running(self, plan, running, was_running):
         if self.spec.running is True and not running:
@@ -299,12 +353,13 @@ class ConsumerPlanner(object):
         return dict(state='present', name=container.name, running=container.running,
                     volumes_from=join_volumes_from(self.current_pairs(container)),
                     binds=sorted(host.get('Binds') or []),
-                    mounts=dict((path, m.name or m.source) for path, m in sorted(container.mounts.items())))
+                    mounts=dict((path, m.name or m.source) for path, m in sorted(container.mounts.items())),
+                    networks=network_summary(container.raw))
 
-    def predicted_after(self, current):
+    def predicted_after(self, current, recreated, was_running):
         running = self.spec.running
         if running is None and current is not None:
-            running = current.running or (current is not self.holder and current.labels.get(WAS_RUNNING) == 'true')
+            running = current.running or was_running
         mounts = {}
         if current is not None:
             own = set(bind_destination(b) for b in own_volume_binds(current, self.current_sources(current), self.binds))
@@ -317,4 +372,33 @@ class ConsumerPlanner(object):
             mounts[parts[1]] = parts[0]
         return dict(state='present', name=self.spec.name, running=bool(running),
                     volumes_from=join_volumes_from(self.pairs), binds=sorted(self.binds),
-                    mounts=dict(sorted(mounts.items())))
+                    mounts=dict(sorted(mounts.items())), networks=self.predicted_networks(current, recreated))
+
+    def predicted_networks(self, current, recreated):
+        if current is not None and not recreated:
+            return network_summary(current.raw)
+        mode = self.spec.network_mode or (network_mode_of(current.raw) if current is not None else 'default')
+        primary, first, others = endpoints(current.raw if current is not None else None, mode)
+        found = dict(others)
+        if primary:
+            found[primary] = first
+        return dict(sorted(found.items()))
+
+
+def network_summary(raw):
+    """network -> what was asked of its endpoint (aliases, static addresses, links, driver options)."""
+    networks = (raw.get('NetworkSettings') or {}).get('Networks') or {}
+    made = made_aliases(raw)
+    return dict((name, endpoint_request(settings, made)) for name, settings in sorted(networks.items())
+                if primary_network(name) is not None)
+
+
+def describe_endpoint(endpoint):
+    parts = []
+    if endpoint.get('Aliases'):
+        parts.append('aliases %s' % ', '.join(endpoint['Aliases']))
+    for key, value in sorted((endpoint.get('IPAMConfig') or {}).items()):
+        parts.append('%s %s' % (key, value))
+    if endpoint.get('Links'):
+        parts.append('links %s' % ', '.join(endpoint['Links']))
+    return ' (%s)' % '; '.join(parts) if parts else ''

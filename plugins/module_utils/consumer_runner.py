@@ -12,6 +12,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan i
     ConsumerPlanner,
     split_volumes_from,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import PREVIOUS
 from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
     ContainerDetail,
     inspect_named,
@@ -21,6 +22,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.errors import I
 from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import HostDirectory
 from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import is_image_id, unpullable_message
 from ansible_collections.persistent.volumes.plugins.module_utils.last_holder import check_last_holder
+from ansible_collections.persistent.volumes.plugins.module_utils.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.wiring import wanted_pairs
 
 
@@ -58,14 +60,62 @@ def inspect_sources(api, names, by_name=True):
     return sources
 
 
+class EngineFacts(object):
+    """The engine questions only a recreation asks (see ConsumerPlanner), answered when asked."""
+
+    def __init__(self, api):
+        self.api = api
+        self._networks = None
+
+    def image(self, reference):
+        return self.api.inspect_image(reference)
+
+    def host_name(self):
+        return self.api.info().get('Name')
+
+    def dependents(self, container):
+        """Containers that share ``container``'s network namespace (network_mode container:<it>)."""
+        modes = ('container:%s' % container.id, 'container:%s' % container.name)
+        return sorted(container_name(summary) for summary in self.api.list_containers()
+                      if ((summary.get('HostConfig') or {}).get('NetworkMode') or '') in modes)
+
+    def networks(self):
+        """Names and IDs of the engine's networks."""
+        if self._networks is None:
+            self._networks = set()
+            for network in self.api.list_networks():
+                self._networks.update((network.get('Name'), network.get('Id')))
+        return self._networks
+
+
+def find_fallback(api, containers):
+    """(replacement, old container) of a safe swap an interrupted run left, or None.
+
+    A replacement that is to run names, in a label, the temporary name the old container
+    gets until the replacement runs; while that container exists, the swap is unfinished.
+    """
+    for container in containers:
+        previous = container.labels.get(PREVIOUS)
+        raw = inspect_named(api, previous) if previous else None
+        if raw:
+            return container, ContainerDetail(raw)
+    return None
+
+
 def observe_consumer(api, name):
     holder, leftovers = observe_container(api, name)
+    fallback = find_fallback(api, ([holder] if holder else []) + leftovers)
     current = holder or (leftovers[-1] if leftovers else None)
+    if fallback is not None:
+        # the container the plan goes on from: the replacement when it runs, else the old one (rolled back)
+        current = fallback[0] if fallback[0].running else fallback[1]
     old_sources = {}
-    if current is not None:
-        old_sources = inspect_sources(api, [split_volumes_from(entry)[0] for entry in current.volumes_from],
-                                      by_name=False)
-    return holder, leftovers, current, old_sources
+    for container in [current] + list(fallback or ()):
+        if container is not None:
+            old_sources.update(inspect_sources(api, [split_volumes_from(entry)[0] for entry in container.volumes_from
+                                                     if split_volumes_from(entry)[0] not in old_sources],
+                                               by_name=False))
+    return holder, leftovers, current, old_sources, fallback
 
 
 def wanted_image(api, spec):
@@ -107,7 +157,7 @@ def converge_consumer(engine, request):
     """Observe, plan and apply one consumer (the work of volumes_from, bind_mount and layout)."""
     spec = request.spec
     api = engine.api
-    holder, leftovers, current, old_sources = observe_consumer(api, spec.name)
+    holder, leftovers, current, old_sources, fallback = observe_consumer(api, spec.name)
     if current is None and not request.adds_something:
         return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[], actions=[])
     wanted = request.wiring or []
@@ -141,7 +191,8 @@ def converge_consumer(engine, request):
             host_after[bind.source] = after
     image, image_action = wanted_image(api, spec)
     planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, pairs, binds,
-                              replacement_name=engine.replacement_name(spec.name), image_action=image_action)
+                              replacement_name=engine.replacement_name(spec.name), image_action=image_action,
+                              fallback=fallback, facts=EngineFacts(api))
     plan = planner.plan()
     check_last_holder(api, plan, spec, [c for c in [holder] + leftovers if c is not None])
     plan.actions[0:0] = host_actions

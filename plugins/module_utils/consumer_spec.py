@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import shlex
 
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_replica import clean_path
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import check_image_reference
 from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
@@ -89,7 +90,8 @@ class ConsumerSpec(object):
         self.user = user
         if working_dir is not None and (not isinstance(working_dir, str) or not working_dir.startswith('/')):
             raise InputError('working_dir must be an absolute path, got %r.' % working_dir)
-        self.working_dir = working_dir
+        # compared as the engine stores it: /a/../b is /b, /tmp/ is /tmp
+        self.working_dir = clean_path(working_dir)
         self.labels = string_map(labels, 'labels')
         for key in self.labels or {}:
             if key.startswith(PREFIX):
@@ -123,7 +125,7 @@ class ConsumerSpec(object):
         for key, value in sorted((self.env or {}).items()):
             differ('env.%s' % key, value, have_env.get(key))
         differ('user', self.user, config.get('User') or '')
-        differ('working_dir', self.working_dir, config.get('WorkingDir') or '')
+        differ('working_dir', self.working_dir, clean_path(config.get('WorkingDir') or ''))
         for key, value in sorted((self.labels or {}).items()):
             differ('labels.%s' % key, value, (config.get('Labels') or {}).get(key))
         have_network = host.get('NetworkMode')

@@ -113,10 +113,31 @@ class EngineAPI(object):
         return self._call('create_container', 'create container %r' % name, 'create_container',
                           image, name=name, labels=labels or None, host_config=host_config, **config)
 
-    def create_container_raw(self, name, image, host_config, **kwargs):
-        """Create a container from a raw host config (kept from an existing container)."""
-        return self._call('create_container', 'create container %r' % name, 'create_container',
-                          image, name=name, host_config=host_config, **kwargs)
+    def create_container_raw(self, name, body):
+        """Create a container from a whole create request (Config keys, HostConfig, NetworkingConfig),
+        as the engine's API takes it: a consumer's replacement is built from the old one's inspect."""
+        return self._call('create_container', 'create container %r' % name, 'create_container_from_config',
+                          body, name=name)
+
+    def connect_network(self, network, container, endpoint):
+        """Attach ``container`` to ``network`` with the endpoint settings ``endpoint`` (as the API takes them)."""
+        client = self.client
+        self._count('connect_network')
+        action = 'connect container %r to network %r' % (container, network)
+        try:
+            # The SDK's connect_container_to_network knows a fixed set of endpoint settings;
+            # the endpoint is given as the engine reported it, so settings it does not know survive.
+            answer = client._post_json(client._url('/networks/{0}/connect', network),  # pylint: disable=protected-access
+                                       data={'Container': container, 'EndpointConfig': endpoint or {}})
+            client._raise_for_status(answer)  # pylint: disable=protected-access
+        except docker.errors.APIError as exc:
+            raise api_error(exc, action)
+        except _TRANSPORT_ERRORS as exc:
+            raise connection_error(exc, self.options.docker_host, self.options.timeout,
+                                   client_cert=self.options.client_cert)
+
+    def list_networks(self):
+        return self._call('networks', 'list networks', 'networks') or []
 
     def remove_container(self, name_or_id):
         # Never v=True: volumes are only ever deleted one by one, by name, after checks.
@@ -130,7 +151,8 @@ class EngineAPI(object):
     def start_container(self, name_or_id):
         return self._call('start', 'start container %r' % name_or_id, 'start', name_or_id)
 
-    def stop_container(self, name_or_id, timeout=10):
+    def stop_container(self, name_or_id, timeout=None):
+        """Stop; ``timeout`` None waits as long as the container's own stop timeout (--stop-timeout) says."""
         return self._call('stop', 'stop container %r' % name_or_id, 'stop', name_or_id, timeout=timeout)
 
     def archive_head(self, container, path, limit=16384):

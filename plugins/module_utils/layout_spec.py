@@ -62,7 +62,7 @@ class ConsumerItem(object):
         self.params = params
         self.where = where
         self.spec = ConsumerSpec.from_params(params)
-        self.wiring = parse_from(params['from']) if params.get('from') is not None else None
+        self.wiring = parse_from(params['from'], self.spec.name) if params.get('from') is not None else None
         exclusive = params.get('exclusive')
         self.exclusive = layout_exclusive if exclusive is None else exclusive
         self.binds = [validate_item(BIND_ITEM_ARGS, bind, 'binds[%d] (%s)' % (index, _label(bind, 'target')))

@@ -24,6 +24,6 @@ VOLUMES_FROM_ARGS = {
 
 def converge_volumes_from(engine):
     params = engine.params
-    request = ConsumerRequest(ConsumerSpec.from_params(params), wiring=parse_from(params['from']),
+    request = ConsumerRequest(ConsumerSpec.from_params(params), wiring=parse_from(params['from'], params['container']),
                               exclusive=params.get('exclusive'), wiring_state=params.get('state') or 'present')
     return converge_consumer(engine, request)

@@ -15,8 +15,11 @@ from ansible_collections.persistent.volumes.plugins.module_utils.validation impo
 MODES = ('ro', 'rw')
 
 
-def parse_from(entries):
-    """[(container name, mode)] from ``name``, ``name:ro``, ``name:rw`` or ``{container, mode}``."""
+def parse_from(entries, consumer=None):
+    """[(container name, mode)] from ``name``, ``name:ro``, ``name:rw`` or ``{container, mode}``.
+
+    ``consumer``: the consumer's own name, which cannot be one of its sources.
+    """
     if not isinstance(entries, list):
         raise InputError('from must be a list, got %s.' % type(entries).__name__)
     pairs = []
@@ -40,6 +43,9 @@ def parse_from(entries):
         check_name(name, '%s container name' % where)
         if mode not in MODES:
             raise InputError('%s: unknown mode %r; allowed: ro, rw.' % (where, mode))
+        if name == consumer:
+            raise InputError('%s: %s is the consumer itself; a container cannot take volumes from itself. '
+                             'Name data containers only.' % (where, name))
         if name in [known for known, dummy in pairs]:
             raise InputError('%s: container %s is listed twice.' % (where, name))
         pairs.append((name, mode))

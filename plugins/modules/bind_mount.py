@@ -22,8 +22,10 @@ description:
     V(/var/log), V(/home), V(/lib*), V(/bin), V(/sbin), V(/opt), V(/srv), V(/run), V(/tmp), ... and the
     sensitive paths above, symlinks followed) unless O(allow_sensitive=true); leave O(owner), O(group)
     and O(mode) unset to mount such a directory as it is.
-  - Adding or removing the mount recreates the consumer (keeping its own volumes and its other
-    mounts) and starts it again if it was running.
+  - Adding or removing the mount recreates the consumer (keeping its own volumes, its other mounts
+    and every other setting) and starts it again if it was running.
+  - A mount over a path that a C(--volumes-from) data container provides to the consumer is refused,
+    because it would hide that data container's data there.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:

@@ -38,7 +38,7 @@ options:
     description:
       - The data containers to take volumes from. Each is V(name), V(name:ro), V(name:rw), or a dict
         with C(container) and C(mode) (V(ro) or V(rw), default V(rw)).
-      - A missing data container fails the task, naming it.
+      - A missing data container fails the task, naming it. The consumer itself cannot be one of them.
     type: list
     elements: raw
     required: true

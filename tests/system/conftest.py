@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import uuid
 
 import docker
@@ -57,8 +58,13 @@ def run_module(module, args, check=False, diff=False, python=None, preamble=''):
     code = (preamble + 'import runpy, sys; sys.argv = ["module", sys.argv[1]]; '
             'runpy.run_module("ansible_collections.persistent.volumes.plugins.modules.%s", '
             'run_name="__main__")' % module)
-    proc = subprocess.run([python or sys.executable, '-c', code, json.dumps({'ANSIBLE_MODULE_ARGS': payload})],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, check=False)
+    # The arguments go in a file, as Ansible hands them: ansible-core takes a long argument for a
+    # path first, and one over 255 characters fails there (ENAMETOOLONG).
+    with tempfile.NamedTemporaryFile('w', suffix='.json', prefix='pvt-args-') as args_file:
+        json.dump({'ANSIBLE_MODULE_ARGS': payload}, args_file)
+        args_file.flush()
+        proc = subprocess.run([python or sys.executable, '-c', code, args_file.name],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300, check=False)
     out = proc.stdout.decode()
     try:
         result = json.loads(out[out.index('{'):])

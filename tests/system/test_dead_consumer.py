@@ -81,7 +81,8 @@ def test_volumes_from_recreates_a_dead_consumer(lab, api):
     assert predicted['changed'] is True and predicted['recreated'] is True
     assert predicted['reasons'] == [REASON % consumer]
     assert masked(predicted['actions']) == [
-        'create consumer %s.pv-*: recreate' % consumer, 'remove container %s: replaced by %s.pv-*' % (consumer, consumer),
+        'create consumer %s.pv-*: recreate, keeping every other setting' % consumer,
+        'remove container %s: replaced by %s.pv-*' % (consumer, consumer),
         'rename container %s.pv-*: take the place of the old container' % consumer,
         'start container %s: running=true' % consumer]
     assert predicted['diff']['before']['running'] is False and predicted['diff']['after']['running'] is True

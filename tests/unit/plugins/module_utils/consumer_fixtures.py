@@ -22,6 +22,10 @@ IMAGE_ID = 'sha256:' + '1' * 64
 NEW_IMAGE_ID = 'sha256:' + '2' * 64
 IMAGE_REF = 'local/busybox:latest'
 REPLACEMENT = 'web.pv-0a1b2c'
+ASIDE = REPLACEMENT + '-old'
+IMAGE_CONFIG = {'Env': ['PATH=/bin'], 'Cmd': ['sh'], 'Entrypoint': None, 'Labels': {'maker': 'image'},
+                'WorkingDir': '', 'ExposedPorts': {'53/udp': {}}, 'Volumes': {'/var/lib/app': {}}}
+IMAGE = {'Id': IMAGE_ID, 'Config': IMAGE_CONFIG}
 
 
 def consumer_raw(name, mounts=(), binds=None, volumes_from=None, status='created', labels=None, cmd=None,
@@ -56,8 +60,36 @@ def web(status='running', mounts=(('dv1', '/data'),), volumes_from=('data:rw',),
     return detail('web', status=status, mounts=mounts, volumes_from=list(volumes_from), **kwargs)
 
 
+class FakeFacts(object):
+    """The engine facts a recreation asks for: IMAGE_REF names IMAGE_ID (IMAGE_CONFIG), the networks
+    ``bridge`` and ``app-net`` exist, and ``dependents`` share the container's network namespace."""
+
+    def __init__(self, images=None, networks=('bridge', 'app-net', 'front'), dependents=(), host_name='dockerhost'):
+        self.images = images if images is not None else {IMAGE_REF: IMAGE, IMAGE_ID: IMAGE}
+        self.known_networks = set(networks)
+        self.dependent_names = list(dependents)
+        self.name = host_name
+        self.asked = []
+
+    def image(self, reference):
+        self.asked.append(('image', reference))
+        return self.images.get(reference)
+
+    def host_name(self):
+        self.asked.append(('host_name',))
+        return self.name
+
+    def dependents(self, container):
+        self.asked.append(('dependents', container.name))
+        return self.dependent_names
+
+    def networks(self):
+        self.asked.append(('networks',))
+        return self.known_networks
+
+
 def build_planner(spec, holder=None, leftovers=(), sources=(), pairs=(), binds=None, image=None,
-                  image_action=None, old_sources=None):
+                  image_action=None, old_sources=None, fallback=None, facts=None):
     """A ConsumerPlanner as the runners build it.
 
     ``spec``: ConsumerSpec keyword arguments (``container`` defaults to ``web``);
@@ -74,7 +106,8 @@ def build_planner(spec, holder=None, leftovers=(), sources=(), pairs=(), binds=N
         binds = list((current.raw['HostConfig'].get('Binds') or [])) if current else []
     new_sources = dict((name, by_name[name]) for name, dummy in pairs)
     return ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, list(pairs), binds,
-                           replacement_name=REPLACEMENT, image_action=image_action)
+                           replacement_name=REPLACEMENT, image_action=image_action, fallback=fallback,
+                           facts=facts or FakeFacts())
 
 
 def targets(plan):
@@ -95,7 +128,7 @@ def bind_origin(bind):
 def created_mounts(args, sources):
     """path -> volume name or host path of a container made from create_consumer arguments:
     --volumes-from first, then Binds, which win at the same path (as the engine does)."""
-    host = args['host_config']
+    host = args['body']['HostConfig']
     mounts = {}
     for entry in host.get('VolumesFrom') or []:
         source = sources[entry.partition(':')[0]]
@@ -110,42 +143,65 @@ def volume_names(mounts):
     return set(origin for origin in mounts.values() if not origin.startswith('/'))
 
 
-def simulate(plan, holder=None, leftovers=(), sources=()):
+def simulate(plan, holder=None, leftovers=(), sources=(), fail_start=False):
     """Play ``plan`` on a model of the engine; returns (world, problems).
 
-    ``world``: name -> {running, mounts}. ``problems`` lists every broken promise: a removed
-    volume, a container removed while running, and any moment at which a volume that some
-    container mounted before the plan is mounted by no container at all.
+    ``world``: name -> {running, mounts, ran}. ``problems`` lists every broken promise: a
+    removed volume, a container removed while running, a name taken twice, an old container
+    that ran removed before a replacement runs, and any moment at which a volume that some
+    container mounted before the plan is mounted by no container at all. ``fail_start``: the
+    first start of a container the plan created fails, and its undo actions run instead.
     """
     by_name = dict((source.name, source) for source in sources)
     world = {}
     for container in [holder] + list(leftovers) + list(sources):
         if container is not None:
-            world[container.name] = dict(running=container.running, mounts=container.volume_map())
+            world[container.name] = dict(running=container.running, mounts=container.volume_map(),
+                                         ran=container.running, new=False)
     watched = set()
     for entry in world.values():
         watched |= volume_names(entry['mounts'])
     problems = []
+    starts = any(action.kind == 'start_container' for action in plan.actions)
     for step, action in enumerate(plan.actions):
         where = 'step %d %s %s' % (step, action.kind, action.target)
-        if action.kind == 'remove_volume':
-            problems.append('%s: a volume is removed' % where)
-        elif action.kind == 'create_consumer':
-            world[action.target] = dict(running=False, mounts=created_mounts(action.args, by_name))
-        elif action.kind == 'remove_container':
-            if world[action.target]['running']:
-                problems.append('%s: removing a running container' % where)
-            del world[action.target]
-        elif action.kind == 'rename_container':
-            world[action.args['new_name']] = world.pop(action.target)
-        elif action.kind in ('start_container', 'stop_container'):
-            world[action.target]['running'] = action.kind == 'start_container'
-        held = set()
-        for entry in world.values():
-            held |= volume_names(entry['mounts'])
-        for lost in sorted(watched - held):
-            problems.append('%s: volume %s is mounted by no container' % (where, lost))
+        if fail_start and action.kind == 'start_container' and world[action.target]['new'] and action.args.get('undo'):
+            for undo in action.args['undo']:
+                _play(world, undo, where + ' undo', by_name, problems, False)
+                _check_held(world, watched, where + ' undo', problems)
+            return world, problems
+        _play(world, action, where, by_name, problems, starts)
+        _check_held(world, watched, where, problems)
     return world, problems
+
+
+def _play(world, action, where, by_name, problems, starts):
+    if action.kind == 'remove_volume':
+        problems.append('%s: a volume is removed' % where)
+    elif action.kind == 'create_consumer':
+        if action.target in world:
+            problems.append('%s: the name is taken' % where)
+        world[action.target] = dict(running=False, mounts=created_mounts(action.args, by_name), ran=False, new=True)
+    elif action.kind in ('remove_container', 'discard_new_consumer'):
+        entry = world.pop(action.target)
+        if entry['running']:
+            problems.append('%s: removing a running container' % where)
+        if starts and entry['ran'] and not entry['new'] and not any(e['new'] and e['running'] for e in world.values()):
+            problems.append('%s: removing the old container before its replacement runs' % where)
+    elif action.kind == 'rename_container':
+        if action.args['new_name'] in world:
+            problems.append('%s: the name %s is taken' % (where, action.args['new_name']))
+        world[action.args['new_name']] = world.pop(action.target)
+    elif action.kind in ('start_container', 'stop_container'):
+        world[action.target]['running'] = action.kind == 'start_container'
+
+
+def _check_held(world, watched, where, problems):
+    held = set()
+    for entry in world.values():
+        held |= volume_names(entry['mounts'])
+    for lost in sorted(watched - held):
+        problems.append('%s: volume %s is mounted by no container' % (where, lost))
 
 
 def visibly_released(plan):

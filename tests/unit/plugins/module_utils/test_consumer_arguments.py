@@ -3,23 +3,50 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What a consumer is created with: the create_consumer arguments of its plan."""
+"""What a consumer is created with: the create request (``body``) of its plan, built from the
+whole inspect of the old container, and the networks it is connected to before it starts."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import pytest
-from docker.types import ContainerConfig
+import copy
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import WAS_RUNNING
+import pytest
+
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import PREVIOUS, WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER, REPLACES
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer_fixtures import (
-    ANON_A, DATA, IMAGE_REF, action_of, build_planner, web,
+    ANON_A, ASIDE, DATA, IMAGE_ID, IMAGE_REF, NEW_IMAGE_ID, FakeFacts, action_of, build_planner, web,
 )
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id
 
 TMPFS = {'Type': 'tmpfs', 'Target': '/run'}
+WEB_ID = container_id('web')
+# Config and HostConfig keys as the engine reports them, one of them unknown to this code.
+CONFIG = {'Hostname': 'app1', 'Domainname': 'example.internal', 'Tty': True, 'OpenStdin': True, 'StopSignal': 'SIGINT',
+          'StopTimeout': 42, 'ExposedPorts': {'80/tcp': {}}, 'Healthcheck': {'Test': ['CMD', 'true']},
+          'MacAddress': '02:42:ac:11:00:99', 'Shell': None, 'Volumes': None, 'OnBuild': None,
+          'FutureConfigSetting': {'x': 1}}
+HOST = {'PortBindings': {'80/tcp': [{'HostPort': '8080'}]}, 'Memory': 1 << 28, 'CapDrop': ['CAP_NET_RAW'],
+        'Init': True, 'Tmpfs': {'/run': 'size=1m'}, 'Ulimits': [{'Name': 'nofile', 'Soft': 1024, 'Hard': 2048}],
+        'ExtraHosts': ['db.local:10.0.0.5'], 'PidsLimit': 100, 'ShmSize': 1 << 24, 'FutureHostSetting': [1, 2]}
+
+
+def endpoint(aliases=None, ipv4=None, **extra):
+    """An endpoint as inspect reports it on a started container (the engine's state included)."""
+    settings = {'IPAMConfig': {'IPv4Address': ipv4} if ipv4 else {}, 'Links': None, 'Aliases': aliases,
+                'NetworkID': 'f' * 64, 'EndpointID': 'e' * 64, 'Gateway': '172.29.77.1', 'IPAddress': ipv4 or '172.18.0.9',
+                'IPPrefixLen': 24, 'IPv6Gateway': '', 'GlobalIPv6Address': '', 'GlobalIPv6PrefixLen': 0,
+                'MacAddress': '02:42:ac:1d:4d:0a', 'DriverOpts': None}
+    settings.update(extra)
+    return settings
+
+
+def networked(networks, mode='front', **kwargs):
+    holder = web(network_mode=mode, **kwargs)
+    holder.raw['NetworkSettings'] = {'Networks': networks}
+    return holder
 
 
 def create_args(spec, holder, **kwargs):
@@ -27,24 +54,106 @@ def create_args(spec, holder, **kwargs):
     return action_of(build_planner(spec, holder=holder, sources=[DATA], **kwargs).plan(), 'create_consumer').args
 
 
-def test_create_arguments_keep_the_container_and_relabel():
-    holder = web(cmd=['sleep', '1d'], env=['PATH=/bin', 'A=1'], restart='always', network_mode='app-net',
+def test_replacement_is_the_old_container_with_the_wanted_changes():
+    holder = web(cmd=['sleep', '1d'], env=['PATH=/bin', 'A=1', 'B=1'], restart='always', network_mode='app-net',
                  labels={'tier': 'web', REPLACES: 'web', WAS_RUNNING: 'false', DATA_CONTAINER: 'true'},
-                 config={'Tty': True, 'OpenStdin': True, 'StopSignal': 'SIGINT', 'ExposedPorts': {'80/tcp': {}},
-                         'Healthcheck': {'Test': ['CMD', 'true']}},
-                 host={'PortBindings': {'80/tcp': [{'HostPort': '8080'}]}, 'Memory': 1 << 28, 'CapAdd': ['NET_ADMIN']})
-    args = create_args({'env': {'B': '2'}, 'labels': {'team': 'x'}}, holder)
-    assert args['image'] == IMAGE_REF
-    assert args['create'] == dict(
-        command=['sleep', '1d'], entrypoint=None, environment=['A=1', 'B=2', 'PATH=/bin'], user=None, working_dir=None,
-        labels={'tier': 'web', 'team': 'x', REPLACES: 'web', WAS_RUNNING: 'true'}, tty=True, stdin_open=True,
-        stop_signal='SIGINT', healthcheck={'Test': ['CMD', 'true']}, ports=[('80', 'tcp')])
-    host = args['host_config']
-    assert (host['Memory'], host['CapAdd'], host['PortBindings']) == (1 << 28, ['NET_ADMIN'],
-                                                                      {'80/tcp': [{'HostPort': '8080'}]})
-    assert (host['Binds'], host['VolumesFrom'], host['NetworkMode']) == (None, ['data:rw'], 'app-net')
-    assert host['RestartPolicy'] == {'Name': 'always', 'MaximumRetryCount': 0}
-    assert holder.raw['HostConfig']['Binds'] is None and holder.labels[WAS_RUNNING] == 'false'
+                 config=CONFIG, host=HOST)
+    before = copy.deepcopy(holder.raw)
+    body = create_args({'env': {'B': '2', 'C': '3'}, 'labels': {'team': 'x'}}, holder)['body']
+    expected = dict(before['Config'], Image=IMAGE_REF, Env=['PATH=/bin', 'A=1', 'B=2', 'C=3'],
+                    Labels={'tier': 'web', 'team': 'x', REPLACES: 'web', WAS_RUNNING: 'true',
+                            PREVIOUS: ASIDE})
+    host = body.pop('HostConfig')
+    assert body == expected
+    assert host == dict(before['HostConfig'], Binds=None, VolumesFrom=['data:rw'])
+    assert holder.raw == before
+
+
+@pytest.mark.parametrize('mode, config, kept', [
+    ('default', {'Hostname': WEB_ID[:12]}, {}),                                  # the engine's default
+    ('default', {'Hostname': 'app1', 'Domainname': 'example.internal'}, {'Hostname': 'app1', 'Domainname': 'example.internal'}),
+    ('front', {'Hostname': WEB_ID[:12], 'Domainname': 'example.internal'}, {'Domainname': 'example.internal'}),
+    ('container:' + 'c' * 64, {'Hostname': 'other', 'Domainname': 'x.internal'}, {}),  # the other container's
+    ('host', {'Hostname': 'dockerhost'}, {}),                                     # the host's
+    ('host', {'Hostname': 'app1'}, {'Hostname': 'app1'}),
+])
+def test_only_a_hostname_set_by_the_user_is_given_back(mode, config, kept):
+    body = create_args({'env': {'A': '1'}}, web(network_mode=mode, config=config))['body']
+    assert dict((key, body[key]) for key in ('Hostname', 'Domainname') if key in body) == kept
+
+
+def test_a_new_image_gives_its_own_defaults():
+    holder = web(env=['PATH=/bin', 'A=1'], cmd=['sh'], labels={'maker': 'image', 'team': 'blue'},
+                 config={'ExposedPorts': {'53/udp': {}, '80/tcp': {}}, 'Volumes': {'/var/lib/app': {}},
+                         'WorkingDir': '', 'StopSignal': 'SIGINT'})
+    facts = FakeFacts()
+    body = create_args({'image': 'app:2'}, holder, image={'Id': NEW_IMAGE_ID}, facts=facts)['body']
+    assert ('image', IMAGE_ID) in facts.asked
+    kept = (body['Image'], body['Env'], body['ExposedPorts'], body['Volumes'])
+    assert kept == ('app:2', ['A=1'], {'80/tcp': {}}, None)
+    assert 'Cmd' not in body and 'Entrypoint' not in body and 'WorkingDir' not in body
+    assert body['Labels']['team'] == 'blue' and 'maker' not in body['Labels'] and body['StopSignal'] == 'SIGINT'
+
+
+def test_a_command_set_by_the_user_survives_a_new_image():
+    body = create_args({'image': 'app:2'}, web(cmd=['serve', '--port', '80']), image={'Id': NEW_IMAGE_ID})['body']
+    assert (body['Cmd'], body['Entrypoint']) == (['serve', '--port', '80'], None)
+
+
+@pytest.mark.parametrize('images, image, warned', [
+    ({IMAGE_REF: {'Id': IMAGE_ID}}, IMAGE_REF, False),
+    ({IMAGE_REF: {'Id': NEW_IMAGE_ID}}, IMAGE_ID, True),   # the tag moved: the same image, by its ID
+    ({}, IMAGE_ID, True),                                  # the tag is gone
+])
+def test_the_replacement_runs_the_same_image(images, image, warned):
+    plan = build_planner({'env': {'A': '1'}}, holder=web(), sources=[DATA], pairs=[('data', 'rw')],
+                         facts=FakeFacts(images=images)).plan()
+    assert action_of(plan, 'create_consumer').args['body']['Image'] == image
+    assert bool([w for w in plan.warnings if IMAGE_REF in w and 'by its ID' in w]) is warned
+
+
+def test_every_network_is_kept_with_its_aliases_addresses_and_links():
+    holder = networked({'front': endpoint(['api', WEB_ID[:12], 'app1'], ipv4='172.29.77.10', DriverOpts={'a': 'b'}),
+                        'back': endpoint(['back-api', WEB_ID[:12]], Links=['db:database']),
+                        'bare': endpoint([WEB_ID[:12]])}, config={'Hostname': 'app1'})
+    plan = build_planner({'env': {'A': '1'}}, holder=holder, sources=[DATA], pairs=[('data', 'rw')],
+                         facts=FakeFacts(networks=['front', 'back', 'bare'])).plan()
+    body = action_of(plan, 'create_consumer').args['body']
+    assert body['HostConfig']['NetworkMode'] == 'front'
+    assert body['NetworkingConfig'] == {'EndpointsConfig': {'front': {
+        'Aliases': ['api'], 'IPAMConfig': {'IPv4Address': '172.29.77.10'}, 'DriverOpts': {'a': 'b'}}}}
+    connects = [(a.target, a.args['network'], a.args['endpoint']) for a in plan.actions if a.kind == 'connect_network']
+    assert connects == [(plan.actions[0].target, 'back', {'Aliases': ['back-api'], 'IPAMConfig': {},
+                                                          'Links': ['db:database']}),
+                        (plan.actions[0].target, 'bare', {'IPAMConfig': {}})]
+    assert plan.kinds[:3] == ['create_consumer', 'connect_network', 'connect_network']
+    assert plan.after['networks'] == plan.before['networks'] == {
+        'back': connects[0][2], 'bare': connects[1][2], 'front': body['NetworkingConfig']['EndpointsConfig']['front']}
+    assert 'connect network %s: attach to network back (aliases back-api; links db:database)' % plan.actions[0].target \
+        in plan.describe()
+
+
+def test_a_network_named_by_id_is_the_primary_one():
+    holder = networked({'front': endpoint(['api'], ipv4='172.29.77.10')}, mode='f' * 12)
+    plan = build_planner({'env': {'A': '1'}}, holder=holder, sources=[DATA], pairs=[('data', 'rw')],
+                         facts=FakeFacts(networks=['front', 'f' * 64])).plan()
+    body = action_of(plan, 'create_consumer').args['body']
+    assert body['NetworkingConfig']['EndpointsConfig'] == {'front': {'Aliases': ['api'],
+                                                                     'IPAMConfig': {'IPv4Address': '172.29.77.10'}}}
+    assert 'connect_network' not in plan.kinds
+
+
+def test_a_new_network_mode_replaces_the_primary_network_only():
+    holder = networked({'front': endpoint(['api']), 'back': endpoint(['back-api'])})
+    plan = build_planner({'network_mode': 'app-net'}, holder=holder, sources=[DATA], pairs=[('data', 'rw')],
+                         facts=FakeFacts(networks=['front', 'back', 'app-net'])).plan()
+    assert 'NetworkingConfig' not in action_of(plan, 'create_consumer').args['body']
+    assert [a.args['network'] for a in plan.actions if a.kind == 'connect_network'] == ['back']
+
+
+def test_default_bridge_links_are_given_as_create_takes_them():
+    host = create_args({'env': {'A': '1'}}, web(host={'Links': ['/db:/web/database', '/cache:/web/cache']}))
+    assert host['body']['HostConfig']['Links'] == ['db:database', 'cache:cache']
 
 
 @pytest.mark.parametrize('spec, name, policy', [
@@ -53,20 +162,23 @@ def test_create_arguments_keep_the_container_and_relabel():
 ])
 def test_create_arguments_override_host_config(spec, name, policy):
     for holder in (web(), None):
-        args = create_args(dict(spec, image=IMAGE_REF, env={'Z': '1'}), holder)
-        assert args['host_config']['NetworkMode'] == name
-        assert args['host_config']['RestartPolicy'] == {'Name': policy, 'MaximumRetryCount': 0}
+        host = create_args(dict(spec, image=IMAGE_REF, env={'Z': '1'}), holder)['body']['HostConfig']
+        assert host['NetworkMode'] == name
+        assert host['RestartPolicy'] == {'Name': policy, 'MaximumRetryCount': 0}
 
 
 def test_new_consumer_arguments():
-    plan = build_planner({'image': 'app:1', 'command': 'sh -c "sleep 1"', 'labels': {'a': 'b'}},
+    plan = build_planner({'image': 'app:1', 'command': 'sh -c "sleep 1"', 'labels': {'a': 'b'}, 'running': True,
+                          'working_dir': '/srv/./app/'},
                          sources=[DATA], pairs=[('data', 'ro')], binds=['/srv/x:/x:ro']).plan()
-    args = action_of(plan, 'create_consumer').args
-    assert args['image'] == 'app:1' and args['create']['labels'] == {'a': 'b'}
-    assert args['create']['command'] == ['sh', '-c', 'sleep 1']
-    assert args['host_config'] == {'Binds': ['/srv/x:/x:ro'], 'VolumesFrom': ['data:ro']}
-    assert plan.after == dict(state='present', name='web', running=False, volumes_from=['data:ro'],
-                              binds=['/srv/x:/x:ro'], mounts={'/data': 'dv1', '/x': '/srv/x'})
+    body = action_of(plan, 'create_consumer').args['body']
+    assert body == {'Image': 'app:1', 'Cmd': ['sh', '-c', 'sleep 1'], 'Labels': {'a': 'b'}, 'WorkingDir': '/srv/app',
+                    'HostConfig': {'Binds': ['/srv/x:/x:ro'], 'VolumesFrom': ['data:ro']}}
+    start = action_of(plan, 'start_container')
+    assert [(undo.kind, undo.target, undo.args) for undo in start.args['undo']] == [
+        ('discard_new_consumer', 'web', {'keep_paths': ['/data', '/x']})]
+    assert plan.after == dict(state='present', name='web', running=True, volumes_from=['data:ro'],
+                              binds=['/srv/x:/x:ro'], mounts={'/data': 'dv1', '/x': '/srv/x'}, networks={'bridge': {}})
 
 
 @pytest.mark.parametrize('command', ['', '  ', []])
@@ -74,15 +186,7 @@ def test_empty_command_keeps_the_containers_command(command):
     plan = build_planner({'command': command, 'env': {'A': '1'}}, holder=web(cmd=['sleep', '1d']), sources=[DATA],
                          pairs=[('data', 'rw')]).plan()
     assert plan.reasons == ["env.A: '1' wanted, None found"]
-    assert action_of(plan, 'create_consumer').args['create']['command'] == ['sleep', '1d']
-
-
-def test_exposed_ports_survive_docker_py():
-    holder = web(config={'ExposedPorts': {'80/tcp': {}, '53/udp': {}}})
-    create = create_args({'env': {'A': '1'}}, holder)['create']
-    assert create['ports'] == [('53', 'udp'), ('80', 'tcp')]
-    config = ContainerConfig('1.41', IMAGE_REF, create.pop('command'), **create)
-    assert config['ExposedPorts'] == {'80/tcp': {}, '53/udp': {}}
+    assert action_of(plan, 'create_consumer').args['body']['Cmd'] == ['sleep', '1d']
 
 
 @pytest.mark.parametrize('pairs, wiring, released', [
@@ -93,7 +197,7 @@ def test_volumes_from_by_id_is_not_pinned_as_own_bind(pairs, wiring, released):
     holder = web(volumes_from=[container_id('data') + ':rw'])
     plan = build_planner({'env': {'A': '1'}}, holder=holder, sources=[DATA], pairs=pairs,
                          old_sources={container_id('data'): DATA}).plan()
-    host = action_of(plan, 'create_consumer').args['host_config']
+    host = action_of(plan, 'create_consumer').args['body']['HostConfig']
     assert host['Binds'] is None and host['VolumesFrom'] == (['data:rw'] if pairs else None)
     assert plan.reasons == wiring + ["env.A: '1' wanted, None found"]
     assert plan.released == released
@@ -106,7 +210,7 @@ def test_volumes_from_by_id_is_not_pinned_as_own_bind(pairs, wiring, released):
 ])
 def test_mounts_api_volume_not_mounted_twice(mount, volume):
     holder = web(mounts=[('dv1', '/data'), (volume, '/v')], host={'Mounts': [TMPFS, mount]})
-    host = create_args({'env': {'A': '1'}}, holder)['host_config']
+    host = create_args({'env': {'A': '1'}}, holder)['body']['HostConfig']
     # re-attached once, by name through Binds; the tmpfs at /run stays a --mount
     assert host['Binds'] == ['%s:/v:rw' % volume]
     assert host['Mounts'] == [TMPFS]

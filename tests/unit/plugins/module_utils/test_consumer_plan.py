@@ -8,11 +8,13 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import WAS_RUNNING
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.labels import REPLACES
+from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer_fixtures import (
-    ANON_A, ANON_B, DATA, IMAGE_REF, NEW_IMAGE_ID, REPLACEMENT, action_of, assert_safe_and_predicted, build_planner,
+    ANON_A, ANON_B, ASIDE, DATA, IMAGE_REF, NEW_IMAGE_ID, REPLACEMENT, action_of, assert_safe_and_predicted,
+    build_planner,
     data_container, simulate, targets, web,
 )
 
@@ -97,7 +99,10 @@ SCENARIOS = {
 
 CREATE, STOP, REMOVE = ('create_consumer', REPLACEMENT), ('stop_container', 'web'), ('remove_container', 'web')
 RENAME, START = ('rename_container', REPLACEMENT), ('start_container', 'web')
-SWAP_RUNNING = [CREATE, STOP, REMOVE, RENAME, START]
+ASIDE_OLD, REMOVE_ASIDE = ('rename_container', 'web'), ('remove_container', ASIDE)
+# The replacement is to run: the old container is stopped and put aside until the replacement runs.
+SWAP_RUNNING = [CREATE, STOP, ASIDE_OLD, RENAME, START, REMOVE_ASIDE]
+SWAP_STARTED = [CREATE, ASIDE_OLD, RENAME, START, REMOVE_ASIDE]
 SWAP_STOPPED = [CREATE, REMOVE, RENAME]
 PULL = ('pull_image', 'app:2')
 
@@ -121,7 +126,7 @@ def plan_of(name):
     ('wiring-removed', SWAP_RUNNING),
     ('rewired-same-volume', SWAP_RUNNING),
     ('recreate-and-stop', [CREATE, STOP, REMOVE, RENAME]),
-    ('recreate-and-start', SWAP_STOPPED + [START]),
+    ('recreate-and-start', SWAP_STARTED),
     ('env-changed', SWAP_RUNNING),
     ('image-changed', SWAP_RUNNING),
     ('image-changed-pulled', [PULL] + SWAP_RUNNING),
@@ -136,13 +141,14 @@ def plan_of(name):
     ('leftover-removed', [('remove_container', LEFT)]),
     ('leftover-renamed-started', [('rename_container', LEFT), START]),
     ('leftover-renamed', [('rename_container', LEFT)]),
-    ('leftover-recreated', [CREATE, ('remove_container', LEFT), RENAME, START]),
-    ('holder-and-leftover-recreated', [CREATE, STOP, ('remove_container', LEFT), REMOVE, RENAME, START]),
+    ('leftover-recreated', [CREATE, ('rename_container', LEFT), RENAME, START, REMOVE_ASIDE]),
+    ('holder-and-leftover-recreated', [CREATE, STOP, ('remove_container', LEFT), ASIDE_OLD, RENAME, START,
+                                       REMOVE_ASIDE]),
     ('two-leftovers', [('remove_container', 'web.pv-old'), ('rename_container', LEFT), START]),
     # the was-running label counts for a leftover only, not for the container holding the name
     ('finished-replacement-stopped', SWAP_STOPPED),
     ('finished-replacement-unchanged', []),
-    ('dead-started', SWAP_STOPPED + [START]),
+    ('dead-started', SWAP_STOPPED + [START]),  # a dead container cannot be put back
     ('dead-own-volume-kept', SWAP_STOPPED),
     ('removing-started', SWAP_STOPPED + [START]),
 ])
@@ -212,7 +218,7 @@ def test_missing_without_image_is_refused():
 ])
 def test_replacement_binds(name, binds):
     create = action_of(plan_of(name), 'create_consumer')
-    assert create.args['host_config']['Binds'] == binds
+    assert create.args['body']['HostConfig']['Binds'] == binds
 
 
 @pytest.mark.parametrize('name, released', [
@@ -278,9 +284,18 @@ def test_no_volume_is_ever_orphaned_and_after_is_predicted(name):
 
 def test_simulation_catches_a_swap_in_the_wrong_order():
     plan = plan_of('own-anonymous-rewired')
-    plan.actions = [plan.actions[1], plan.actions[2], plan.actions[0]] + plan.actions[3:]
+    create, stop = plan.actions[0], plan.actions[1]
+    plan.actions = [stop, Action('remove_container', 'web', 'too early'), create]
     dummy, problems = simulate(plan, SCENARIOS['own-anonymous-rewired']['holder'], (), [DATA])
     assert 'step 1 remove_container web: volume %s is mounted by no container' % ANON_A in problems
+
+
+def test_simulation_catches_an_old_container_removed_before_its_replacement_runs():
+    plan = plan_of('own-anonymous-rewired')
+    assert targets(plan) == SWAP_RUNNING
+    plan.actions[4], plan.actions[5] = plan.actions[5], plan.actions[4]
+    dummy, problems = simulate(plan, SCENARIOS['own-anonymous-rewired']['holder'], (), [DATA])
+    assert problems == ['step 4 remove_container %s: removing the old container before its replacement runs' % ASIDE]
 
 
 def test_simulation_excuses_only_a_visible_release():

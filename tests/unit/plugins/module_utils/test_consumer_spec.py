@@ -160,6 +160,12 @@ CURRENT = dict(cmd=['sleep', '1d'], entrypoint=['/init'], env=['PATH=/bin', 'A=1
     ({'user': 'root'}, {}, None, ["user: 'root' wanted, 'app' found"]),
     ({'working_dir': '/srv'}, {}, None, []),
     ({'working_dir': '/app'}, {'working_dir': None}, None, ["working_dir: '/app' wanted, '' found"]),
+    # compared as the engine stores the path (it cleans it, on create or on start)
+    ({'working_dir': '/srv/'}, {}, None, []),
+    ({'working_dir': '/a/../srv'}, {}, None, []),
+    ({'working_dir': '//srv/.'}, {}, None, []),
+    ({'working_dir': '/srv'}, {'working_dir': '/x/../srv/'}, None, []),
+    ({'working_dir': '/a/../b'}, {}, None, ["working_dir: '/b' wanted, '/srv' found"]),
     ({'labels': {'tier': 'web'}}, {}, None, []),
     ({'labels': {}}, {}, None, []),
     ({'labels': {'tier': 'db'}}, {}, None, ["labels.tier: 'db' wanted, 'web' found"]),

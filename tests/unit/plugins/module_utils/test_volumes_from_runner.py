@@ -30,6 +30,15 @@ def test_parse_from(entries, expected):
     assert parse_from(entries) == expected
 
 
+def test_a_consumer_in_its_own_from_is_refused():
+    assert parse_from(['data'], 'web') == [('data', 'rw')]
+    for entries in (['data', 'web'], [{'container': 'web', 'mode': 'ro'}]):
+        with pytest.raises(InputError) as caught:
+            parse_from(entries, 'web')
+        assert caught.value.msg.endswith('web is the consumer itself; a container cannot take volumes from itself. '
+                                         'Name data containers only.')
+
+
 @pytest.mark.parametrize('entries, message', [
     ('data', 'from must be a list, got str.'),
     ({'container': 'data'}, 'from must be a list, got dict.'),

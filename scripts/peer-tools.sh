@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The tools that make the application containers users point this collection at, for the
+# system tests that prove the collection and those tools do not fight over a container:
+# - community.docker, pinned: PyPI's 'ansible' package bundles it. Only its
+#   ansible_collections/community/docker is kept, in .build/peer-collections, which only
+#   those tests put on ANSIBLE_COLLECTIONS_PATH: it is no dependency of the collection, and
+#   no other run (the .venv's ansible-core included) sees it.
+# - docker-compose: Debian's package (scripts/apt-deps.sh installs it).
+# Redone only when the pin changes.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+ANSIBLE_PACKAGE=12.3.0     # bundles community.docker 4.8.5
+DEST=.build/peer-collections
+STAMP="$DEST/.ansible-$ANSIBLE_PACKAGE"
+PYTHON="${PEER_PYTHON:-.venv/bin/python}"
+
+if [ -e "$STAMP" ] && [ -d "$DEST/ansible_collections/community/docker" ]; then
+    log "community.docker present in $DEST (from ansible $ANSIBLE_PACKAGE)"
+    exit 0
+fi
+download=.build/peer-download
+rm -rf "$download" "$DEST"
+log "installing community.docker from PyPI's ansible==$ANSIBLE_PACKAGE into $DEST (the rest of that package is dropped)"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --target "$download" \
+    "ansible==$ANSIBLE_PACKAGE" </dev/null
+mkdir -p "$DEST/ansible_collections/community"
+mv "$download/ansible_collections/community/docker" "$DEST/ansible_collections/community/docker"
+rm -rf "$download"
+touch "$STAMP"
+version="$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["collection_info"]["version"])' \
+    "$DEST/ansible_collections/community/docker/MANIFEST.json")"
+log "community.docker $version ready in $DEST"
