@@ -22,28 +22,36 @@ from lab import REPO, Fleet
 WRITER, READER, DATA = 'pvf_writer', 'pvf_reader', 'pvf_data'
 LOOP = ['sh', '-c', "trap 'exit 0' TERM; while :; do sleep 1; done"]
 
-OUTAGE = '''
-- name: Every host answers when the run starts
-  hosts: docker_hosts
-  gather_facts: false
-  become: true
-  tasks:
-    - name: Ask each host's engine
-      persistent.volumes.engine_info:
-
-- name: Two hosts fail while the run goes on
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - name: The engine of host2 stops, and the sshd of host3
-      ansible.builtin.command: "{{ fleet_host }} {{ item }}"
-      loop: ["host2 stop engine", "host3 stop sshd"]
-      changed_when: true
-
+OUTAGE = """
 - name: The site playbook of the collection
   ansible.builtin.import_playbook: persistent.volumes.site
-'''
+"""
+CONVERGE = "Converge the host's volumes, data containers and consumers"
+
+# A callback of this test: when the role's layout task starts (every host passed the
+# preflight), host2's engine and host3's sshd go down, before any layout module runs.
+OUTAGE_CALLBACK = """
+import os
+import subprocess
+
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'outage'
+    CALLBACK_NEEDS_ENABLED = True
+    done = False
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        if not self.done and task.get_name().endswith(%r):
+            self.done = True
+            with open(os.environ['PV_OUTAGE_LOG'], 'a') as log:
+                for host, service in (('host2', 'engine'), ('host3', 'sshd')):
+                    subprocess.run([os.environ['PV_FLEET_HOST'], host, 'stop', service], check=True,
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+""" % CONVERGE
 
 
 @pytest.fixture(scope='module')
@@ -86,6 +94,18 @@ def recap(output):
     return found
 
 
+def failed_task(output, host):
+    """The name of the task in which ``host`` failed or was unreachable."""
+    task = None
+    for line in output.splitlines():
+        found = re.match(r'^TASK \[(.*)\] \*', line)
+        if found:
+            task = found.group(1)
+        elif line.startswith('fatal: [%s]: ' % host):
+            return task
+    raise AssertionError('%s did not fail:\n%s' % (host, output))
+
+
 def sh(api, container, script):
     exec_id = api.exec_create(container, ['sh', '-c', script])
     output = api.exec_start(exec_id).decode().strip()
@@ -97,23 +117,33 @@ def test_site_over_ssh_with_become_and_a_host_failing_mid_run(fleet, ansible_env
     first = layout(str(tmp_path / 'first.json'), logs=False)
     rc, output = play(ansible_env, fleet, site, first)
     assert rc == 0, output
-    assert 'docker_host' not in open(fleet.inventory).read()
+    with open(fleet.inventory) as handle:
+        inventory = handle.read()
+    assert 'data_volume_container_docker_host' not in inventory and 'ansible_connection' not in inventory
     for host in fleet.hosts:
         assert recap(output)[host]['changed'] >= 1, output
         code, text = sh(fleet.api(host), WRITER, 'echo proof-%s > /datastore/proof' % host)
         assert code == 0, text
 
     # The layout changes (the data container gains /logs: it and its consumers are recreated)
-    # while host2's engine and host3's sshd go down, after the run began.
+    # and host2's engine and host3's sshd go down after the preflight passed on every host.
     second = layout(str(tmp_path / 'second.json'), logs=True)
     outage = tmp_path / 'outage.yml'
     outage.write_text(OUTAGE)
-    rc, output = play(ansible_env, fleet, str(outage), second, '-e', 'fleet_host=%s/scripts/fleet-host.sh' % REPO,
-                      ANSIBLE_RETRY_FILES_ENABLED='1', ANSIBLE_RETRY_FILES_SAVE_PATH=str(tmp_path))
+    (tmp_path / 'callback_plugins').mkdir()
+    (tmp_path / 'callback_plugins' / 'outage.py').write_text(OUTAGE_CALLBACK)
+    rc, output = play(ansible_env, fleet, str(outage), second, ANSIBLE_RETRY_FILES_ENABLED='1',
+                      ANSIBLE_RETRY_FILES_SAVE_PATH=str(tmp_path), ANSIBLE_CALLBACKS_ENABLED='outage',
+                      ANSIBLE_CALLBACK_PLUGINS=str(tmp_path / 'callback_plugins'),
+                      PV_FLEET_HOST=os.path.join(REPO, 'scripts', 'fleet-host.sh'),
+                      PV_OUTAGE_LOG=str(tmp_path / 'outage-callback.log'))
+    (tmp_path / 'outage.log').write_text(output)
     assert rc != 0, output
     counts = recap(output)
     assert counts['host1']['failed'] == 0 and counts['host1']['unreachable'] == 0 and counts['host1']['changed'] >= 1
     assert counts['host2']['failed'] == 1 and counts['host3']['unreachable'] == 1, output
+    # Both failed in the layout task: the preflight had passed everywhere.
+    assert failed_task(output, 'host2').endswith(CONVERGE) and failed_task(output, 'host3').endswith(CONVERGE)
     engine_down = re.search(r'^fatal: \[host2\]: FAILED! => (.*)$', output, re.M)
     assert engine_down and 'Cannot talk to the Docker engine at unix:///var/run/docker.sock' in engine_down.group(1)
     assert 'is the Docker engine running?' in engine_down.group(1) or 'connection refused' in engine_down.group(1)
