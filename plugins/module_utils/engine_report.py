@@ -42,4 +42,3 @@ def report_engine(engine):
         minimum_sdk_version=MINIMUM_SDK,
     )
     return result
-

@@ -66,5 +66,5 @@ def api_problem(api_version, engine_version, docker_host):
     if at_least(api_version, MINIMUM_API):
         return None
     return ('The Docker engine at %s (version %s) speaks API %s; this collection needs API %s or newer '
-            '(Docker Engine 20.10 or newer).' % (docker_host, engine_version or 'unknown', api_version or 'unknown',
-                                                MINIMUM_API))
+            '(Docker Engine 20.10 or newer).'
+            % (docker_host, engine_version or 'unknown', api_version or 'unknown', MINIMUM_API))
