@@ -53,7 +53,8 @@ from role_bench import role_rows, role_text, scenario_role
 log = logger('bench')
 
 PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml',
-            'floor-make': 'floor.yml', 'floor-read': 'floor.yml', 'role': 'role.yml'}
+            'floor-make': 'floor.yml', 'floor-read': 'floor.yml', 'role': 'role.yml',
+            'role-floor': 'role_floor.yml'}
 LABEL = {'peer': 'community.docker (per item)', 'ours': 'persistent.volumes.layout'}
 
 
