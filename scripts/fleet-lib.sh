@@ -71,16 +71,26 @@ start_engine() {
     (cd / && exec setsid nsenter "${HOST_NS[@]}" /usr/sbin/dockerd </dev/null >>"$dir/dockerd.log" 2>&1) &
 }
 
-wait_engine() {
-    local host="$1" t
-    for ((t = 0; t < ${ENGINE_WAIT:-60}; t++)); do
-        if PV_DOCKER_SOCK="unix://$(host_socket "$host")" docker_ info >/dev/null 2>&1; then
+# Run "$@" once a second until it succeeds, for at most $1 seconds.
+poll() {
+    local seconds="$1" t
+    shift
+    for ((t = 0; t < seconds; t++)); do
+        if "$@"; then
             return 0
         fi
         sleep 1
     done
-    tail -n 30 "$(host_dir "$host")/dockerd.log" >&2 || true
-    die "the engine of $host did not answer within ${ENGINE_WAIT:-60}s"
+    return 1
+}
+
+engine_answers() { PV_DOCKER_SOCK="unix://$(host_socket "$1")" docker_ info >/dev/null 2>&1; }
+
+wait_engine() {
+    if ! poll "${ENGINE_WAIT:-60}" engine_answers "$1"; then
+        tail -n 30 "$(host_dir "$1")/dockerd.log" >&2 || true
+        die "the engine of $1 did not answer within ${ENGINE_WAIT:-60}s"
+    fi
 }
 
 stop_engine() {
@@ -99,16 +109,13 @@ start_sshd() {
     (cd / && exec setsid nsenter "${HOST_NS[@]}" /usr/sbin/sshd -D -e -f "$dir/sshd_config" </dev/null >>"$dir/sshd.log" 2>&1) &
 }
 
+sshd_lets_in() { lab_ssh "$1" true </dev/null >/dev/null 2>&1; }
+
 wait_sshd() {
-    local host="$1" t
-    for ((t = 0; t < 30; t++)); do
-        if lab_ssh "$host" true </dev/null >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 1
-    done
-    tail -n 20 "$(host_dir "$host")/sshd.log" >&2 || true
-    die "sshd of $host did not let $LAB_USER in within 30s"
+    if ! poll 30 sshd_lets_in "$1"; then
+        tail -n 20 "$(host_dir "$1")/sshd.log" >&2 || true
+        die "sshd of $1 did not let $LAB_USER in within 30s"
+    fi
 }
 
 # The listener and every connection it serves.
