@@ -48,11 +48,13 @@ from bench_engine import MAIN_ENGINE, PREFIX, clean, client_cpu, engine, engine_
 from bench_report import TARGETS, cpu_text, median, print_table, ratio, row
 from count_proxy import CountingProxy
 from fleet import fleet_down, fleet_intact, fleet_section, floor_text
+from role_bench import role_rows, role_text, scenario_role
 
 log = logger('bench')
 
 PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml',
-            'floor-make': 'floor.yml', 'floor-read': 'floor.yml'}
+            'floor-make': 'floor.yml', 'floor-read': 'floor.yml', 'role': 'role.yml',
+            'role-floor': 'role_floor.yml'}
 LABEL = {'peer': 'community.docker (per item)', 'ours': 'persistent.volumes.layout'}
 
 
@@ -302,8 +304,9 @@ def main(argv=None):
                         help="the peer's fleet scenario too (auto: once, when it fits the budget)")
     parser.add_argument('--budget', type=float, default=540.0, help='seconds the whole benchmark should take at most')
     parser.add_argument('--pipelining', choices=['true', 'false'], default='true')
-    parser.add_argument('--scenarios', default='one-host,calls,fleet',
-                        help='comma-separated subset of one-host,calls,fleet (the fleet needs one-host for the peer estimate)')
+    parser.add_argument('--scenarios', default='one-host,calls,role,fleet',
+                        help='comma-separated subset of one-host,calls,role,fleet (the fleet needs one-host for the peer '
+                             'estimate)')
     args = parser.parse_args(argv)
     args.pipelining = args.pipelining == 'true'
     for name in ('repo', 'venv', 'collections', 'out_dir'):
@@ -320,7 +323,7 @@ def main(argv=None):
         % (meta.get('ansible'), meta.get('ansible_core'), meta.get('community_docker'), meta['docker_sdk'],
            meta.get('engine'), meta.get('engine_api'), meta['python'], meta['cpus']))
     runner = Runner(args)
-    results = {'meta': meta, 'rows': [], 'one_host': None, 'api_calls': None, 'fleet': {}, 'errors': []}
+    results = {'meta': meta, 'rows': [], 'one_host': None, 'api_calls': None, 'role': None, 'fleet': {}, 'errors': []}
     rows = results['rows']
     status = 0
     try:
@@ -353,7 +356,13 @@ def main(argv=None):
                 rows.append(row('API calls per object, %s' % name, peer, ours, ratio(peer, ours), 'peer/ours', None,
                                 unit='calls'))
 
-        # 3. fleet
+        # 3. the role against its layout task
+        if 'role' in scenarios:
+            log('scenario role: the role data_volume_container against the bare layout task, idempotent re-runs')
+            results['role'] = scenario_role(runner, args.reps)
+            rows.extend(role_rows(results['role'], args.count))
+
+        # 4. fleet
         if 'fleet' in scenarios and args.fleet_hosts > 1:
             log('scenario fleet: %d engine hosts (scripts/fleet-up.sh %d), -f %d'
                 % (args.fleet_hosts, args.fleet_hosts, args.forks))
@@ -422,6 +431,9 @@ def main(argv=None):
                 print('1 host %-4s %-5s: runs %s s; CPU %s; in tasks (median): %s'
                       % (tool, phase, ', '.join('%.2f' % r['seconds'] for r in runs), cpu_text(runs),
                          '; '.join('%s %.2f s' % (name, statistics.median(v)) for name, v in tasks.items())))
+    if results['role']:
+        print()
+        print('\n'.join(role_text(results['role'])))
     for tool, fleet in sorted(results['fleet'].items()):
         print()
         n = len(runner.fleet)

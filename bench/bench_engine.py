@@ -25,7 +25,7 @@ PREFIX = {'peer': 'bench_cd_', 'ours': 'bench_pv_'}
 
 def engine_pid(docker_host):
     """The pid of the engine on a Unix socket: its pid file lies next to the socket (docker.pid),
-    as for /var/run/docker.sock and the lab's /tmp/pvlab/hostI/docker.sock."""
+    as for /var/run/docker.sock and the lab hosts' /tmp/pvlab/hostI/run/docker.sock."""
     path = docker_host[len('unix://'):] if docker_host.startswith('unix://') else docker_host
     try:
         with open(os.path.join(os.path.dirname(path), 'docker.pid')) as handle:

@@ -27,7 +27,8 @@ FLOOR_PREFIX = 'bench_raw_'
 
 
 def fleet_up(runner, count):
-    """scripts/fleet-up.sh COUNT; the hosts and sockets from the inventory it writes."""
+    """scripts/fleet-up.sh COUNT; the hosts and sockets from the inventory it writes (the benchmark
+    talks to each lab host's engine directly, through its socket as this machine sees it)."""
     busy = [host for host, pid in lab_engines().items() if pid and os.path.exists('/proc/%d' % pid)]
     if busy:
         log('WARNING: lab engines %s are running; scripts/fleet-up.sh replaces them' % ', '.join(busy))
@@ -42,7 +43,7 @@ def fleet_up(runner, count):
         lab = yaml.safe_load(handle)
     hosts = lab['docker_hosts']['hosts']
     for name in sorted(hosts):
-        runner.hosts[name] = hosts[name]['data_volume_container_docker_host']
+        runner.hosts[name] = hosts[name]['lab_engine_socket']
         runner.fleet.append(name)
     runner.fleet_pids = dict((name, engine_pid(runner.hosts[name])) for name in runner.fleet)
     runner.write_inventory()
@@ -53,7 +54,7 @@ def lab_engines(lab='/tmp/pvlab'):
     found = {}
     if os.path.isdir(lab):
         for name in sorted(os.listdir(lab)):
-            found[name] = engine_pid('unix://' + os.path.join(lab, name, 'docker.sock'))
+            found[name] = engine_pid('unix://' + os.path.join(lab, name, 'run', 'docker.sock'))
     return found
 
 

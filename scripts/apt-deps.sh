@@ -8,16 +8,17 @@ set -euo pipefail
 PACKAGES=(docker.io busybox-static rsync iproute2 git)
 # The system tests prove that docker-compose and this collection do not fight over a container.
 PACKAGES+=(docker-compose)
+# The fleet lab's hosts (scripts/fleet-up.sh): sshd and sudo in each, ssh from the controller.
+PACKAGES+=(openssh-server openssh-client sudo)
 # ansible-test sanity's "shellcheck" test is skipped (with a warning) without it.
 PACKAGES+=(shellcheck)
 # A registry inside a test engine's namespace: references by digest are pulled for real.
 PACKAGES+=(docker-registry)
 # The storage map's page is checked in a real browser (headless, no network).
 PACKAGES+=(chromium)
-# ... whose test fleet has a host reached over SSH that does not answer (unreachable).
-PACKAGES+=(openssh-client)
 # 'python3 -m venv' needs ensurepip; Debian's own python3 ships it in python3-venv.
-if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+# The lab hosts' Python is a venv of Debian's /usr/bin/python3.
+if ! python3 -c 'import ensurepip' >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then
     PACKAGES+=(python3-venv)
 fi
 
@@ -38,4 +39,12 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 log "installing missing Debian packages: ${missing[*]}"
 apt-get update </dev/null
+# Installing openssh-server would start the machine's own sshd on every address where
+# nothing forbids it (policy-rc.d); the lab runs its own sshd in each host instead.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# written by apt-deps.sh while it installs packages\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 apt-get install -y "${missing[@]}" </dev/null

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Run the system tests again with the oldest ansible-core that meta/runtime.yml claims
-# (requires_ansible), in a venv of its own (.build/venv-oldest), against the collection
-# tarball built by 'make install'. Extra arguments go to pytest.
+# Run the system tests again with the oldest versions the collection claims, in a venv of
+# its own (.build/venv-oldest), against the collection tarball built by 'make install':
+# the oldest ansible-core of meta/runtime.yml (requires_ansible) and exactly the oldest
+# Docker SDK for Python the collection supports (MINIMUM_SDK in
+# plugins/module_utils/sdk_version.py, the version requirements.txt and the docs name).
+# Extra arguments go to pytest.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,15 +15,19 @@ oldest="$(sed -n 's/^requires_ansible: *"*>= *\([0-9]*\.[0-9]*\).*/\1/p' meta/ru
 major="${oldest%%.*}"
 minor="${oldest#*.}"
 next="$major.$((minor + 1))"
+sdk="$(sed -n "s/^MINIMUM_SDK = '\(.*\)'$/\1/p" plugins/module_utils/sdk_version.py)"
+[ -n "$sdk" ] || die "cannot read MINIMUM_SDK from plugins/module_utils/sdk_version.py"
 VENV=.build/venv-oldest
-STAMP="$VENV/.core-$oldest"
+STAMP="$VENV/.core-$oldest-docker-$sdk"
 if [ ! -e "$STAMP" ]; then
     rm -rf "$VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check "ansible-core>=$oldest,<$next" 'docker>=7.0' requests pytest
+    "$VENV/bin/pip" install -q --disable-pip-version-check "ansible-core>=$oldest,<$next" "docker==$sdk" requests pytest
     touch "$STAMP"
 fi
-log "$("$VENV/bin/ansible" --version | sed -n 1p)"
+have="$("$VENV/bin/python" -c 'import docker; print(docker.__version__)')"
+[ "$have" = "$sdk" ] || die "the oldest-versions venv has Docker SDK $have, not $sdk"
+log "$("$VENV/bin/ansible" --version | sed -n 1p), Docker SDK for Python $have"
 tarball="$(ls .build/dist/persistent-volumes-*.tar.gz)"
 rm -rf .build/collections-oldest
 "$VENV/bin/ansible-galaxy" collection install --force -p .build/collections-oldest "$tarball" >/dev/null

@@ -73,7 +73,8 @@ options:
     default: false
     aliases: [tls_verify]
 requirements:
-  - Docker SDK for Python (C(docker)) 7.0 or newer, on the managed node
+  - Docker SDK for Python (C(docker)) 7.1.0 or newer, on the managed node (older releases cannot reach the engine
+    with the C(requests) that pip installs today; a module meeting one fails naming the SDK)
   - A Docker engine with API version 1.41 or newer
 notes:
   - Modules run on the Docker host and talk to the engine through the Docker SDK for Python.

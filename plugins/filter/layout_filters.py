@@ -8,9 +8,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from collections.abc import Mapping
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LayoutSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import parse_mount_string
 from ansible_collections.persistent.volumes.plugins.module_utils.wiring import parse_from
 
@@ -33,9 +36,46 @@ def wired_container(entry):
         raise AnsibleFilterError(exc.msg)
 
 
+def plain(value):
+    """``value`` as plain dicts, lists and strings. The controller hands filters its own lazy
+    containers (ansible-core 2.19), which the argument-spec validator would deep-copy along
+    with everything they refer to: seconds for a few dozen items instead of milliseconds."""
+    if isinstance(value, Mapping):
+        return dict((plain(key), plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def layout_problems(layout, prefix=''):
+    """What is wrong with ``layout`` (the options of the layout module: volumes, data_containers,
+    consumers, exclusive), as messages; [] when nothing is. Every list is read with the layout
+    module's own parser (types, choices, entries, names and paths used twice: its first
+    complaint), and consumers wired to data containers the layout does not declare are named.
+    ``prefix`` goes before the option names (the role's variables are data_volume_container_*)."""
+    if not isinstance(layout, dict):
+        raise AnsibleFilterError('layout_problems needs a dict of layout options, got %s.' % type(layout).__name__)
+    try:
+        spec = LayoutSpec(plain(layout))
+    except InputError as exc:
+        return [prefix + exc.msg]
+    declared = [checked['name'] for dummy, checked, dummy2 in spec.data_containers]
+    problems = []
+    for where, dummy, item in spec.consumers:
+        missing = [name for name, dummy in item.wiring or [] if name not in declared]
+        if missing:
+            problems.append('%s%s: wired to %s, which %s not declared in %sdata_containers (declared: %s).'
+                            % (prefix, where, ', '.join(missing), 'is' if len(missing) == 1 else 'are', prefix,
+                               ', '.join(declared) or 'none'))
+    return problems
+
+
 class FilterModule(object):
     def filters(self):
         return {
+            'layout_problems': layout_problems,
             'mount_path': mount_path,
             'wired_container': wired_container,
         }

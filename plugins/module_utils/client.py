@@ -7,7 +7,8 @@
 
 ``EngineModule`` merges the connection options with a module's own argument specs,
 builds the ``AnsibleModule``, reports a missing Docker SDK with
-``missing_required_lib``, connects lazily, and runs the module's work function,
+``missing_required_lib`` and one older than the supported minimum by name (see
+``sdk_version``), connects lazily, and runs the module's work function,
 turning the engine's errors into ``fail_json`` with a readable ``msg``.
 ``apply`` carries out a ``Plan`` and fills ``changed``, ``diff`` and warnings, with
 check mode guarding only the side effects.
@@ -18,6 +19,7 @@ __metaclass__ = type
 
 import binascii
 import os
+import sys
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -35,6 +37,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
     PersistentVolumesError,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.appliers import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.sdk_version import missing_sdk_hint, sdk_problem
 
 
 def merge_argument_specs(*specs):
@@ -61,6 +64,16 @@ def apply_plan(engine, plan):
     return result, answers
 
 
+def check_sdk(module, sdk):
+    """Fail ``module`` naming the SDK, the interpreter and the fix when ``sdk`` (the imported
+    ``docker`` package) is older than the collection supports: such an SDK cannot reach the
+    engine, and the connection error would otherwise blame the engine."""
+    version = getattr(sdk, '__version__', None)
+    problem = sdk_problem(version, sys.executable)
+    if problem:
+        module.fail_json(msg=problem, sdk_version=version, python=sys.executable)
+
+
 class EngineModule(object):
     """An AnsibleModule talking to one Docker engine."""
 
@@ -69,8 +82,10 @@ class EngineModule(object):
         spec = merge_argument_specs(CONNECTION_ARGS, *argument_specs)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         if docker is None:
-            self.module.fail_json(msg=missing_required_lib('docker (the Docker SDK for Python)'),
+            self.module.fail_json(msg='%s %s' % (missing_required_lib('docker (the Docker SDK for Python)'),
+                                                 missing_sdk_hint(sys.executable)),
                                   exception=DOCKER_IMPORT_ERROR)
+        check_sdk(self.module, docker)
         self.params = self.module.params
         self.options = ConnectionOptions(self.params)
         self.api = EngineAPI(self.options)

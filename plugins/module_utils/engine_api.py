@@ -181,6 +181,9 @@ class EngineAPI(object):
         return self._call('put_archive', 'write into %s of container %r' % (path, container),
                           'put_archive', container, path, data)
 
+    def version(self):
+        return self._call('version', 'report its version', 'version') or {}
+
     def info(self):
         return self._call('info', 'report engine information', 'info') or {}
 

@@ -2,7 +2,9 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Extra Docker engines for tests, each in its own network namespace (see DESIGN.md, The lab)."""
+"""The lab for tests (see DESIGN.md, The lab): extra Docker engines, each in its own network
+namespace (``ExtraEngine``), and the fleet of lab hosts that scripts/fleet-up.sh makes, reached
+over SSH like real Docker hosts (``Fleet``)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -15,6 +17,9 @@ import tempfile
 import time
 
 import docker
+import yaml
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
 class ExtraEngine(object):
@@ -67,3 +72,47 @@ class ExtraEngine(object):
         subprocess.run(['umount', '-R', self.root], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Fleet(object):
+    """scripts/fleet-up.sh COUNT on entry, scripts/fleet-down.sh on exit.
+
+    ``inventory`` is the inventory the lab writes (group docker_hosts, SSH as the lab's user);
+    ``api(host)`` talks to a host's engine directly, through its socket as this machine sees
+    it, to check what a playbook did; ``outage(host, action, service)`` stops or starts a
+    host's engine or sshd (scripts/fleet-host.sh).
+    """
+
+    def __init__(self, count=3, log_path=None):
+        self.count = count
+        self.inventory = os.path.join(REPO, '.build', 'lab', 'fleet.yml')
+        self.log_path = log_path or os.path.join(REPO, '.build', 'lab', 'fleet-tests.log')
+        self.hosts = []
+        self.sockets = {}
+
+    def _script(self, *args):
+        with open(self.log_path, 'a') as log:
+            proc = subprocess.run([os.path.join(REPO, 'scripts', args[0])] + list(args[1:]), cwd=REPO,
+                                  stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, check=False)
+        if proc.returncode != 0:
+            with open(self.log_path) as log:
+                tail = log.read()[-3000:]
+            raise RuntimeError('scripts/%s failed (exit %d):\n%s' % (' '.join(args), proc.returncode, tail))
+
+    def __enter__(self):
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self._script('fleet-up.sh', str(self.count))
+        with open(self.inventory) as handle:
+            hosts = yaml.safe_load(handle)['docker_hosts']['hosts']
+        self.hosts = sorted(hosts)
+        self.sockets = dict((name, hosts[name]['lab_engine_socket']) for name in self.hosts)
+        return self
+
+    def __exit__(self, *exc_info):
+        self._script('fleet-down.sh')
+
+    def api(self, host):
+        return docker.APIClient(base_url=self.sockets[host], version='auto', timeout=60)
+
+    def outage(self, host, action, service):
+        self._script('fleet-host.sh', host, action, service)

@@ -1,0 +1,110 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The role's preflight: two tasks per host whatever the lists hold (every list checked on the
+controller in one, the host's Docker SDK and engine in the other), failing before anything is
+changed with a message that names the offending item."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from conftest import IMAGE, RUN_ID, venv_tool
+from test_sdk_minimum import MINIMUM, OLD_SDK, throwaway_venv
+
+PLAYBOOK = '''
+- name: The role on the local engine
+  hosts: localhost
+  gather_facts: false
+  roles:
+    - role: persistent.volumes.data_volume_container
+'''
+LIST_CHECK = 'Check every list of the layout'
+HOST_CHECK = "Check that the host's Python has the Docker SDK for Python %s or newer and the engine answers" % MINIMUM
+CONVERGE = "Converge the host's volumes, data containers and consumers"
+
+
+def name(suffix):
+    return 'pvt-%s-pre-%s' % (RUN_ID, suffix)
+
+
+def run_role(tmp_path, ansible_env, variables, python, *options):
+    (tmp_path / 'vars.json').write_text(json.dumps(variables))
+    (tmp_path / 'play.yml').write_text(PLAYBOOK)
+    env = dict(ansible_env)
+    env.pop('ANSIBLE_PYTHON_INTERPRETER', None)
+    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+                           '-e', 'ansible_python_interpreter=%s' % python, '-e', '@%s' % (tmp_path / 'vars.json'),
+                           str(tmp_path / 'play.yml')] + list(options), env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=600, check=False)
+    return proc.returncode, proc.stdout
+
+
+def tasks(output):
+    return re.findall(r'^TASK \[(?:persistent\.volumes\.data_volume_container : )?(.*?)\] \*', output, re.M)
+
+
+def failure(output):
+    found = re.search(r'^fatal: \[localhost\]: FAILED! => (.*)$', output, re.M)
+    assert found, output
+    return json.loads(found.group(1))['msg']
+
+
+def consumer(container, *sources):
+    return {'container': container, 'from': list(sources), 'image': IMAGE, 'command': ['sleep', '60']}
+
+
+@pytest.mark.parametrize('variables, message', [
+    pytest.param({'data_volume_container_data_containers': [{'name': name('d'), 'volumes': ['/a']}],
+                  'data_volume_container_consumers': [consumer(name('c'), name('d'), name('gone') + ':ro')]},
+                 "data_volume_container_consumers[0] (%s): wired to %s, which is not declared in "
+                 "data_volume_container_data_containers (declared: %s)." % (name('c'), name('gone'), name('d')),
+                 id='undeclared-data-container'),
+    pytest.param({'data_volume_container_data_containers': [{'name': name('d'), 'volumes': ['/a', '/b', '/a']}]},
+                 'data_volume_container_data_containers[0] (%s): volumes[2] (/a): container path /a is already used '
+                 'by volumes[0]; each path may appear once.' % name('d'), id='path-twice'),
+    pytest.param({'data_volume_container_data_containers': [{'name': name('d')}],
+                  'data_volume_container_consumers': [consumer(name('d'))]},
+                 "data_volume_container_consumers[0] (%s): container %r is already declared by data_containers[0]"
+                 % (name('d'), name('d')), id='name-twice'),
+    pytest.param({'data_volume_container_volumes': [{'name': name('v'), 'recreate': 'always'}]},
+                 'data_volume_container_volumes[0] (%s): value of recreate must be one of: never, options-changed, '
+                 'got: always' % name('v'), id='bad-choice'),
+])
+def test_the_lists_are_checked_in_one_task_before_any_change(tmp_path, ansible_env, api, variables, message):
+    rc, output = run_role(tmp_path, ansible_env, variables, venv_tool('python'))
+    assert rc != 0
+    assert message in failure(output)
+    assert tasks(output)[-1] == LIST_CHECK and CONVERGE not in tasks(output), output
+    assert not api.containers(all=True, filters={'name': name('')})
+
+
+def test_two_tasks_per_host_whatever_the_lists_hold(tmp_path, ansible_env):
+    variables = {
+        'data_volume_container_data_containers': [{'name': name('d%02d' % i), 'volumes': ['/data', '/logs']}
+                                                  for i in range(30)],
+        'data_volume_container_consumers': [consumer(name('c%02d' % i), name('d%02d' % i)) for i in range(30)],
+    }
+    rc, output = run_role(tmp_path, ansible_env, variables, venv_tool('python'), '--check')
+    assert rc == 0, output
+    assert 'item=' not in output
+    ran = tasks(output)
+    assert ran[ran.index(LIST_CHECK):ran.index(CONVERGE) + 1] == [LIST_CHECK, HOST_CHECK, CONVERGE], output
+
+
+def test_the_preflight_names_an_old_sdk_and_its_interpreter(tmp_path, ansible_env, api):
+    python = throwaway_venv('docker-' + OLD_SDK, 'docker==' + OLD_SDK)
+    rc, output = run_role(tmp_path, ansible_env, {
+        'data_volume_container_data_containers': [{'name': name('d'), 'volumes': ['/a']}]}, python)
+    assert rc != 0 and tasks(output)[-1] == HOST_CHECK, output
+    assert failure(output) == (
+        'The Docker SDK for Python (docker) on %s is version %s; this collection needs %s or newer (older releases '
+        'cannot reach the engine with the requests library pip installs today: "Not supported URL scheme '
+        'http+docker"). Install it with: %s -m pip install \'docker>=%s\'' % (python, OLD_SDK, MINIMUM, python, MINIMUM))
+    assert not api.containers(all=True, filters={'name': name('')})
