@@ -11,7 +11,7 @@ DOCUMENTATION = r'''
 ---
 module: engine_info
 short_description: Check that a host can run this collection's modules, and report its Docker engine
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Checks, on the managed node, what every other module of this collection needs there, and
     reports it.
