@@ -126,6 +126,8 @@ def _drain(decompressor, data, limit):
         piece = decompressor.decompress(data, limit)
         while piece:
             yield piece
+            if decompressor.eof or not decompressor.unconsumed_tail:
+                return  # after the end, the rest is in unused_data only
             piece = decompressor.decompress(decompressor.unconsumed_tail, limit)
         return
     piece = decompressor.decompress(data, max_length=limit)
