@@ -26,8 +26,9 @@ SUFFIXES = ('.tar.gz', '.tar.xz', '.tar.bz2', '.tgz', '.tar')
 
 def split_dest(dest):
     """(stem, suffix) of a series name: ``/b/app.tar.gz`` -> (``/b/app``, ``.tar.gz``)."""
+    base = os.path.basename(dest)
     for suffix in SUFFIXES:
-        if dest.endswith(suffix) and len(dest) > len(suffix):
+        if base.endswith(suffix) and len(base) > len(suffix):
             return dest[:-len(suffix)], suffix
     return dest, ''
 
