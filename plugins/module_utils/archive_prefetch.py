@@ -70,7 +70,7 @@ def _content(channel, pending):
         return
 
 
-def prefetched(members, depth=16):
+def prefetched(members, depth=8):
     """The same (TarInfo, content) pairs as ``members``, read ahead in a background thread.
 
     Each member's content must be consumed before the next member is asked for.
