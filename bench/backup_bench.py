@@ -63,6 +63,9 @@ RUNPY = ('import runpy, sys; sys.argv = ["module", sys.argv[1]]; '
 SUFFIX = {'none': '.tar', 'gzip': '.tar.gz'}
 TAR_FLAG = {'none': '', 'gzip': 'z'}
 WAYS = ('direct', 'engine', 'floor', 'host', 'recipe')
+# Floors that also hash the archive once (openssl, SHA extensions), as the module must: compression none only.
+HASHED = ('floor_sha', 'host_sha')
+SHA = 'openssl dgst -sha256 >/dev/null'
 # The recipe's commands in the image (busybox: its tar finds no gzip applet link, so gzip is piped).
 RECIPE = {
     'none': (['tar', 'cf', '/backup/%(archive)s', '/dbdata'], ['tar', 'xf', '/backup/%(archive)s', '-C', '/']),
@@ -272,6 +275,10 @@ class Bench(object):
             root = mountpoint(self.api, volume)
             argv = ['tar', 'c%sf' % TAR_FLAG[compression], target, '-C', os.path.dirname(root), os.path.basename(root)]
             return checked(timed(argv, drop=self.drop), 'host tar')
+        if way == 'host_sha':
+            root = mountpoint(self.api, volume)
+            script = 'tar cf - -C %s %s | tee %s | %s' % (os.path.dirname(root), os.path.basename(root), target, SHA)
+            return checked(timed(['bash', '-c', 'set -o pipefail; ' + script], drop=self.drop), 'host tar + sha256')
         if way == 'recipe':
             argv = [self.docker_cli, '-H', ENGINE, 'run', '--rm', '-v', '%s:/dbdata' % volume, '-v',
                     '%s:/backup' % self.work, IMAGE] + recipe(compression, 0, os.path.basename(target))
@@ -279,6 +286,8 @@ class Bench(object):
         container = self.holder(volume, True)
         curl = "curl -sS --fail --unix-socket %s '%s'" % (SOCKET, self.url(container, '/volume'))
         script = '%s | gzip -6 > %s' % (curl, target) if compression == 'gzip' else '%s -o %s' % (curl, target)
+        if way == 'floor_sha':
+            script = '%s | tee %s | %s' % (curl, target, SHA)
         return checked(timed(['bash', '-c', 'set -o pipefail; ' + script], drop=self.drop),
                        'the endpoint alone (GET)')
 
@@ -288,13 +297,15 @@ class Bench(object):
             remove_volume(self.api, RESTORED)
             return self.run_module('volume_restore', dict(src=module_archive, volume=RESTORED, method=way),
                                    'volume_restore (%s) of %s' % (way, module_archive))
-        if way == 'host':
+        if way in ('host', 'host_sha'):
             target = self.path('host-restore')
             if os.path.exists(target):
                 shutil.rmtree(target)
             os.mkdir(target)
-            argv = ['tar', 'x%sf' % TAR_FLAG[compression], self.path('host' + SUFFIX[compression]), '-C', target]
-            return checked(timed(argv, drop=self.drop), 'host tar x')
+            archive = self.path('host' + SUFFIX[compression])
+            script = '%s < %s && tar x%sf %s -C %s' % (SHA if way == 'host_sha' else 'true', archive,
+                                                       TAR_FLAG[compression], archive, target)
+            return checked(timed(['bash', '-c', script], drop=self.drop), 'host tar x')
         if way == 'recipe':
             remove_volume(self.api, RECIPE_VOLUME)
             argv = [self.docker_cli, '-H', ENGINE, 'run', '--rm', '-v', '%s:/dbdata' % RECIPE_VOLUME, '-v',
@@ -303,9 +314,9 @@ class Bench(object):
         remove_volume(self.api, PROBE_VOLUME)
         self.api.create_volume(PROBE_VOLUME, labels={'pvbench': 'backup'})
         container = self.holder(PROBE_VOLUME, False)
-        argv = ['curl', '-sS', '--fail', '--unix-socket', SOCKET, '-X', 'PUT', '-T', module_archive,
-                self.url(container, '/')]
-        return checked(timed(argv, drop=self.drop), 'the endpoint alone (PUT)')
+        script = "%s < %s && curl -sS --fail --unix-socket %s -X PUT -T %s '%s'" % (
+            SHA if way == 'floor_sha' else 'true', module_archive, SOCKET, module_archive, self.url(container, '/'))
+        return checked(timed(['bash', '-c', script], drop=self.drop), 'the endpoint alone (PUT)')
 
 
 # -- the scenario ---------------------------------------------------------------------------
@@ -326,20 +337,22 @@ def measure_rss(bench, args, results, compression='none'):
 
 def measure_compression(bench, args, results, compression):
     times = results.setdefault('seconds', {}).setdefault(compression, {})
+    ways = WAYS + (HASHED if compression == 'none' else ())
     for op in ('backup', 'restore'):
-        times[op] = dict((way, []) for way in WAYS)
+        times[op] = dict((way, []) for way in ways)
     for rep in range(1, args.reps + 1):
         log('%s backups of %s, repetition %d/%d' % (compression, BIG, rep, args.reps))
-        for way in WAYS:
+        for way in ways:
             times['backup'][way].append(bench.backup(way, BIG, compression).seconds)
-        log('  ' + ', '.join('%s %.2f s' % (way, times['backup'][way][-1]) for way in WAYS))
+        log('  ' + ', '.join('%s %.2f s' % (way, times['backup'][way][-1]) for way in ways))
     expected = tree_summary(mountpoint(bench.api, BIG))
     for rep in range(1, args.reps + 1):
         log('%s restores into a new volume, repetition %d/%d' % (compression, rep, args.reps))
-        for way in WAYS:
-            archive = bench.path(('direct' if way in ('direct', 'engine', 'floor') else way) + SUFFIX[compression])
+        for way in ways:
+            archive = bench.path(('direct' if way in ('direct', 'engine', 'floor', 'floor_sha') else way)
+                                 + SUFFIX[compression])
             times['restore'][way].append(bench.restore(way, compression, archive).seconds)
-        log('  ' + ', '.join('%s %.2f s' % (way, times['restore'][way][-1]) for way in WAYS))
+        log('  ' + ', '.join('%s %.2f s' % (way, times['restore'][way][-1]) for way in ways))
         for label, root in (('module', mountpoint(bench.api, RESTORED)), ('recipe', mountpoint(bench.api, RECIPE_VOLUME)),
                             ('endpoint', mountpoint(bench.api, PROBE_VOLUME))):
             if tree_summary(root) != expected:

@@ -19,6 +19,8 @@ LABELS = (
     ('floor', 'engine endpoint alone (curl GET / PUT, no Python)'),
     ('host', 'host tar c / x of the Mountpoint'),
     ('recipe', 'recipe: docker run busybox tar c / x'),
+    ('floor_sha', 'endpoint + one sha256 (curl, openssl)'),
+    ('host_sha', 'host tar + one sha256 (tar, openssl)'),
 )
 
 
@@ -59,6 +61,8 @@ def _table(results, compression, med):
     lines = ['', 'compression %s' % compression,
              '%-52s %10s %9s %10s %9s' % ('', 'backup', 'MiB/s', 'restore', 'MiB/s')]
     for way, label in LABELS:
+        if way not in med[compression]['backup']:
+            continue
         cells = []
         for op in ('backup', 'restore'):
             value = med[compression][op][way]
@@ -70,6 +74,10 @@ def _table(results, compression, med):
                      'endpoint/host-tar %.2f' % (op, ratio(per['direct'], per['host']), ratio(per['engine'], per['floor']),
                                                  ratio(per['direct'], per['recipe']), ratio(per['engine'], per['recipe']),
                                                  ratio(per['floor'], per['host'])))
+        if 'floor_sha' in per:
+            lines.append('  %s against the floors that hash once: direct/(host tar + sha256) %.2f, '
+                         'engine/(endpoint + sha256) %.2f' % (op, ratio(per['direct'], per['host_sha']),
+                                                             ratio(per['engine'], per['floor_sha'])))
     return lines
 
 

@@ -21,6 +21,7 @@ __metaclass__ = type
 import errno
 import os
 import posixpath
+import stat
 import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
@@ -44,7 +45,7 @@ FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0)
 
 def write_sparse(fd, chunks, size):
     """Write ``chunks`` to ``fd``, seeking over 64 KiB blocks of zeros; the file ends at ``size``."""
-    position = 0
+    position = cursor = 0  # where the data goes, where the file's offset is
     for chunk in chunks:
         view = memoryview(chunk)
         start = 0
@@ -53,12 +54,12 @@ def write_sparse(fd, chunks, size):
             if len(block) == HOLE and block == ZERO_BLOCK:
                 position += HOLE
             else:
-                if os.lseek(fd, 0, os.SEEK_CUR) != position:
+                if cursor != position:
                     os.lseek(fd, position, os.SEEK_SET)
                 written = 0
                 while written < len(block):
                     written += os.write(fd, block[written:])
-                position += len(block)
+                position = cursor = position + len(block)
             start += HOLE
     os.ftruncate(fd, size)
 
@@ -154,6 +155,8 @@ class Extraction(object):
         if not problem and info.islnk() and posixpath.normpath(info.linkname) not in self.seen:
             problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
         self.seen.add(posixpath.normpath(info.name))
+        if not info.issym():
+            self.links.pop(posixpath.normpath(info.name), None)  # a later member of that name replaces the link
         if problem:
             raise Refusal('Refusing to restore %s: member %r %s. It changed since it was checked; the new volume '
                           'is removed.' % (src, info.name, problem))
@@ -167,7 +170,7 @@ class Extraction(object):
             try:
                 os.mkdir(name, 0o700, dir_fd=dir_fd)
             except FileExistsError:
-                if not os.path.isdir(os.path.join('/proc/self/fd/%d' % dir_fd, name)):
+                if not stat.S_ISDIR(os.lstat(name, dir_fd=dir_fd).st_mode):
                     _clear(name, dir_fd)
                     os.mkdir(name, 0o700, dir_fd=dir_fd)
             self.dirs.append((parts, info))

@@ -32,6 +32,8 @@ def _one_path(api, source, access, item, schemes, out, shared, changed):
     stats = PathStats(item.path, item.volume, item.member, new_digest(SCHEME, shared))
     others = dict((scheme, new_digest(scheme)) for scheme in schemes if scheme != SCHEME)
     emit_members(source.members(api, item, access, changed), stats, out, others.values())
+    if shared is not None:
+        out.barrier()  # the archive's hash, up to here, is this path's digest
     stats.digest.freeze()
     by_scheme = {SCHEME: stats.content_sha256}
     for scheme, digest in others.items():

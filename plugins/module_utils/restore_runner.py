@@ -142,7 +142,7 @@ def restore_container(engine, restore):
     if not todo and not leftovers and current is holder:
         if done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
-            result['consumers'] = rewire_consumers(engine, name) if not engine.check_mode else []
+            result['consumers'] = rewire_consumers(engine, name)
             result['changed'] = bool(result['consumers'])
         return result
     if todo:
