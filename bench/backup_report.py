@@ -75,9 +75,9 @@ def _table(results, compression, med):
                                                  ratio(per['direct'], per['recipe']), ratio(per['engine'], per['recipe']),
                                                  ratio(per['floor'], per['host'])))
         if 'floor_sha' in per:
+            hashed = (op, ratio(per['direct'], per['host_sha']), ratio(per['engine'], per['floor_sha']))
             lines.append('  %s against the floors that hash once: direct/(host tar + sha256) %.2f, '
-                         'engine/(endpoint + sha256) %.2f' % (op, ratio(per['direct'], per['host_sha']),
-                                                             ratio(per['engine'], per['floor_sha'])))
+                         'engine/(endpoint + sha256) %.2f' % hashed)
     return lines
 
 

@@ -130,8 +130,7 @@ class _Walk(object):
     def content(self, base, dir_fd, size, name):
         fd = open_for_reading(base, dir_fd)
         try:
-            for block in file_content(fd, size, self.changed, name):
-                yield block
+            yield from file_content(fd, size, self.changed, name)
         finally:
             os.close(fd)
 
@@ -155,8 +154,7 @@ def directory_members(root, record_root, changed=None):
         if capability is not None:
             info.pax_headers['SCHILY.xattr.' + CAPABILITY] = capability
         yield info, ()
-        for member in _below(walk, root_fd, record_root):
-            yield member
+        yield from _below(walk, root_fd, record_root)
     finally:
         os.close(root_fd)
 
@@ -183,7 +181,6 @@ def _below(walk, dir_fd, prefix):
         except FileNotFoundError:
             continue
         try:
-            for member in _below(walk, child, name):
-                yield member
+            yield from _below(walk, child, name)
         finally:
             os.close(child)

@@ -154,8 +154,7 @@ def decompressed(chunks, limit=CHUNK):
     if name == 'none':
         if head:
             yield head
-        for chunk in chunks:
-            yield chunk
+        yield from chunks
         return
     decompressor = _decompressor(name)
     for data in itertools.chain([head], chunks):
@@ -164,8 +163,7 @@ def decompressed(chunks, limit=CHUNK):
                 if not data.strip(b'\0'):
                     break  # zero padding after the last stream
                 decompressor = _decompressor(name)
-            for piece in _drain(decompressor, data, limit):
-                yield piece
+            yield from _drain(decompressor, data, limit)
             data = decompressor.unused_data if decompressor.eof else b''
     if not decompressor.eof:
         raise EOFError('the %s stream ends early (the archive is truncated)' % name)

@@ -19,7 +19,6 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import check_archive, load_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_locality import METHODS, choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_pass import path_digest

@@ -25,7 +25,7 @@ description:
     reported in RV(previous_volumes). Containers wired to the data container with C(--volumes-from)
     are recreated to mount the restored data, and started again if they were running.
   - Only data containers are restored into, never a running container nor one that is not a data
-    container (it has been started, is wired with C(--volumes-from), or has a command of its own):
+    container (it has been started, is wired with C(--volumes-from), or has a command of its own);
     those are refused before anything is read or written, in check mode too.
   - Into a volume (O(volume)), the volume must not exist yet, be empty (and not used by a running
     container), or already hold exactly the archive's data; it is created when missing and filled.

@@ -85,6 +85,7 @@ def manifest(source, size, fmt=FORMAT):
 
 
 SOURCE = {'container': 'dc'}
+NOT_OURS = '{d}/b.tar.manifest.json is not a persistent.volumes backup manifest'
 
 
 @pytest.mark.parametrize('files, reason', [
@@ -92,10 +93,8 @@ SOURCE = {'container': 'dc'}
     ({'b.tar': 'data', 'b.tar.manifest.json': manifest(SOURCE, 4)}, None),
     ({'b.tar.manifest.json': manifest(SOURCE, 4)}, None),
     ({'b.tar': 'precious'}, 'it has no backup manifest beside it ({d}/b.tar.manifest.json)'),
-    ({'b.tar': 'data', 'b.tar.manifest.json': '{"not": "ours"}'}, '{d}/b.tar.manifest.json is not a persistent.volumes '
-                                                                  'backup manifest'),
-    ({'b.tar': 'data', 'b.tar.manifest.json': 'garbage'}, '{d}/b.tar.manifest.json is not a persistent.volumes '
-                                                           'backup manifest'),
+    ({'b.tar': 'data', 'b.tar.manifest.json': '{"not": "ours"}'}, NOT_OURS),
+    ({'b.tar': 'data', 'b.tar.manifest.json': 'garbage'}, NOT_OURS),
     ({'b.tar': 'data', 'b.tar.manifest.json': manifest({'volume': 'v'}, 4)},
      'its manifest says it is an archive of volume v'),
     ({'b.tar': 'more data', 'b.tar.manifest.json': manifest(SOURCE, 4)},
@@ -124,7 +123,8 @@ def test_split_dest(dest, stem, suffix):
     assert split_dest(dest) == (stem, suffix)
 
 
-def generation(tmp_path, stamp, source=SOURCE, content='data', name='app'):
+def generation(tmp_path, stamp, source=None, content='data', name='app'):
+    source = source or SOURCE
     path = tmp_path / ('%s.%s.tar.gz' % (name, stamp))
     write(path, content)
     write(str(path) + '.manifest.json', manifest(source, len(content)))
