@@ -88,7 +88,7 @@ def test_restore_playbook_names_the_generations_when_the_chosen_one_is_missing(l
     proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
                            os.path.join(PLAYBOOKS, 'restore.yml'), '-e', 'restore_hosts=localhost',
                            '-e', 'restore_container=app', '-e', 'restore_dir=%s' % backups,
-                           '-e', 'restore_generation=3'],
+                           '-e', 'restore_generation=3', '-e', 'ansible_python_interpreter=%s' % venv_tool('python')],
                           env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
     output = proc.stdout.decode()
     assert proc.returncode != 0
