@@ -110,7 +110,7 @@ bench: ## Benchmark against community.docker (own venv .build/bench-venv; not in
 	@bench/run.sh $(BENCH_ARGS)
 
 .PHONY: bench-backup
-bench-backup: deps ## Backup/restore throughput of a 1 GiB volume vs docker-run tar and host tar (not in 'test'), e.g. BENCH_BACKUP_ARGS='--reps 1'
+bench-backup: deps ## Backup/restore of a 1 GiB volume, direct and engine paths vs the endpoint alone, host tar and the recipe (not in 'test'), e.g. BENCH_BACKUP_ARGS='--reps 1'
 	@bench/backup_run.sh $(BENCH_BACKUP_ARGS)
 
 .PHONY: bench-scale

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Backup and restore throughput ('make bench-backup'): persistent.volumes.volume_backup and
-# volume_restore against the plain 'docker run ... tar' recipe and host tar, on the main engine.
+# volume_restore on both paths against the endpoint alone, host tar and the recipe, on the main engine.
 #
 #   bench/backup_run.sh [backup_bench.py options]   # e.g. --reps 1, --no-drop-caches, --clean
 #
@@ -24,6 +24,16 @@ log() { printf '[bench/backup_run.sh] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "ERROR: the benchmark reads volumes through their Mountpoint and drops the page cache; run it as root"; exit 1; }
 
 scripts/apt-deps.sh
+# The endpoint alone is timed with curl, the floors that hash with openssl (SHA extensions).
+missing=()
+for p in curl openssl; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" </dev/null
+fi
 if ! "$VENV/bin/python" -c 'import docker, ansible' >/dev/null 2>&1; then
     scripts/venv.sh "$VENV/.requirements-dev.stamp"
 fi

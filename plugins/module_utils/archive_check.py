@@ -20,6 +20,12 @@ import posixpath
 import tarfile
 import zlib
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import (
+    ForwardReader,
+    decompressed,
+    file_chunks,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import tar_members
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
 
 FORMAT = 'persistent.volumes/backup/1'
@@ -139,30 +145,11 @@ def chain_problem(info, roots, links):
     return None
 
 
-class _HashingReader(object):
-    """Reads a file and keeps the sha256 of everything read."""
-
-    def __init__(self, handle):
-        self.handle = handle
-        self.digest = hashlib.sha256()
-
-    def read(self, size=-1):
-        data = self.handle.read(size)
-        self.digest.update(data)
-        return data
-
-    def finish(self):
-        while True:
-            block = self.read(1024 * 1024)
-            if not block:
-                return self.digest.hexdigest()
-
-
-def _scan(archive, src, roots, sizes):
+def _scan(infos, src, roots, sizes):
     """The first problem of the archive's members (None when all may be restored)."""
     links = {}
     seen = set()
-    for info in archive:
+    for info in infos:
         problem = member_problem(info, roots) or chain_problem(info, roots, links)
         if not problem and info.islnk() and posixpath.normpath(info.linkname) not in seen:
             problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
@@ -175,7 +162,21 @@ def _scan(archive, src, roots, sizes):
     return None
 
 
-READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError)
+READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError, IOError)
+
+
+def _headers(handle, digest=None):
+    """The members' headers of the archive file ``handle``, read once (content is skipped, not kept)."""
+    reader = ForwardReader(decompressed(file_chunks(handle, digest)))
+    for info, dummy in tar_members(reader):
+        yield info
+
+
+def _finish(handle, digest):
+    """Hash what is left of the file after the end of the archive (the checksum covers the whole file)."""
+    for dummy in file_chunks(handle, digest):
+        pass
+    return digest.hexdigest()
 
 
 def check_archive(src, manifest, roots):
@@ -185,15 +186,14 @@ def check_archive(src, manifest, roots):
     one the manifest describes.
     """
     sizes = dict((root, 0) for root in roots)
+    digest = hashlib.sha256()
     with open(src, 'rb') as handle:
-        reader = _HashingReader(handle)
         problem = unreadable = None
         try:
-            with tarfile.open(fileobj=reader, mode='r|*') as archive:
-                problem = _scan(archive, src, roots, sizes)
+            problem = _scan(_headers(handle, digest), src, roots, sizes)
         except READ_ERRORS as exc:
             unreadable = exc
-        actual = reader.finish()
+        actual = _finish(handle, digest)
     if actual != manifest.get('sha256'):
         raise Refusal('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may be '
                       'damaged or replaced; nothing was restored.' % (src, actual, manifest.get('sha256')))
@@ -208,8 +208,8 @@ def check_members(src, roots):
     """Check every member; return {root: bytes} of regular file content per root."""
     sizes = dict((root, 0) for root in roots)
     try:
-        with tarfile.open(src, mode='r|*') as archive:
-            problem = _scan(archive, src, roots, sizes)
+        with open(src, 'rb') as handle:
+            problem = _scan(_headers(handle), src, roots, sizes)
     except READ_ERRORS as exc:
         raise InputError('%s is not a readable tar archive: %s.' % (src, exc))
     if problem:

@@ -6,41 +6,43 @@
 """The volume_restore module's work: an archive into fresh volumes, swapped in crash-safely.
 
 Nothing that was there is destroyed. For a data container, each restored path gets a
-fresh volume, filled through a temporary never-started container, then the data
-container is recreated with it (the crash-safe swap of data_container); the previous
-volume is kept and reported. A volume target must be new or empty. The new volumes
-carry the archive's content digest, so restoring the same archive again changes nothing.
+fresh volume, filled (restore_fill) on the direct path or through the engine, then the
+data container is recreated with it (the crash-safe swap of data_container); the
+previous volume is kept and reported. A volume target must be new, empty, or hold the
+archive's data already. Everything is observed, checked and planned before the first
+write: the target (restore_target), the data already there (content digests), the
+archive (checksum and members); check mode stops there and writes nothing.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import binascii
 import os
-import tarfile
-import tempfile
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import PathStats, copy_path
-from ansible_collections.persistent.volumes.plugins.module_utils.backup_runner import open_temporary, source_from_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import check_archive, load_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_locality import METHODS, choose_access
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_pass import path_digest
+from ansible_collections.persistent.volumes.plugins.module_utils.backup_source import (
+    BackupSource,
+    SourceItem,
+    close_temporary,
+    open_temporary,
+    source_from_volume,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import ConsumerRequest, converge_consumer
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
-    ContainerDetail,
-    observe_container,
-)
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice, build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail, observe_container
 from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_report import volume_entry
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
+from ansible_collections.persistent.volumes.plugins.module_utils.restore_fill import (
+    RESTORED_FROM,
+    Filler,
+    random_hex,
+    remove_stale_fillers,
+    stale_fill,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.restore_swap import plan_swap, rollback_swap
+from ansible_collections.persistent.volumes.plugins.module_utils.restore_target import check_target
 from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
-
-RESTORED_FROM = pv_labels.PREFIX + 'restored-from'
-RESTORED_PATH = pv_labels.PREFIX + 'restored-path'
 
 RESTORE_ARGS = dict(
     src=dict(type='path', required=True),
@@ -48,13 +50,10 @@ RESTORE_ARGS = dict(
     container=dict(type='str'),
     volume=dict(type='str'),
     paths=dict(type='list', elements='str'),
+    method=dict(type='str', default='auto', choices=METHODS),
 )
 RESTORE_EXCLUSIVE = [('container', 'volume')]
 RESTORE_ONE_OF = [('container', 'volume')]
-
-
-def random_hex(size):
-    return binascii.hexlify(os.urandom(size)).decode('ascii')
 
 
 class Restore(object):
@@ -66,6 +65,7 @@ class Restore(object):
         if not os.path.isfile(self.src):
             raise InputError('src %s is not a file on the managed host.' % self.src)
         self.manifest = load_manifest(params.get('manifest') or self.src + '.manifest.json')
+        self.scheme = self.manifest.get('content_scheme', 1)
         entries = self.manifest['paths']
         wanted = params.get('paths')
         if wanted:
@@ -98,79 +98,46 @@ class Restore(object):
             raise Refusal('Refusing to restore %s: it needs %d bytes and the engine\'s data root %s has %d free. '
                           'Nothing was restored.' % (self.src, needed, root, free))
 
-    # --- filling a fresh volume -------------------------------------------------
-    def stream_for(self, entry):
-        """A file holding only the members of ``entry`` (the archive itself when it has one path)."""
-        if len(self.manifest['paths']) == 1:
-            return open(self.src, 'rb'), None
-        handle, temporary = tempfile.mkstemp(prefix='.pv-restore-', suffix='.tar', dir=os.path.dirname(self.src))
-        os.close(handle)
-        root = entry['member']
-        with tarfile.open(self.src, mode='r|*') as source, tarfile.open(temporary, mode='w') as out:
-            for info in source:
-                if info.name == root or info.name.startswith(root + '/'):
-                    out.addfile(info, source.extractfile(info) if info.isreg() else None)
-        return open(temporary, 'rb'), temporary
-
-    def fill(self, volume, entry, owner):
-        """Create ``volume`` and extract the entry's members into it; return the temporary container."""
-        if self.api.inspect_image(DEFAULT_IMAGE) is None:
-            build_default_image(self.api)
-        self.api.create_volume(volume, 'local', {}, {RESTORED_FROM: self.digest, RESTORED_PATH: entry['path'],
-                                                     pv_labels.ANONYMOUS_FOR: owner})
-        holder = 'pv-restore-%s' % random_hex(6)
-        try:
-            self.api.create_container(holder, DEFAULT_IMAGE, binds=['%s:/%s:rw' % (volume, entry['member'])],
-                                      labels={pv_labels.PREFIX + 'temporary': 'restore'})
-            data, temporary = self.stream_for(entry)
-            try:
-                self.api.put_archive(holder, '/', data)
-            finally:
-                data.close()
-                if temporary:
-                    os.unlink(temporary)
-        except Exception:
-            # Nothing of the target was touched yet: take back the half-filled volume.
-            self._discard(holder, volume)
-            raise
-        return holder
-
-    def _discard(self, holder, volume):
-        for action in (lambda: self.api.remove_container(holder), lambda: self.api.remove_volume(volume)):
-            try:
-                action()
-            except Exception:  # pylint: disable=broad-except
-                pass
+    def filler(self, access):
+        return Filler(self.engine, self.src, self.manifest, self.digest, access)
 
 
-def _entry_spec(path, mounted, restored):
-    if path in restored:
-        return dict(path=path, source=restored[path], read_only=mounted.read_only if mounted else False)
-    return volume_entry(path, mounted)
+def fill_actions(restore, restored, access):
+    return ['fill volume %s for %s from %s (%s)' % (volume, path, restore.src, access.method)
+            for path, volume in sorted(restored.items())]
+
+
+def _compare(engine, restore, current, access):
+    """(paths still to restore, True when a restore of this archive was done here before)."""
+    todo, done_before = [], False
+    for entry in restore.entries:
+        mounted = current.mounts.get(entry['path'])
+        if mounted is not None and mounted.type == 'volume' and entry.get('content_sha256'):
+            item = SourceItem(entry['path'], entry['path'], mounted.name, engine.api.inspect_volume(mounted.name))
+            source = BackupSource(current.id, [item])
+            if path_digest(engine.api, source, access, item, restore.scheme)[0] == entry['content_sha256']:
+                labels = item.inspect.get('Labels') or {}
+                done_before = done_before or labels.get(RESTORED_FROM) == restore.digest
+                continue  # the data there is the archive's already
+        todo.append(entry)
+    return todo, done_before
 
 
 def restore_container(engine, restore):
     api = engine.api
     name = check_name(engine.params['container'], 'container name')
-    remove_stale_fillers(api, name, engine.check_mode)
     holder, leftovers = observe_container(api, name)
     current = holder or (leftovers[-1] if leftovers else None)
     if current is None:
         raise InputError('Data container %r does not exist; create it first (persistent.volumes.data_container).'
                          % name)
-    volumes = dict((m.name, m) for m in current.mounts.values() if m.type == 'volume')
-    todo, done_before = [], False
-    for entry in restore.entries:
-        mounted = current.mounts.get(entry['path'])
-        if mounted is not None and mounted.name in volumes and entry.get('content_sha256'):
-            data = PathStats(entry['path'], mounted.name, entry['member'])
-            copy_path(api.archive_stream(current.id, entry['path']), entry['path'], data, record_root=entry['member'])
-            if data.content_sha256 == entry['content_sha256']:
-                labels = (api.inspect_volume(mounted.name) or {}).get('Labels') or {}
-                done_before = done_before or labels.get(RESTORED_FROM) == restore.digest
-                continue  # the data there is the archive's already
-        todo.append(entry)
+    check_target(current, api.inspect_image(current.image_id))
+    mounted = [current.mounts[entry['path']] for entry in restore.entries if entry['path'] in current.mounts]
+    access = choose_access(engine, engine.params['method'],
+                           [api.inspect_volume(m.name) or {} for m in mounted if m.type == 'volume'])
+    todo, done_before = _compare(engine, restore, current, access)
     result = dict(changed=bool(todo), container=name, restored=[e['path'] for e in todo], previous_volumes=[])
+    result.update(access.as_result())
     if not todo and not leftovers and current is holder:
         if done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
@@ -180,55 +147,53 @@ def restore_container(engine, restore):
     if todo:
         restore.check_archive()
     restored = dict((entry['path'], random_hex(32)) for entry in todo)
-    spec = DataContainerSpec(name, volumes=[_entry_spec(path, current.mounts.get(path), restored)
-                                            for path in sorted(set(current.mounts) | set(restored))],
-                             image=current.image_ref, pull='never', labels=pv_labels.user_labels(current.labels))
-    image = ImageChoice(current.image_ref, api.inspect_image(current.image_id))
-    planner = DataContainerPlanner(spec, holder, leftovers, image, EngineState([], []),
-                                   read_root=lambda container, path: read_root(api, container, path),
-                                   new_volume_name=lambda: random_hex(32),
-                                   replacement_name=engine.replacement_name(name),
-                                   extra_owned=restored.values())
-    plan = planner.plan()
+    plan = plan_swap(engine, name, holder, leftovers, current, restored)
     result['previous_volumes'] = plan.released
-    result['volumes'] = dict((path, volume) for path, volume in restored.items())
+    result['volumes'] = dict(restored)
+    result['actions'] = fill_actions(restore, restored, access) + plan.describe()
     if engine.check_mode:
-        result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
-            + plan.describe()
         result['changed'] = bool(result['actions'])
-        result['consumers'] = wired_to(engine.api, name, set(restored)) if restored else []
+        result['consumers'] = wired_to(api, name, set(restored)) if restored else []
         return result
-    temporaries = []
-    try:
-        for entry in todo:
-            temporaries.append(restore.fill(restored[entry['path']], entry, name))
-        applied, dummy = engine.apply(plan)
-    finally:
-        for temporary in temporaries:
-            api.remove_container(temporary)
-    result['actions'] = ['fill volume %s for %s from %s' % (v, p, restore.src) for p, v in restored.items()] \
-        + applied['actions']
+    remove_stale_fillers(api, name)
+    applied = swap_in(engine, restore, access, (name, current, set(c.id for c in leftovers)), todo, restored, plan)
+    result['actions'] = fill_actions(restore, restored, access) + applied['actions']
     result['consumers'] = rewire_consumers(engine, name)
     result['changed'] = bool(todo) or applied['changed'] or bool(result['consumers'])
     return result
 
 
-def remove_stale_fillers(api, name, check_mode):
-    """Temporary fillers a killed run left for ``name``, and their volumes when nothing else holds them."""
-    if check_mode:
-        return
-    for summary in api.list_containers(filters={'label': pv_labels.PREFIX + 'temporary=restore'}):
-        if summary.get('State') != 'created':
-            continue
-        mine = [m.get('Name') for m in summary.get('Mounts') or []
-                if m.get('Name') and ((api.inspect_volume(m['Name']) or {}).get('Labels') or {}).get(
-                    pv_labels.ANONYMOUS_FOR) == name]
-        if not mine:
-            continue
-        api.remove_container(summary['Id'])
-        for volume in mine:
-            if not api.list_containers(filters={'volume': volume}):
-                api.remove_volume(volume)
+def swap_in(engine, restore, access, target, todo, restored, plan):
+    """Fill the fresh volumes, then recreate the data container with them; undo on failure.
+
+    ``target`` is (name, the container now, ids of the leftovers found before this run).
+    """
+    name, current, known = target
+    filler = restore.filler(access)
+    temporaries = []
+    try:
+        for entry in todo:
+            temporaries.append((filler.fill(restored[entry['path']], entry, name), restored[entry['path']]))
+        applied, dummy = engine.apply(plan)
+    except BaseException:
+        rollback_swap(engine, name, current, known)
+        for holder, volume in temporaries:
+            filler.discard(holder, volume if _held_only_by(engine.api, volume, holder) else None)
+        raise
+    for holder, dummy in temporaries:
+        engine.api.remove_container(holder)
+    for reason in filler.fallbacks:
+        engine.warn('A restored volume was filled through the engine: %s.' % reason)
+    return applied
+
+
+def _held_only_by(api, volume, holder):
+    """True when no container but ``holder`` uses ``volume`` (the swap did not reach it)."""
+    try:
+        names = [(c.get('Names') or [''])[0].lstrip('/') for c in api.list_containers(filters={'volume': volume})]
+    except Exception:  # pylint: disable=broad-except
+        return False
+    return set(names) <= set([holder])
 
 
 def wired_to(api, name, paths):
@@ -265,6 +230,29 @@ def rewire_consumers(engine, name):
     return recreated
 
 
+def volume_state(engine, name, entry, scheme, access):
+    """'empty', 'same' (the archive's data), 'other', or 'unknown' (check mode cannot read it)."""
+    source = source_from_volume(engine.api, name)
+    if source.temporary and not access.direct:
+        if engine.check_mode:
+            return 'unknown'
+        open_temporary(engine.api, source)
+    item = source.items[0]
+    item = SourceItem(item.read_path, entry['path'], item.volume, item.inspect)  # named as the archive names it
+    try:
+        digest, stats = path_digest(engine.api, source, access, item, scheme)
+    finally:
+        close_temporary(engine.api, source)
+    if stats.entries <= 1:
+        return 'empty'
+    return 'same' if entry.get('content_sha256') and digest == entry['content_sha256'] else 'other'
+
+
+def running_users(api, name):
+    return sorted((c.get('Names') or [''])[0].lstrip('/') for c in api.list_containers(filters={'volume': name})
+                  if c.get('State') == 'running')
+
+
 def restore_volume(engine, restore):
     api = engine.api
     name = check_name(engine.params['volume'], 'volume name')
@@ -272,37 +260,40 @@ def restore_volume(engine, restore):
         raise InputError('The archive holds %d paths (%s); choose one with paths to restore into volume %s.'
                          % (len(restore.entries), ', '.join(e['path'] for e in restore.entries), name))
     entry = restore.entries[0]
+    stale = stale_fill(api, name)
+    if stale and not engine.check_mode:
+        remove_stale_fillers(api, name)
     raw = api.inspect_volume(name)
+    access = choose_access(engine, engine.params['method'], [raw] if raw is not None else [])
     result = dict(changed=False, volume=name, restored=[], previous_volumes=[])
-    if raw is not None:
-        if entry.get('content_sha256') and volume_digest(engine, name, entry) == entry['content_sha256']:
-            return result
+    result.update(access.as_result())
+    state = 'new' if raw is None or (stale and engine.check_mode) else \
+        volume_state(engine, name, entry, restore.scheme, access)
+    if state == 'same':
+        return result
+    if state == 'other':
         raise Refusal('Refusing to restore into volume %s: it exists and holds other data than this archive, so it '
                       'would be overwritten. Restore into a new volume name, or into a data container '
                       '(which keeps the previous volume); nothing was changed.' % name)
+    users = running_users(api, name) if raw is not None else []
+    if users:
+        raise Refusal('Refusing to restore into volume %s: it is empty but running containers use it (%s); stop '
+                      'them first. Nothing was changed.' % (name, ', '.join(users)))
+    if state == 'unknown':
+        engine.warn('Check mode cannot read volume %s through the engine without creating a temporary container; '
+                    'a real run restores into it only if it is empty or already holds this archive.' % name)
     restore.check_archive()
-    result.update(changed=True, restored=[entry['path']])
+    result.update(changed=True, restored=[entry['path']],
+                  actions=fill_actions(restore, {entry['path']: name}, access))
+    if stale and engine.check_mode:
+        result['actions'].insert(0, 'remove what an interrupted restore into %s left (its filler, the volume)' % name)
     if engine.check_mode:
         return result
-    temporary = restore.fill(name, entry, name)
-    api.remove_container(temporary)
+    filler = restore.filler(access)
+    api.remove_container(filler.fill(name, entry, name, create=raw is None))
+    for reason in filler.fallbacks:
+        engine.warn('The volume was filled through the engine: %s.' % reason)
     return result
-
-
-def volume_digest(engine, name, entry):
-    """The content digest of volume ``name`` as the archive's ``entry`` would record it."""
-    source = source_from_volume(engine.api, name, engine.check_mode)
-    if not open_temporary(engine.api, source, engine.check_mode):
-        return None
-    try:
-        read_path = source.items[0][0]
-        current = PathStats(entry['path'], name, entry['member'])
-        copy_path(engine.api.archive_stream(source.container, read_path), read_path, current,
-                  record_root=entry['member'])
-        return current.content_sha256
-    finally:
-        if source.temporary and source.container:
-            engine.api.remove_container(source.container)
 
 
 def converge_restore(engine):

@@ -13,16 +13,32 @@ module: volume_backup
 short_description: Back up a data container's volumes, or one volume, to an archive on the Docker host
 version_added: 1.0.0
 description:
-  - Streams the content of a data container's volumes (all of them, or O(paths)), or of one named
-    or anonymous volume, through the engine's archive endpoint into a tar archive at O(dest) on the
-    managed host. No container is started, and the archive is never held in memory.
-  - A volume that no container holds is read through a temporary container that is never started
-    and always removed.
-  - The archive is written to a temporary file beside O(dest) with mode C(0600) and moved into place
-    atomically, then a manifest (O(dest) plus C(.manifest.json)) with each path, its volume, byte
-    size and file count, and the archive's sha256. An interrupted backup leaves O(dest) as it was.
-  - An existing archive whose manifest still matches the data (same content digest) is left alone
-    and the task reports no change, unless O(force=true).
+  - Reads the content of a data container's volumes (all of them, or O(paths)), or of one named or
+    anonymous volume, and writes it as a tar archive at O(dest) on the managed host. No container is
+    started, and neither the data nor the archive is ever held in memory.
+  - "Two paths, one archive: C(direct) reads each volume's directory on the engine's own machine;
+    C(engine) streams it through the engine's archive endpoint. The direct path is only taken when
+    the module can prove that the directory belongs to the engine it talks to: a local Unix socket
+    whose serving process (C(SO_PEERCRED)) holds the volume database of the data root the engine
+    reports, an engine that is neither rootless nor remapping user namespaces, the module running
+    as root, the C(local) volume driver without mount options, and C(/proc/<engine pid>/root) plus
+    the C(Mountpoint) being the very directory seen here (same device and inode). Otherwise the
+    engine path is used. RV(method) and RV(method_reason) say which path ran and why."
+  - Through the engine, a volume that no container holds is read through a temporary container that
+    is never started and always removed. The direct path needs no container at all.
+  - The data is read once. The archive is written in one canonical layout (PAX headers with numeric
+    owners, permission bits and whole-second times, no user names) to a temporary file beside O(dest)
+    with mode C(0600), synced, and moved into place atomically, then a manifest (O(dest) plus
+    C(.manifest.json)) with each path, its volume, byte size, file count and content digest, and the
+    archive's sha256. An interrupted backup leaves O(dest) as it was. A backup made on one path
+    restores on the other, and gives the same content digest.
+  - An existing archive whose manifest still matches the data (same content digest and compression)
+    is left alone and the task reports no change, unless O(force=true).
+  - A file at O(dest) that is not an earlier archive of the same source (its manifest beside it says
+    so) is never replaced, unless O(force=true).
+  - With O(keep), O(dest) names a series of dated archives instead (C(/b/app.tar.gz) gives
+    C(/b/app.20240102T030405Z.tar.gz), UTC); unchanged data makes no new one; a new archive is read
+    back and checked before the oldest archives beyond O(keep) of the same source are removed.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
@@ -33,7 +49,9 @@ attributes:
   check_mode:
     support: full
     details:
-      - Reads the data to tell whether a new archive would be written, and writes nothing.
+      - Reads the data to tell whether a new archive would be written, and writes nothing, to the host or
+        to the engine (not even a temporary container). Through the engine, a volume that no container
+        holds cannot be read without one; check mode then predicts a change and warns.
   diff_mode:
     support: full
 options:
@@ -63,9 +81,23 @@ options:
     choices: [none, gzip, xz]
   force:
     description:
-      - Write a new archive even when the existing one still matches the data.
+      - Write a new archive even when the existing one still matches the data, and replace a file at
+        O(dest) that is not an earlier archive of this source.
     type: bool
     default: false
+  method:
+    description:
+      - How to read the data. V(auto) reads the volumes' directories when that can be proved safe (see
+        above), else goes through the engine. V(direct) fails, saying why, when it cannot be proved;
+        V(engine) always goes through the engine's archive endpoint.
+    type: str
+    default: auto
+    choices: [auto, direct, engine]
+  keep:
+    description:
+      - Keep this many dated archives of the series O(dest) names (see above). Without it, O(dest) is
+        one archive, replaced when the data changes.
+    type: int
 seealso:
   - module: persistent.volumes.volume_restore
 '''
@@ -82,14 +114,48 @@ EXAMPLES = r'''
     dest: /var/backups/pgdata.tar
     compression: none
     force: true
+
+- name: Keep a week of nightly generations (unchanged data makes none)
+  persistent.volumes.volume_backup:
+    container: datacontainer
+    dest: /var/backups/datacontainer.tar.gz
+    keep: 7
 '''
 
 RETURN = r'''
 dest:
-  description: The archive.
+  description: The archive (with O(keep), the generation written, or the newest one when nothing changed).
   returned: always
   type: str
   sample: /var/backups/datacontainer.tar.gz
+method:
+  description: The path that read the data, V(direct) or V(engine).
+  returned: always
+  type: str
+  sample: direct
+method_reason:
+  description: Why that path was taken.
+  returned: always
+  type: str
+  sample: "auto: local engine (pid 812) owns the volume directories"
+actions:
+  description: What the run does (in check mode, would do) besides reading.
+  returned: always
+  type: list
+  elements: str
+  sample: ["write /var/backups/datacontainer.tar.gz (mode 0600, through a temporary file beside it) and its manifest"]
+generations:
+  description: The archives of the series, newest first.
+  returned: when O(keep) is set
+  type: list
+  elements: str
+  sample: [/var/backups/datacontainer.20240102T030405Z.tar.gz]
+removed_generations:
+  description: The archives of the series removed because there were more than O(keep).
+  returned: when O(keep) is set and a new archive was written
+  type: list
+  elements: str
+  sample: []
 manifest_path:
   description: The manifest beside the archive.
   returned: always
@@ -121,6 +187,7 @@ manifest:
     compression: gzip
     sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     content_sha256: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+    content_scheme: 2
     files: 1
     bytes: 23
 api_calls:

@@ -18,13 +18,20 @@ description:
     refuses, before writing anything, absolute member names, C(..), symbolic or hard links that
     lead outside their path, device and fifo members, and archives larger than the free space of
     the engine's data root.
-  - Into a data container (O(container)), each restored path gets a fresh volume, filled through a
-    temporary container that is never started; then the data container is recreated with it, with
-    the crash-safe swap of M(persistent.volumes.data_container). The previous volume is kept and
+  - Into a data container (O(container)), each restored path gets a fresh volume, filled while a
+    temporary container that is never started holds it (on the direct path the module writes the
+    volume's directory itself, through the engine the archive endpoint writes it); then the data
+    container is recreated with it, with the crash-safe swap of M(persistent.volumes.data_container). The previous volume is kept and
     reported in RV(previous_volumes). Containers wired to the data container with C(--volumes-from)
     are recreated to mount the restored data, and started again if they were running.
-  - Into a volume (O(volume)), the volume must not exist yet (or already hold exactly the archive's
-    data); it is created and filled.
+  - Only data containers are restored into, never a running container nor one that is not a data
+    container (it has been started, is wired with C(--volumes-from), or has a command of its own);
+    those are refused before anything is read or written, in check mode too.
+  - Into a volume (O(volume)), the volume must not exist yet, be empty (and not used by a running
+    container), or already hold exactly the archive's data; it is created when missing and filled.
+  - O(method) chooses the path as M(persistent.volumes.volume_backup) does; on the direct path, runs of
+    zeros are written as holes (sparse files stay sparse), and nothing is reached through a symlink
+    on the disk. An archive made on either path restores on either path.
   - A path whose data already is the archive's (the same content digest over names, content, owners,
     modes and modification times) is left alone, so restoring the same archive again reports no change.
     Owners, modes and modification times survive the round trip.
@@ -38,7 +45,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Verifies and checks the archive, and predicts the restore, without writing anything.
+      - Verifies and checks the archive, and predicts the restore (refusals included), without writing
+        anything to the host or the engine.
   diff_mode:
     support: none
 options:
@@ -64,6 +72,14 @@ options:
       - The archive's paths to restore; all when omitted.
     type: list
     elements: str
+  method:
+    description:
+      - V(auto) writes the volumes' directories directly when the module can prove they are the engine's
+        (see M(persistent.volumes.volume_backup)), else goes through the engine's archive endpoint.
+        V(direct) fails, saying why, when it cannot be proved; V(engine) always uses the endpoint.
+    type: str
+    default: auto
+    choices: [auto, direct, engine]
 seealso:
   - module: persistent.volumes.volume_backup
 '''
@@ -81,6 +97,16 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+method:
+  description: The path that read and wrote the data, V(direct) or V(engine).
+  returned: always
+  type: str
+  sample: direct
+method_reason:
+  description: Why that path was taken.
+  returned: always
+  type: str
+  sample: "auto: local engine (pid 812) owns the volume directories"
 restored:
   description: The paths restored by this run (empty when the data is already this archive's).
   returned: always

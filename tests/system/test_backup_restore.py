@@ -268,8 +268,9 @@ def test_volume_nobody_holds_goes_through_a_temporary_container(lab, api, tmp_pa
     populate(mountpoint(api, volume), '/volume')
     dest = str(tmp_path / 'v.tar')
     since = int(time.time()) - 1
-    made = ok(run_module('volume_backup', dict(volume=volume, dest=dest, compression='none')))
+    made = ok(run_module('volume_backup', dict(volume=volume, dest=dest, compression='none', method='engine')))
     assert made['changed'] is True and made['manifest']['source'] == {'volume': volume}
+    assert made['method'] == 'engine' and made['method_reason'] == 'method=engine was asked'
     assert [(p['path'], p['volume'], p['member']) for p in made['paths']] == [('/volume', volume, 'volume')]
     with tarfile.open(dest) as archive:
         assert archive.extractfile('volume/secret').read() == b'top secret of /volume\n'
@@ -282,11 +283,19 @@ def test_volume_nobody_holds_goes_through_a_temporary_container(lab, api, tmp_pa
     assert 'destroy' in actions and 'start' not in actions
     assert api.containers(all=True, filters={'volume': volume}) == []
 
+    # the direct path reads the directory: no container at all, the same archive
+    since = int(time.time()) - 1
+    direct = ok(run_module('volume_backup', dict(volume=volume, dest=dest, compression='none', force=True)))
+    assert direct['method'] == 'direct' and direct['method_reason'].startswith('auto: local engine (pid ')
+    assert direct['sha256'] == made['sha256'] and direct['manifest']['content_sha256'] == made['manifest']['content_sha256']
+    assert [e for e in backup_events(api, since) if e['Actor']['ID'] != temporary['ID']] == []
+
     # a consumer now holds it: read through the consumer, no temporary, the same data
     since = int(time.time()) - 1
     holder = lab.container(lab.name('holder'), binds=['%s:/srv/app:ro' % volume], start=True)
     for check in (True, False):
-        again = ok(run_module('volume_backup', dict(volume=volume, dest=dest, compression='none'), check=check))
+        again = ok(run_module('volume_backup', dict(volume=volume, dest=dest, compression='none', method='engine'),
+                              check=check))
         assert again['changed'] is False, again
     assert [e for e in backup_events(api, since) if e['Action'] == 'create' and e['Actor']['ID'] != temporary['ID']] == []
     assert api.inspect_container(holder)['State']['Running'] is True
@@ -387,7 +396,7 @@ def test_killed_volume_backup_leaves_no_temporary_container_after_the_next_run(l
     volume = lab.name('vol')
     api.create_volume(volume)
     populate(mountpoint(api, volume), '/volume', big_mb=96)
-    args = dict(volume=volume, dest=str(tmp_path / 'v.tar.gz'))
+    args = dict(volume=volume, dest=str(tmp_path / 'v.tar.gz'), method='engine')
     assert kill_mid_way(args, tmp_path), 'the backup finished before it could be interrupted'
     ok(run_module('volume_backup', args))
     os.unlink(args['dest'])

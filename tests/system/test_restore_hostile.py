@@ -240,10 +240,13 @@ def state(lab, api, name):
 
 
 def refused_everywhere(lab, api, target, src, *fragments):
+    """Refused into the data container and into a new volume, on both paths, in check mode too."""
     before = state(lab, api, target)
-    for check in (True, False):
-        failed(run_module('volume_restore', dict(src=src, container=target), check=check), *fragments)
-    failed(run_module('volume_restore', dict(src=src, volume=lab.name('new'))), *fragments)
+    for method in ('direct', 'engine'):
+        for check in (True, False):
+            failed(run_module('volume_restore', dict(src=src, container=target, method=method), check=check),
+                   *fragments)
+        failed(run_module('volume_restore', dict(src=src, volume=lab.name('new'), method=method)), *fragments)
     assert state(lab, api, target) == before and not lab.volume_exists(lab.name('new'))
 
 

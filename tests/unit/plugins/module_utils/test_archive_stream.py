@@ -2,30 +2,43 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+"""The engine's stream re-rooted, the canonical archive and its digests (archive_stream, archive_reader,
+archive_canonical), without an engine: streams are made with tarfile."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import functools
+import gzip
 import hashlib
 import io
+import lzma
 import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import (
-    COMPRESSIONS,
-    ChunkReader,
-    HashingWriter,
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import (
+    SCHEME,
     PathStats,
-    content_digest,
-    copy_path,
+    canonical_info,
+    combined_digest,
+    emit_members,
+    end_of_archive,
+    new_digest,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import (
+    ForwardReader,
+    compression_of,
+    decompressed,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import (
+    engine_members,
     member_root,
 )
 
 DATA = bytes(bytearray(range(256))) * 41  # 10496 bytes
 
 
-# --- ChunkReader --------------------------------------------------------------------------
 def chunked(data, size):
     return [data[i:i + size] for i in range(0, len(data), size)]
 
@@ -39,10 +52,11 @@ CHUNKINGS = {
 }
 
 
+# --- ForwardReader ------------------------------------------------------------------------
 @pytest.mark.parametrize('size', [1, 7, 512, 4096, 10496, 100000])
 @pytest.mark.parametrize('chunking', sorted(CHUNKINGS))
-def test_chunk_reader_reads_exactly_what_was_sent(chunking, size):
-    reader = ChunkReader(CHUNKINGS[chunking]())
+def test_forward_reader_reads_exactly_what_was_sent(chunking, size):
+    reader = ForwardReader(CHUNKINGS[chunking]())
     parts = []
     while True:
         part = reader.read(size)
@@ -50,79 +64,58 @@ def test_chunk_reader_reads_exactly_what_was_sent(chunking, size):
         if not part:
             break
         parts.append(part)
-    assert b''.join(parts) == DATA
+    assert b''.join(parts) == DATA and reader.tell() == len(DATA)
     assert all(len(part) == size for part in parts[:-1])  # short reads only at the end
     assert reader.read(size) == b'' and reader.read() == b''
 
 
 @pytest.mark.parametrize('chunking', sorted(CHUNKINGS))
-def test_chunk_reader_read_all(chunking):
-    reader = ChunkReader(CHUNKINGS[chunking]())
+def test_forward_reader_seeks_forward_and_hands_out_slices(chunking):
+    reader = ForwardReader(CHUNKINGS[chunking]())
     assert reader.read(100) == DATA[:100]
-    assert reader.read() == DATA[100:]
-    assert reader.read(-1) == b''
+    assert reader.seek(1000) == 1000 and reader.tell() == 1000
+    assert b''.join(bytes(part) for part in reader.chunks(3000)) == DATA[1000:4000]
+    assert reader.seek(10, 1) == 4010
+    assert reader.read() == DATA[4010:]
+    assert list(reader.chunks(10)) == []
 
 
-def test_chunk_reader_of_nothing_and_zero_reads():
-    assert ChunkReader([]).read(10) == b'' and ChunkReader([]).read() == b''
-    reader = ChunkReader([b'abc'])
-    assert reader.read(0) == b'' and reader.read(5) == b'abc'
+def test_forward_reader_refuses_to_go_back():
+    reader = ForwardReader([DATA])
+    reader.read(20)
+    with pytest.raises(IOError, match='read forward only'):
+        reader.seek(10)
 
 
-# --- HashingWriter ------------------------------------------------------------------------
-class Flushed(io.BytesIO):
-    flushes = 0
-
-    def flush(self):
-        self.flushes += 1
+# --- decompressed -------------------------------------------------------------------------
+COMPRESSORS = {'none': lambda data: data, 'gzip': gzip.compress, 'xz': lzma.compress,
+               'bzip2': lambda data: __import__('bz2').compress(data)}
 
 
-def test_hashing_writer_passes_everything_through():
-    target = Flushed()
-    writer = HashingWriter(target)
-    for part in chunked(DATA, 1000) + [b'']:
-        assert writer.write(part) == len(part)
-    writer.flush()
-    assert target.getvalue() == DATA and target.flushes == 1
-    assert writer.size == len(DATA) and writer.sha256.hexdigest() == hashlib.sha256(DATA).hexdigest()
+@pytest.mark.parametrize('compression', sorted(COMPRESSORS))
+@pytest.mark.parametrize('size', [1, 7, 65536])
+def test_decompressed_whatever_the_chunking(compression, size):
+    packed = COMPRESSORS[compression](DATA * 20)
+    assert compression_of(packed[:8]) == compression
+    out = b''.join(bytes(piece) for piece in decompressed(chunked(packed, size), limit=1000))
+    assert out == DATA * 20
 
 
-@pytest.mark.parametrize('compression', sorted(COMPRESSIONS))
-def test_hashing_writer_under_a_streaming_tarfile(compression):
-    target = io.BytesIO()
-    writer = HashingWriter(target)
-    with tarfile.open(fileobj=writer, mode='w|' + COMPRESSIONS[compression]) as out:
-        member = tarfile.TarInfo('data/f')
-        member.size = len(DATA)
-        out.addfile(member, io.BytesIO(DATA))
-    assert writer.size == len(target.getvalue())
-    assert writer.sha256.hexdigest() == hashlib.sha256(target.getvalue()).hexdigest()
-    target.seek(0)
-    with tarfile.open(fileobj=target, mode='r:' + (COMPRESSIONS[compression] or '')) as back:
-        assert back.extractfile('data/f').read() == DATA
+def test_decompressed_bounds_each_piece_and_reads_concatenated_streams():
+    packed = gzip.compress(b'\0' * (4 << 20)) + gzip.compress(b'tail') + b'\0' * 700
+    pieces = list(decompressed([packed], limit=65536))
+    assert max(len(piece) for piece in pieces) <= 65536
+    assert b''.join(pieces) == b'\0' * (4 << 20) + b'tail'
 
 
-# --- member_root, PathStats, content_digest -------------------------------------------
-@pytest.mark.parametrize('path, root', [('/data', 'data'), ('/var/lib/x', 'var/lib/x'), ('/data/', 'data'),
-                                        ('/volume', 'volume')])
-def test_member_root(path, root):
-    assert member_root(path) == root
+@pytest.mark.parametrize('compression', ['gzip', 'xz'])
+def test_decompressed_of_a_truncated_stream_fails(compression):
+    packed = COMPRESSORS[compression](DATA * 20)
+    with pytest.raises(EOFError, match='truncated'):
+        b''.join(decompressed([packed[:len(packed) // 2]]))
 
 
-def test_path_stats_and_content_digest():
-    first, second = PathStats('/a', 'v1', 'a'), PathStats('/b', 'v2', 'b')
-    first.digest.update(b'one')
-    assert first.as_dict() == dict(path='/a', volume='v1', member='a', bytes=0, files=0, entries=0,
-                                   content_sha256=hashlib.sha256(b'one').hexdigest())
-    both = content_digest([first, second])
-    assert both == content_digest([first, second]) != content_digest([second, first])
-    assert both != content_digest([first])
-    renamed = PathStats('/c', 'v2', 'c')
-    assert content_digest([first, renamed]) != both  # the member name counts, the volume name does not
-    assert content_digest([first, PathStats('/b', 'other-volume', 'b')]) == both
-
-
-# --- copy_path: re-rooting the engine's stream ------------------------------------------
+# --- engine_members: re-rooting the engine's stream ------------------------------------------
 def entry(name, kind=tarfile.REGTYPE, data=b'', linkname='', mode=0o644, uid=0, gid=0, mtime=1500000000):
     made = tarfile.TarInfo(name)
     made.type, made.linkname, made.mode, made.uid, made.gid, made.mtime = kind, linkname, mode, uid, gid, mtime
@@ -162,21 +155,22 @@ def tar_chunks(tree, size=700, fmt=tarfile.PAX_FORMAT):
     return chunked(buffer.getvalue(), size)
 
 
-def copy(tree, path='/data', record_root=None, size=700, out=True, fmt=tarfile.PAX_FORMAT):
-    """Run copy_path; return (stats, members read back from the output tar as (TarInfo, bytes))."""
-    stats = PathStats(path, 'vol', record_root or member_root(path))
+def copy(tree, path='/data', record_root=None, size=700, out=True, fmt=tarfile.PAX_FORMAT, scheme=SCHEME):
+    """Re-root and emit the stream; return (stats, members read back from the archive as (TarInfo, bytes))."""
+    stats = PathStats(path, 'vol', record_root or member_root(path), new_digest(scheme))
     buffer = io.BytesIO()
-    if out:
-        with tarfile.open(fileobj=buffer, mode='w|', format=tarfile.PAX_FORMAT) as target:
-            copy_path(tar_chunks(tree, size, fmt), path, stats, target, record_root=record_root)
-    else:
-        copy_path(tar_chunks(tree, size, fmt), path, stats, None, record_root=record_root)
-    buffer.seek(0)
+    offset = emit_members(engine_members(tar_chunks(tree, size, fmt), path, record_root), stats,
+                          buffer if out else None)
     members = []
     if out:
+        buffer.write(end_of_archive(offset))
+        assert len(buffer.getvalue()) % 10240 == 0
+        buffer.seek(0)
         with tarfile.open(fileobj=buffer, mode='r:') as back:
             for member in back.getmembers():
                 members.append((member, back.extractfile(member).read() if member.isreg() else b''))
+        if scheme == SCHEME:
+            assert hashlib.sha256(buffer.getvalue()[:offset]).hexdigest() == stats.content_sha256
     return stats, members
 
 
@@ -219,14 +213,19 @@ def digest_of(tree, **kwargs):
     return copy(tree, **kwargs)[0].content_sha256
 
 
-def test_digest_is_stable_whatever_the_chunking_format_or_output():
+SCHEMES = pytest.mark.parametrize('scheme', [1, SCHEME])
+
+
+@SCHEMES
+def test_digest_is_stable_whatever_the_chunking_format_or_output(scheme):
+    digest = functools.partial(digest_of, scheme=scheme)
     tree = engine_tree()
-    reference = digest_of(tree)
-    assert digest_of(engine_tree(), size=1) == reference
-    assert digest_of(engine_tree(), size=10 ** 6) == reference
-    assert digest_of(engine_tree(), fmt=tarfile.GNU_FORMAT) == reference
-    assert digest_of(engine_tree(), out=False) == reference
-    assert digest_of(engine_tree(), path='/data', record_root='data') == reference
+    reference = digest(tree)
+    assert digest(engine_tree(), size=1) == reference
+    assert digest(engine_tree(), size=10 ** 6) == reference
+    assert digest(engine_tree(), fmt=tarfile.GNU_FORMAT) == reference
+    assert digest(engine_tree(), out=False) == reference
+    assert digest(engine_tree(), path='/data', record_root='data') == reference
 
 
 CHANGES = {
@@ -248,22 +247,27 @@ CHANGES = {
 }
 
 
+@SCHEMES
 @pytest.mark.parametrize('change', sorted(CHANGES))
-def test_digest_changes_with_content_or_metadata(change):
-    assert digest_of(engine_tree(**CHANGES[change])) != digest_of(engine_tree())
+def test_digest_changes_with_content_or_metadata(change, scheme):
+    assert digest_of(engine_tree(**CHANGES[change]), scheme=scheme) != digest_of(engine_tree(), scheme=scheme)
 
 
-def test_digest_changes_when_a_member_is_added_or_removed():
-    reference = digest_of(engine_tree())
-    assert digest_of(engine_tree() + [entry('data/new', tarfile.DIRTYPE)]) != reference
-    assert digest_of(engine_tree()[:-1]) != reference
-    assert digest_of(engine_tree(), record_root='volume') != reference  # the names are what they are restored as
+@SCHEMES
+def test_digest_changes_when_a_member_is_added_or_removed(scheme):
+    digest = functools.partial(digest_of, scheme=scheme)
+    reference = digest(engine_tree())
+    assert digest(engine_tree() + [entry('data/new', tarfile.DIRTYPE)]) != reference
+    assert digest(engine_tree()[:-1]) != reference
+    assert digest(engine_tree(), record_root='volume') != reference  # the names are what they are restored as
 
 
-def test_digest_of_two_files_that_swap_content_differs():
+@SCHEMES
+def test_digest_of_two_files_that_swap_content_differs(scheme):
+    digest = functools.partial(digest_of, scheme=scheme)
     one = engine_tree(**{'data/f': dict(data=b'aaaaaa'), 'data/empty-file': dict(data=b'bbbbbb')})
     two = engine_tree(**{'data/f': dict(data=b'bbbbbb'), 'data/empty-file': dict(data=b'aaaaaa')})
-    assert digest_of(one) != digest_of(two)
+    assert digest(one) != digest(two)
 
 
 def test_copy_path_of_a_big_file_in_small_chunks():
@@ -289,3 +293,37 @@ def test_copy_path_re_roots_names_that_need_pax_headers(name, record_root):
     expected = [record_root, record_root + '/' + name, record_root + '/link-to-' + name[:20]]
     assert [m.name for m, dummy in members] == expected
     assert members[2][0].linkname == record_root + '/' + name
+
+
+# --- the canonical archive ------------------------------------------------------------------
+def test_canonical_archive_drops_names_and_sub_second_times_and_keeps_capabilities():
+    tree = engine_tree()
+    tree[1][0].uname, tree[1][0].gname, tree[1][0].mtime = 'alice', 'staff', 1500000000.75
+    tree[3][0].pax_headers = {'SCHILY.xattr.security.capability': u'\x01\x00\x00\x02', 'comment': 'dropped'}
+    reference = copy(engine_tree())
+    stats, members = copy(tree)
+    by_name = dict((m.name, m) for m, dummy in members)
+    assert (by_name['data/f'].uname, by_name['data/f'].gname, by_name['data/f'].mtime) == ('', '', 1500000000)
+    assert by_name['data/suid'].pax_headers == {'SCHILY.xattr.security.capability': u'\x01\x00\x00\x02'}
+    assert stats.content_sha256 != reference[0].content_sha256  # the capability counts
+    tree[3][0].pax_headers = {}
+    assert copy(tree)[0].content_sha256 == reference[0].content_sha256
+
+
+def test_canonical_header_keeps_the_permission_bits_only():
+    member = engine_tree()[1][0]
+    member.mode = 0o104755  # as the engine's headers have it: the file-type bits too
+    header = canonical_info(member)
+    assert header.mode == 0o4755 and (header.uname, header.gname, header.pax_headers) == ('', '', {})
+
+
+def test_combined_digest_is_of_the_pairs_in_order():
+    pairs = [('a', '1' * 64), ('b', '2' * 64)]
+    expected = hashlib.sha256(('a\0%s\nb\0%s\n' % ('1' * 64, '2' * 64)).encode()).hexdigest()
+    assert combined_digest(pairs) == expected != combined_digest(list(reversed(pairs)))
+
+
+def test_path_stats_counts_files_bytes_and_entries():
+    stats, dummy = copy(engine_tree())
+    assert stats.as_dict() == dict(path='/data', volume='vol', member='data', bytes=6 + 3000 + 10, files=4,
+                                   entries=len(engine_tree()), content_sha256=stats.content_sha256)

@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Where a backup goes, what is there already, and whether it may be replaced.
+
+A file at ``dest`` is replaced only when it is an earlier archive of the same source:
+its manifest beside it is one of the collection's, describes this very file (its size)
+and names the same container or volume. Anything else (a file of the user's, another
+source's archive, a symlink) is refused unless ``force: true``, before anything is read
+or written. With ``keep``, ``dest`` names a series of dated archives instead.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import tempfile
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import SCHEME
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_generations import (
+    free_generation_path,
+    list_generations,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+
+FORMAT = 'persistent.volumes/backup/1'
+
+
+def manifest_path(dest):
+    return dest + '.manifest.json'
+
+
+def check_dest(dest):
+    if not os.path.isabs(dest):
+        raise InputError('dest must be an absolute path on the managed host, got %r.' % dest)
+    if os.path.isdir(dest):
+        raise InputError('dest %s is a directory; give the archive file name.' % dest)
+    parent = os.path.dirname(dest)
+    if not os.path.isdir(parent):
+        raise InputError('The directory of dest, %s, does not exist; create it first.' % parent)
+
+
+def _load(path):
+    try:
+        with open(path) as handle:
+            manifest = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def describe_source(label):
+    return ' '.join('%s %s' % item for item in sorted((label or {}).items())) or 'an unknown source'
+
+
+def foreign_reason(dest, label):
+    """Why the files at ``dest`` are not an earlier archive of ``label`` (None when they are, or are absent)."""
+    archive, manifest_file = os.path.lexists(dest), os.path.lexists(manifest_path(dest))
+    if not archive and not manifest_file:
+        return None
+    for path in (dest, manifest_path(dest)):
+        if os.path.islink(path):
+            return '%s is a symbolic link' % path
+        if os.path.lexists(path) and not os.path.isfile(path):
+            return '%s is not a regular file' % path
+    manifest = _load(manifest_path(dest)) if manifest_file else None
+    if manifest is None or manifest.get('format') != FORMAT:
+        return ('it has no backup manifest beside it (%s)' % manifest_path(dest) if not manifest_file
+                else '%s is not a persistent.volumes backup manifest' % manifest_path(dest))
+    if manifest.get('source') != label:
+        return 'its manifest says it is an archive of %s' % describe_source(manifest.get('source'))
+    if archive and os.path.getsize(dest) != manifest.get('size'):
+        return 'its manifest describes another file (%s bytes, the file has %d)' % (manifest.get('size'),
+                                                                                    os.path.getsize(dest))
+    return None
+
+
+class Destination(object):
+    """The archive to write (``path``), and the earlier archive of the same data, if any."""
+
+    def __init__(self, params, source):
+        self.dest = params['dest']
+        self.keep = params.get('keep')
+        self.force = params.get('force')
+        self.previous = None
+        self.previous_path = None
+        if self.keep:
+            newest = self.series(source)[:1]
+            if newest:
+                self.previous, self.previous_path = newest[0].manifest, newest[0].path
+            self.path = free_generation_path(self.dest)
+            return
+        self.path = self.dest
+        reason = foreign_reason(self.dest, source.label)
+        if reason and not self.force:
+            raise Refusal('Refusing to replace %s: it is not an earlier archive of %s (%s). Choose another dest, '
+                          'or set force=true to replace it; nothing was changed.'
+                          % (self.dest, describe_source(source.label), reason))
+        if reason is None and os.path.isfile(self.dest):
+            self.previous, self.previous_path = _load(manifest_path(self.dest)), self.dest
+
+    def series(self, source):
+        return list_generations(self.dest, source.label, FORMAT)
+
+    def schemes(self):
+        """The content digest schemes to compute: the current one, and the earlier archive's."""
+        schemes = set([SCHEME])
+        if self.previous is not None:
+            schemes.add(self.previous.get('content_scheme', 1))
+        return schemes
+
+    def actions(self):
+        what = 'write %s (mode 0600, through a temporary file beside it) and its manifest' % self.path
+        if self.keep:
+            what += '; then read it back and keep the newest %d archives of the series' % self.keep
+        return [what]
+
+
+def move_into_place(engine, temporary, dest):
+    """atomic_move with a umask that keeps the file private (mode 0600)."""
+    previous = os.umask(0o077)
+    try:
+        engine.module.atomic_move(temporary, dest)
+    finally:
+        os.umask(previous)
+    os.chmod(dest, 0o600)
+
+
+def write_manifest(engine, dest, manifest):
+    directory = os.path.dirname(dest)
+    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(manifest_path(dest)), dir=directory)
+    try:
+        with os.fdopen(handle, 'w') as out:
+            json.dump(manifest, out, indent=2, sort_keys=True)
+            out.write('\n')
+        move_into_place(engine, temporary, manifest_path(dest))
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

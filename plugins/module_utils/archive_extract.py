@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Writing an archive's path into a fresh volume's directory (the direct path of a restore).
+
+The archive was checked whole before this runs (archive_check); every member is checked
+again here as it comes, so that an archive changed in between still cannot write outside
+the directory. Nothing is ever reached through a symlink on the disk: each directory is
+opened from the volume's root one component at a time with O_NOFOLLOW, after following
+the archive's own symlinks in the archive (they have been checked to stay inside).
+Owners, modes, times, symlinks, hard links, empty directories, the capability attribute
+and holes (runs of zeros are skipped, not written) come back as they were; directory
+times and modes are set last, deepest first, as tar does.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import errno
+import os
+import posixpath
+import stat
+import tarfile
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
+    chain_problem,
+    member_problem,
+    resolve,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import (
+    ForwardReader,
+    decompressed,
+    file_chunks,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import tar_members
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+
+HOLE = 64 * 1024
+ZERO_BLOCK = bytes(HOLE)
+DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
+FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
+
+
+def write_sparse(fd, chunks, size):
+    """Write ``chunks`` to ``fd``, seeking over 64 KiB blocks of zeros; the file ends at ``size``."""
+    position = cursor = 0  # where the data goes, where the file's offset is
+    for chunk in chunks:
+        view = memoryview(chunk)
+        start = 0
+        while start < len(view):
+            block = view[start:start + HOLE]
+            if len(block) == HOLE and block == ZERO_BLOCK:
+                position += HOLE
+            else:
+                if cursor != position:
+                    os.lseek(fd, position, os.SEEK_SET)
+                written = 0
+                while written < len(block):
+                    written += os.write(fd, block[written:])
+                position = cursor = position + len(block)
+            start += HOLE
+    os.ftruncate(fd, size)
+
+
+class Directories(object):
+    """Directory file descriptors below the root, opened without following any symlink."""
+
+    def __init__(self, root_fd, limit=64):
+        self.root = root_fd
+        self.open = {}
+        self.limit = limit
+
+    def fd(self, parts):
+        """The directory ``parts`` (a tuple of components below the root)."""
+        if not parts:
+            return self.root
+        found = self.open.get(parts)
+        if found is not None:
+            return found
+        parent = self.fd(parts[:-1])
+        fd = os.open(parts[-1], DIR_FLAGS, dir_fd=parent)
+        if len(self.open) >= self.limit:
+            for key in sorted(self.open, key=len, reverse=True)[:self.limit // 2]:
+                os.close(self.open.pop(key))
+        self.open[parts] = fd
+        return fd
+
+    def close(self):
+        for fd in self.open.values():
+            os.close(fd)
+        self.open = {}
+
+
+def _set_attributes(name, info, dir_fd, fd=None):
+    """Owner, group, mode, capability and time of an entry (``fd`` when it is open)."""
+    follow = info.type != tarfile.SYMTYPE
+    if fd is not None:
+        os.fchown(fd, info.uid, info.gid)
+    else:
+        os.chown(name, info.uid, info.gid, dir_fd=dir_fd, follow_symlinks=False)
+    if follow:
+        if fd is not None:
+            os.fchmod(fd, info.mode & 0o7777)
+        else:
+            os.chmod(name, info.mode & 0o7777, dir_fd=dir_fd)
+    for key, value in info.pax_headers.items():
+        if key.startswith('SCHILY.xattr.') and follow:
+            try:
+                target = fd if fd is not None else '/proc/self/fd/%d/%s' % (dir_fd, name)
+                os.setxattr(target, key[len('SCHILY.xattr.'):], value.encode('utf-8', 'surrogateescape'))
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTSUP, errno.EPERM):
+                    raise
+    stamp = int(info.mtime * 1e9)
+    if fd is not None:
+        os.utime(fd, ns=(stamp, stamp))
+    else:
+        os.utime(name, ns=(stamp, stamp), dir_fd=dir_fd, follow_symlinks=False)
+
+
+def _clear(name, dir_fd):
+    """Make room for a member whose name is taken (a later member of a name wins, as in tar)."""
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+    except IsADirectoryError:
+        os.rmdir(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        pass
+
+
+class Extraction(object):
+    """One path of an archive written below ``root`` (a directory that exists)."""
+
+    def __init__(self, root, member, roots):
+        self.member = member
+        self.roots = roots
+        self.links = {}
+        self.seen = set()
+        self.dirs = []
+        self.root_info = None
+        self.root_fd = os.open(root, DIR_FLAGS)
+        self.directories = Directories(self.root_fd)
+
+    def place(self, info):
+        """(parent directory fd, name, physical parts) of a member, after the archive's own links."""
+        clean = posixpath.normpath(info.name).split('/')
+        parent = resolve(clean[:-1], self.links)
+        inside = parent[len(self.member.split('/')):]
+        return self.directories.fd(tuple(inside)), clean[-1], tuple(inside) + (clean[-1],)
+
+    def check(self, src, info):
+        problem = member_problem(info, self.roots) or chain_problem(info, self.roots, self.links)
+        if not problem and info.islnk() and posixpath.normpath(info.linkname) not in self.seen:
+            problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
+        self.seen.add(posixpath.normpath(info.name))
+        if not info.issym():
+            self.links.pop(posixpath.normpath(info.name), None)  # a later member of that name replaces the link
+        if problem:
+            raise Refusal('Refusing to restore %s: member %r %s. It changed since it was checked; the new volume '
+                          'is removed.' % (src, info.name, problem))
+
+    def add(self, info, content):
+        if posixpath.normpath(info.name) == self.member:
+            self.root_info = info
+            return
+        dir_fd, name, parts = self.place(info)
+        if info.isdir():
+            try:
+                os.mkdir(name, 0o700, dir_fd=dir_fd)
+            except FileExistsError:
+                if not stat.S_ISDIR(os.lstat(name, dir_fd=dir_fd).st_mode):
+                    _clear(name, dir_fd)
+                    os.mkdir(name, 0o700, dir_fd=dir_fd)
+            self.dirs.append((parts, info))
+            return
+        if info.issym():
+            self._retry(lambda: os.symlink(info.linkname, name, dir_fd=dir_fd), name, dir_fd)
+            _set_attributes(name, info, dir_fd)
+            return
+        if info.islnk():
+            target = posixpath.normpath(info.linkname).split('/')
+            source_fd, source_name, dummy = self.place(tarfile.TarInfo('/'.join(target)))
+            self._retry(lambda: os.link(source_name, name, src_dir_fd=source_fd, dst_dir_fd=dir_fd,
+                                        follow_symlinks=False), name, dir_fd)
+            return
+        fd = self._retry(lambda: os.open(name, FILE_FLAGS, 0o600, dir_fd=dir_fd), name, dir_fd)
+        try:
+            write_sparse(fd, content, info.size)
+            _set_attributes(name, info, dir_fd, fd)
+        finally:
+            os.close(fd)
+
+    @staticmethod
+    def _retry(action, name, dir_fd):
+        try:
+            return action()
+        except FileExistsError:
+            _clear(name, dir_fd)
+            return action()
+
+    def finish(self):
+        """Directories' attributes, deepest first, then the root's."""
+        for parts, info in reversed(self.dirs):
+            fd = os.open(parts[-1], DIR_FLAGS, dir_fd=self.directories.fd(parts[:-1]))
+            try:
+                _set_attributes(parts[-1], info, None, fd)
+            finally:
+                os.close(fd)
+        if self.root_info is not None:
+            _set_attributes('.', self.root_info, None, self.root_fd)
+
+    def close(self):
+        self.directories.close()
+        os.close(self.root_fd)
+
+
+def extract_path(src, member, roots, target):
+    """Write the members of ``src`` below ``member`` (one of ``roots``) into the directory ``target``.
+
+    Returns the number of members written.
+    """
+    extraction = Extraction(target, member, roots)
+    count = 0
+    try:
+        with open(src, 'rb') as handle:
+            reader = ForwardReader(decompressed(file_chunks(handle)))
+            for info, content in tar_members(reader):
+                extraction.check(src, info)
+                name = posixpath.normpath(info.name)
+                if name != member and not name.startswith(member + '/'):
+                    continue
+                extraction.add(info, content)
+                count += 1
+        extraction.finish()
+    finally:
+        extraction.close()
+    return count

@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Dated generations of a backup: ``dest`` names the series, each archive carries its time.
+
+``/var/backups/app.tar.gz`` with ``keep`` gives ``/var/backups/app.20240102T030405Z.tar.gz``
+and so on (UTC, to the second; names sort by time). A file of that shape is one of the
+series only when its manifest says it is an archive of the same source; anything else
+is never counted, and never removed.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import re
+import time
+
+STAMP = '%Y%m%dT%H%M%SZ'
+STAMP_PATTERN = r'\d{8}T\d{6}Z'
+SUFFIXES = ('.tar.gz', '.tar.xz', '.tar.bz2', '.tgz', '.tar')
+
+
+def split_dest(dest):
+    """(stem, suffix) of a series name: ``/b/app.tar.gz`` -> (``/b/app``, ``.tar.gz``)."""
+    base = os.path.basename(dest)
+    for suffix in SUFFIXES:
+        if base.endswith(suffix) and len(base) > len(suffix):
+            return dest[:-len(suffix)], suffix
+    return dest, ''
+
+
+def generation_path(dest, when):
+    stem, suffix = split_dest(dest)
+    return '%s.%s%s' % (stem, time.strftime(STAMP, time.gmtime(when)), suffix)
+
+
+def _manifest(path):
+    try:
+        with open(path + '.manifest.json') as handle:
+            manifest = json.load(handle)
+    except (IOError, OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+class Generation(object):
+    def __init__(self, path, stamp, manifest):
+        self.path = path
+        self.stamp = stamp
+        self.manifest = manifest
+
+    def as_dict(self):
+        manifest = self.manifest or {}
+        return dict(path=self.path, stamp=self.stamp, sha256=manifest.get('sha256'),
+                    content_sha256=manifest.get('content_sha256'), created_at=manifest.get('created_at'))
+
+
+def list_generations(dest, source, fmt):
+    """The series' archives whose manifest says they are of ``source``, newest first."""
+    stem, suffix = split_dest(dest)
+    directory, base = os.path.split(stem)
+    pattern = re.compile(r'^%s\.(%s)%s\Z' % (re.escape(base), STAMP_PATTERN, re.escape(suffix)))
+    found = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return found
+    for name in names:
+        match = pattern.match(name)
+        path = os.path.join(directory, name)
+        if not match or not os.path.isfile(path) or os.path.islink(path):
+            continue
+        manifest = _manifest(path)
+        if manifest and manifest.get('format') == fmt and manifest.get('source') == source \
+                and manifest.get('size') == os.path.getsize(path):
+            found.append(Generation(path, match.group(1), manifest))
+    found.sort(key=lambda generation: generation.stamp, reverse=True)
+    return found
+
+
+def free_generation_path(dest, now=None, sleep=time.sleep):
+    """A generation name not taken yet (waits for the next second when this one is)."""
+    now = time.time() if now is None else now
+    for dummy in range(3):
+        path = generation_path(dest, now)
+        if not os.path.lexists(path) and not os.path.lexists(path + '.manifest.json'):
+            return path
+        sleep(1)
+        now += 1
+    raise OSError('no free generation name for %s' % dest)
+
+
+def remove_generation(generation):
+    """Remove an archive of the series and its manifest (the archive first)."""
+    os.unlink(generation.path)
+    try:
+        os.unlink(generation.path + '.manifest.json')
+    except OSError:
+        pass

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Whether this module may read and write a volume's directory itself (the direct path).
+
+A ``Mountpoint`` is only a path the engine reports; a same-named directory may exist on
+this machine without being the engine's. The direct path is taken only when all of this
+holds, and the archive endpoint is used otherwise, with the reason in the result:
+
+1. the engine is reached over a Unix socket on this machine (no TCP, no TLS);
+2. the process serving that socket (``SO_PEERCRED`` of a connection to it) holds open the
+   volume database of the data root the engine reports (``<DockerRootDir>/volumes/
+   metadata.db``, the same file as this machine sees it): the socket is the engine's, not
+   a proxy's;
+3. the engine is neither rootless nor remapping user namespaces (its ``SecurityOptions``),
+   so owners in the directory are the owners in the containers;
+4. this module runs as root (a volume holds files of any owner and mode);
+5. per volume: driver ``local`` without mount options (an NFS or device volume is mounted
+   only while a container uses it), and ``/proc/<engine pid>/root<Mountpoint>`` is the
+   same directory (device and inode) as ``<Mountpoint>`` here, whatever mount namespaces
+   are in between.
+
+Everything here only reads (``/proc``, ``stat``, one ``info`` call): check mode runs it too.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import socket
+import struct
+
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+
+METHODS = ['auto', 'direct', 'engine']
+
+
+class Access(object):
+    """The path chosen: ``method`` (direct or engine), ``reason``, and the engine's process id."""
+
+    def __init__(self, method, reason, pid=None):
+        self.method = method
+        self.reason = reason
+        self.pid = pid
+
+    @property
+    def direct(self):
+        return self.method == 'direct'
+
+    def as_result(self):
+        return dict(method=self.method, method_reason=self.reason)
+
+
+def socket_path(options):
+    host = options.docker_host
+    if host.startswith('unix://'):
+        return host[len('unix://'):]
+    return host if host.startswith('/') else None
+
+
+def peer_pid(path):
+    """The process id serving the Unix socket ``path`` (SO_PEERCRED of a connection to it)."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.settimeout(5)
+        client.connect(path)
+        raw = client.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize('3i'))
+    finally:
+        client.close()
+    pid = struct.unpack('3i', raw)[0]
+    return pid or None
+
+
+def holds_open(pid, target):
+    """True when process ``pid`` has ``target`` (a path on this machine) open."""
+    wanted = os.stat(target)
+    directory = '/proc/%d/fd' % pid
+    for name in os.listdir(directory):
+        try:
+            if os.path.samestat(os.stat(os.path.join(directory, name)), wanted):
+                return True
+        except OSError:
+            continue  # closed meanwhile, or not a file
+    return False
+
+
+def _engine_problem(engine, info, pid):
+    """Why the process serving the socket cannot be proved to be the engine (None when it is)."""
+    security = ' '.join(info.get('SecurityOptions') or [])
+    if 'name=rootless' in security:
+        return 'the engine runs rootless (its SecurityOptions say so): owners differ on the disk'
+    if 'name=userns' in security:
+        return 'the engine remaps user namespaces (userns-remap): owners differ on the disk'
+    root = info.get('DockerRootDir')
+    if not root:
+        return 'the engine reports no DockerRootDir'
+    database = os.path.join(root, 'volumes', 'metadata.db')
+    try:
+        if not holds_open(pid, database):
+            return ('the process serving %s (pid %d) does not hold %s open: it is not the engine that owns the '
+                    'volumes seen here (a proxy, or another machine\'s engine)' % (socket_path(engine.options), pid,
+                                                                                   database))
+    except OSError as exc:
+        return 'cannot confirm that pid %d is the engine owning %s: %s' % (pid, database, exc.strerror or exc)
+    return None
+
+
+def engine_access(engine, method):
+    """The engine-level decision (before looking at any volume)."""
+    if method == 'engine':
+        return Access('engine', 'method=engine was asked')
+    path = socket_path(engine.options)
+    if path is None or engine.options.uses_tls:
+        return Access('engine', 'the engine is not on a local Unix socket (docker_host=%s)' % engine.options.docker_host)
+    if os.geteuid() != 0:
+        return Access('engine', 'the module does not run as root; a volume holds files of any owner and mode')
+    try:
+        pid = peer_pid(path)
+    except (OSError, AttributeError) as exc:
+        return Access('engine', 'cannot ask the socket %s who serves it: %s' % (path, exc))
+    if pid is None:
+        return Access('engine', 'the socket %s does not tell which process serves it' % path)
+    problem = _engine_problem(engine, engine.api.info(), pid)
+    if problem:
+        return Access('engine', problem)
+    return Access('direct', 'local engine (pid %d) owns the volume directories' % pid, pid)
+
+
+def volume_problem(access, volume):
+    """Why the volume's directory cannot be used directly (None when it can)."""
+    name = volume.get('Name')
+    if (volume.get('Driver') or 'local') != 'local':
+        return 'volume %s uses the driver %s, not local' % (name, volume.get('Driver'))
+    if volume.get('Options'):
+        return 'volume %s is a local volume with mount options %s (mounted only while in use)' % (
+            name, ', '.join(sorted(volume['Options'])))
+    mountpoint = volume.get('Mountpoint')
+    if not mountpoint or not os.path.isabs(mountpoint):
+        return 'volume %s has no Mountpoint' % name
+    try:
+        here = os.stat(mountpoint)
+        there = os.stat('/proc/%d/root%s' % (access.pid, mountpoint))
+    except OSError as exc:
+        return 'cannot look at the Mountpoint of volume %s: %s' % (name, exc.strerror or exc)
+    if not os.path.samestat(here, there):
+        return 'the Mountpoint %s of volume %s here is not the engine\'s directory of that name' % (mountpoint, name)
+    return None
+
+
+def choose_access(engine, method, volumes):
+    """The path for ``volumes`` (inspect data): direct only when every one of them can be proved.
+
+    ``method: direct`` that cannot be proved is refused rather than read from an unproved
+    directory.
+    """
+    access = engine_access(engine, method)
+    if access.direct:
+        for volume in volumes:
+            problem = volume_problem(access, volume)
+            if problem:
+                access = Access('engine', problem)
+                break
+    if method == 'direct' and not access.direct:
+        raise Refusal('method=direct cannot be used: %s. Use method=auto (or engine) to go through the engine\'s '
+                      'archive endpoint; nothing was changed.' % access.reason)
+    if method == 'auto' and access.direct:
+        access.reason = 'auto: ' + access.reason
+    return access

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The role's backups keep dated generations, through ansible-playbook and the installed
+collection: an application that corrupts its data does not overwrite the good copy, and
+playbooks/restore.yml brings the previous generation back."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+import subprocess
+
+from conftest import venv_tool
+
+ROLE_PLAY = '''
+- name: The role with backups
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    data_volume_container_data_containers:
+      - name: %(name)s
+        volumes: [/data]
+    data_volume_container_backup_dir: %(backups)s
+    data_volume_container_backup_keep: 2
+  roles:
+    - persistent.volumes.data_volume_container
+'''
+STAMP = re.compile(r'^(.+)\.(\d{8}T\d{6}Z)\.tar\.gz$')
+PLAYBOOKS = os.path.join(os.path.dirname(__file__), '..', '..', 'playbooks')
+
+
+def playbook(ansible_env, path, *options):
+    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local', path] + list(options),
+                          env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
+    output = proc.stdout.decode()
+    assert proc.returncode == 0, output
+    return output
+
+
+def generations(directory, name):
+    """The archives of ``name`` in ``directory``, newest first."""
+    found = [entry for entry in os.listdir(directory) if STAMP.match(entry) and STAMP.match(entry).group(1) == name]
+    return sorted(found, reverse=True)
+
+
+def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, ansible_env):
+    name, backups = lab.name('dc'), str(tmp_path / 'backups')
+    play = tmp_path / 'role.yml'
+    play.write_text(ROLE_PLAY % dict(name=name, backups=backups))
+    playbook(ansible_env, str(play))                      # the data container, and a first generation
+    first = generations(backups, name)
+    lab.write('/data/db', 'good-data', volumes_from=[name])
+    playbook(ansible_env, str(play))
+    good = generations(backups, name)
+    assert len(first) == 1 and len(good) == 2 and good[1] == first[0]
+    playbook(ansible_env, str(play))                      # unchanged data: no new generation
+    assert generations(backups, name) == good
+    assert oct(os.stat(backups).st_mode & 0o777) == oct(0o700)
+
+    lab.write('/data/db', 'corrupted-by-the-application', volumes_from=[name])
+    playbook(ansible_env, str(play))
+    now = generations(backups, name)
+    assert len(now) == 2 and now[1] == good[0] and first[0] not in now  # keep: 2, the oldest went last
+    assert sorted(os.listdir(backups)) == sorted(now + [entry + '.manifest.json' for entry in now])
+
+    restore = os.path.join(PLAYBOOKS, 'restore.yml')
+    options = ['-e', 'restore_hosts=localhost', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups,
+               '-e', 'ansible_python_interpreter=%s' % venv_tool('python')]
+    output = playbook(ansible_env, restore, *(options + ['-e', 'restore_generation=1']))
+    assert 'restored from %s' % os.path.join(backups, good[0]) in output
+    assert lab.read('/data/db', volumes_from=[name]) == 'good-data'
+
+    stamp = STAMP.match(now[0]).group(2)
+    output = playbook(ansible_env, restore, *(options + ['-e', 'restore_generation=%s' % stamp]))
+    assert lab.read('/data/db', volumes_from=[name]) == 'corrupted-by-the-application'
+    playbook(ansible_env, restore, *options)              # the newest by default: the same, nothing to do
+    assert lab.read('/data/db', volumes_from=[name]) == 'corrupted-by-the-application'
+
+
+def test_restore_playbook_names_the_generations_when_the_chosen_one_is_missing(lab, tmp_path, ansible_env):
+    backups = tmp_path / 'backups'
+    backups.mkdir()
+    (backups / 'app.20240102T030405Z.tar.gz').write_text(u'x')
+    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+                           os.path.join(PLAYBOOKS, 'restore.yml'), '-e', 'restore_hosts=localhost',
+                           '-e', 'restore_container=app', '-e', 'restore_dir=%s' % backups,
+                           '-e', 'restore_generation=3', '-e', 'ansible_python_interpreter=%s' % venv_tool('python')],
+                          env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
+    output = proc.stdout.decode()
+    assert proc.returncode != 0
+    assert "No generation 3 of app in %s; there are ['app.20240102T030405Z.tar.gz'] (0 is the newest)." % backups \
+        in ' '.join(output.split())

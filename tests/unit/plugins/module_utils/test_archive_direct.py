@@ -1,0 +1,234 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The direct path without an engine: a directory read as members (archive_direct_source), the
+read-ahead thread (archive_prefetch) and the extraction into a directory (archive_extract).
+The system tests compare both paths on the real engine; here each piece is pinned down."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import io
+import os
+import stat
+import tarfile
+
+import pytest
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import (
+    PathStats,
+    emit_members,
+    end_of_archive,
+    new_digest,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_direct_source import (
+    ChangedWhileRead,
+    directory_members,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_extract import extract_path, write_sparse
+from ansible_collections.persistent.volumes.plugins.module_utils.archive_prefetch import prefetched
+from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+
+MTIME = 1500000000
+
+
+def tree(root):
+    """A small tree with every kind of entry the direct path meets."""
+    os.makedirs(os.path.join(root, 'sub', 'deeper'))
+    os.mkdir(os.path.join(root, 'empty'))
+    for name, content in (('b.txt', b'bee\n'), ('a.txt', b'a\n'), ('sub/deeper/f', b'deep\n'), (u'caf\u00e9', b'u')):
+        with open(os.path.join(root, name), 'wb') as handle:
+            handle.write(content)
+    os.link(os.path.join(root, 'a.txt'), os.path.join(root, 'sub', 'hard'))
+    os.symlink('../a.txt', os.path.join(root, 'sub', 'rel'))
+    with open(os.path.join(root, 'sparse'), 'wb') as handle:
+        handle.truncate(1 << 20)
+        handle.seek(300000)
+        handle.write(b'x')
+    os.chmod(os.path.join(root, 'b.txt'), 0o4750)
+    for directory, dirs, files in os.walk(root):
+        for name in dirs + files:
+            os.utime(os.path.join(directory, name), (MTIME, MTIME), follow_symlinks=False)
+    os.utime(root, (MTIME, MTIME))
+
+
+def listing(root, record='data'):
+    return [(info.name, info.type, info.linkname, info.size, b''.join(content))
+            for info, content in directory_members(root, record)]
+
+
+def test_members_come_depth_first_in_byte_order_with_hard_links(tmp_path):
+    tree(str(tmp_path))
+    names = [(name, kind, link) for name, kind, link, dummy, dummy in listing(str(tmp_path))]
+    assert names == [
+        ('data', tarfile.DIRTYPE, ''), ('data/a.txt', tarfile.REGTYPE, ''), ('data/b.txt', tarfile.REGTYPE, ''),
+        (u'data/caf\u00e9', tarfile.REGTYPE, ''), ('data/empty', tarfile.DIRTYPE, ''),
+        ('data/sparse', tarfile.REGTYPE, ''), ('data/sub', tarfile.DIRTYPE, ''),
+        ('data/sub/deeper', tarfile.DIRTYPE, ''), ('data/sub/deeper/f', tarfile.REGTYPE, ''),
+        ('data/sub/hard', tarfile.LNKTYPE, 'data/a.txt'), ('data/sub/rel', tarfile.SYMTYPE, '../a.txt')]
+    by_name = dict((row[0], row) for row in listing(str(tmp_path)))
+    assert by_name['data/a.txt'][4] == b'a\n' and by_name['data/sub/hard'][3] == 0
+    assert by_name['data/sparse'][4] == b'\0' * 300000 + b'x' + b'\0' * ((1 << 20) - 300001)
+
+
+def test_members_keep_the_mode_with_its_type_bits_owner_and_whole_seconds(tmp_path):
+    tree(str(tmp_path))
+    os.utime(str(tmp_path / 'a.txt'), (MTIME, MTIME + 0.9))
+    infos = dict((info.name, info) for info, dummy in directory_members(str(tmp_path), 'x'))
+    assert infos['x/b.txt'].mode == stat.S_IFREG | 0o4750 and infos['x/a.txt'].mtime == MTIME
+    assert infos['x'].mode & stat.S_IFDIR and infos['x/sub/rel'].mode == stat.S_IFLNK | 0o777
+    assert (infos['x/a.txt'].uid, infos['x/a.txt'].gid) == (os.getuid(), os.getgid())
+
+
+def test_sockets_are_left_out_as_the_engine_does(tmp_path):
+    import socket
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / 'sock'))
+        assert [row[0] for row in listing(str(tmp_path))] == ['data']
+    finally:
+        server.close()
+
+
+def test_a_file_that_shrinks_while_read_keeps_its_size_and_is_reported(tmp_path):
+    path = tmp_path / 'f'
+    path.write_bytes(b'x' * 3000000)
+    changed = ChangedWhileRead()
+    members = directory_members(str(tmp_path), 'd', changed)
+    next(members)
+    info, content = next(members)
+    first = next(content)
+    path.write_bytes(b'short')
+    rest = b''.join(content)
+    assert len(first) + len(rest) == info.size == 3000000 and changed.names == ['d/f']
+
+
+# --- prefetched ------------------------------------------------------------------------------
+def test_prefetched_gives_the_same_members_and_content(tmp_path):
+    tree(str(tmp_path))
+    direct = [(i.name, b''.join(c)) for i, c in directory_members(str(tmp_path), 'd')]
+    ahead = [(i.name, b''.join(c)) for i, c in prefetched(directory_members(str(tmp_path), 'd'), depth=2)]
+    assert ahead == direct
+
+
+def test_prefetched_skips_what_is_not_read_and_raises_errors_where_they_belong():
+    def members():
+        for index in range(3):
+            yield tarfile.TarInfo('m%d' % index), iter([b'a', b'b'])
+        raise OSError('disk gone')
+    seen = []
+    with pytest.raises(OSError, match='disk gone'):
+        for info, content in prefetched(members(), depth=1):
+            seen.append(info.name)
+    assert seen == ['m0', 'm1', 'm2']
+
+
+def test_prefetched_stops_its_thread_when_the_reader_stops():
+    def endless():
+        while True:
+            yield tarfile.TarInfo('m'), iter([b'x' * 100])
+    for dummy in zip(range(5), prefetched(endless(), depth=1)):
+        pass
+
+
+# --- extraction ----------------------------------------------------------------------------
+def archive_of(root, record='data'):
+    """The canonical archive of ``root`` as the backup writes it."""
+    out = io.BytesIO()
+    stats = PathStats('/' + record, 'v', record, new_digest(2))
+    out.write(end_of_archive(emit_members(directory_members(root, record), stats, out)))
+    return out.getvalue()
+
+
+def snapshot(root):
+    found = {}
+    for directory, dirs, files in os.walk(root):
+        for name in ['.'] if directory == root else []:
+            st = os.lstat(directory)
+            found[name] = (stat.S_IMODE(st.st_mode), int(st.st_mtime))
+        for name in dirs + files:
+            full = os.path.join(directory, name)
+            st = os.lstat(full)
+            content = os.readlink(full) if stat.S_ISLNK(st.st_mode) else \
+                open(full, 'rb').read() if stat.S_ISREG(st.st_mode) else None
+            found[os.path.relpath(full, root)] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode),
+                                                  int(st.st_mtime), st.st_nlink, content)
+    return found
+
+
+def test_extraction_gives_back_the_tree(tmp_path):
+    source, target = tmp_path / 'source', tmp_path / 'target'
+    source.mkdir()
+    target.mkdir()
+    tree(str(source))
+    os.chmod(str(source), 0o751)
+    os.utime(str(source), (MTIME, MTIME))
+    src = tmp_path / 'a.tar'
+    src.write_bytes(archive_of(str(source)))
+    assert extract_path(str(src), 'data', ['data'], str(target)) == 11
+    assert snapshot(str(target)) == snapshot(str(source))
+    assert os.stat(str(target / 'sub' / 'hard')).st_ino == os.stat(str(target / 'a.txt')).st_ino
+    assert os.stat(str(target / 'sparse')).st_blocks * 512 < 1 << 20  # still sparse
+
+
+def test_extraction_of_one_path_of_several(tmp_path):
+    one, two, target = tmp_path / 'one', tmp_path / 'two', tmp_path / 'target'
+    for directory in (one, two, target):
+        directory.mkdir()
+    (one / 'f').write_bytes(b'one')
+    (two / 'g').write_bytes(b'two')
+    src = tmp_path / 'a.tar'
+    src.write_bytes(archive_of(str(one), 'srv/one')[:-10240] + archive_of(str(two), 'two'))
+    extract_path(str(src), 'two', ['srv/one', 'two'], str(target))
+    assert os.listdir(str(target)) == ['g']
+
+
+def test_extraction_never_follows_a_symlink_on_the_disk(tmp_path):
+    outside, target = tmp_path / 'outside', tmp_path / 'target'
+    outside.mkdir()
+    target.mkdir()
+    os.symlink(str(outside), str(target / 'sub'))  # not from the archive: planted on the disk
+    member = tarfile.TarInfo('data/sub/evil')
+    member.size = 1
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode='w') as archive:
+        archive.addfile(tarfile.TarInfo('data'), None)
+        archive.addfile(member, io.BytesIO(b'x'))
+    src = tmp_path / 'a.tar'
+    src.write_bytes(out.getvalue())
+    with pytest.raises(OSError):
+        extract_path(str(src), 'data', ['data'], str(target))
+    assert os.listdir(str(outside)) == []
+
+
+def test_extraction_refuses_a_member_the_checks_refuse(tmp_path):
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode='w') as archive:
+        link = tarfile.TarInfo('data/l')
+        link.type, link.linkname = tarfile.SYMTYPE, '/etc'
+        archive.addfile(link)
+    src = tmp_path / 'a.tar'
+    src.write_bytes(out.getvalue())
+    (tmp_path / 'target').mkdir()
+    with pytest.raises(Refusal, match="member 'data/l' is a symlink to /etc, outside /data. It changed since"):
+        extract_path(str(src), 'data', ['data'], str(tmp_path / 'target'))
+    assert os.listdir(str(tmp_path / 'target')) == []
+
+
+@pytest.mark.parametrize('chunks, holes', [
+    ([b'\0' * 65536 * 3], 3),
+    ([b'a' + b'\0' * 65535, b'\0' * 65536], 1),
+    ([b'\0' * 1000, b'tail'], 0),
+    ([b'x' * 200000], 0),
+])
+def test_write_sparse(tmp_path, chunks, holes):
+    data = b''.join(chunks)
+    fd = os.open(str(tmp_path / 'f'), os.O_WRONLY | os.O_CREAT)
+    try:
+        write_sparse(fd, chunks, len(data))
+    finally:
+        os.close(fd)
+    assert (tmp_path / 'f').read_bytes() == data
+    if holes == 3:
+        assert os.stat(str(tmp_path / 'f')).st_blocks == 0
