@@ -52,13 +52,13 @@ import time
 
 import docker
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule, apply_plan
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import CONNECTION_ARGS, ConnectionOptions
-from ansible_collections.persistent.volumes.plugins.module_utils.engine_api import EngineAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_runner import LayoutRun
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LAYOUT_ARGS, LayoutSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_runner import report_volumes
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VOLUME_INFO_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule, apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS, ConnectionOptions
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import LayoutRun
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LAYOUT_ARGS, LayoutSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import report_volumes
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_INFO_ARGS
 
 from bench_common import BenchError, loadavg, logger
 

@@ -3,7 +3,7 @@
 # its own (.build/venv-oldest), against the collection tarball built by 'make install':
 # the oldest ansible-core of meta/runtime.yml (requires_ansible) and exactly the oldest
 # Docker SDK for Python the collection supports (MINIMUM_SDK in
-# plugins/module_utils/sdk_version.py, the version requirements.txt and the docs name).
+# plugins/module_utils/engine/sdk_version.py, the version requirements.txt and the docs name).
 # Extra arguments go to pytest.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -15,8 +15,8 @@ oldest="$(sed -n 's/^requires_ansible: *"*>= *\([0-9]*\.[0-9]*\).*/\1/p' meta/ru
 major="${oldest%%.*}"
 minor="${oldest#*.}"
 next="$major.$((minor + 1))"
-sdk="$(sed -n "s/^MINIMUM_SDK = '\(.*\)'$/\1/p" plugins/module_utils/sdk_version.py)"
-[ -n "$sdk" ] || die "cannot read MINIMUM_SDK from plugins/module_utils/sdk_version.py"
+sdk="$(sed -n "s/^MINIMUM_SDK = '\(.*\)'$/\1/p" plugins/module_utils/engine/sdk_version.py)"
+[ -n "$sdk" ] || die "cannot read MINIMUM_SDK from plugins/module_utils/engine/sdk_version.py"
 VENV=.build/venv-oldest
 STAMP="$VENV/.core-$oldest-docker-$sdk"
 if [ ! -e "$STAMP" ]; then

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Consumer container options; mirrors CONSUMER_ARGS in module_utils/consumer_spec.py."""
+    """Consumer container options; mirrors CONSUMER_ARGS in module_utils/consumer/spec.py."""
 
     DOCUMENTATION = r'''
 options:

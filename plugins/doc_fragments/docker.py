@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Connection options; mirrors CONNECTION_ARGS in module_utils/connection.py."""
+    """Connection options; mirrors CONNECTION_ARGS in module_utils/engine/connection.py."""
 
     DOCUMENTATION = r'''
 options:

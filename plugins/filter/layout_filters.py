@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LayoutSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import parse_mount_string
-from ansible_collections.persistent.volumes.plugins.module_utils.wiring import parse_from
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import parse_mount_string
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 
 
 def mount_path(entry):

@@ -183,13 +183,13 @@ api_calls:
   sample: 6
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.bind_mount_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
     BIND_MOUNT_ARGS,
     BIND_MOUNT_REQUIRED_IF,
     converge_bind_mount,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import CONSUMER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS
 
 
 def main():

@@ -255,9 +255,9 @@ api_calls:
   sample: 6
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_runner import converge_data_container
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DATA_CONTAINER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import converge_data_container
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DATA_CONTAINER_ARGS
 
 
 def main():

@@ -95,8 +95,8 @@ api_calls:
   sample: 2
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.engine_report import report_engine
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import report_engine
 
 
 def main():

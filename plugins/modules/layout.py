@@ -162,9 +162,9 @@ api_calls:
   sample: 9
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_runner import converge_layout
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LAYOUT_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import converge_layout
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LAYOUT_ARGS
 
 
 def main():

@@ -197,13 +197,13 @@ api_calls:
   sample: 4
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.backup_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import (
     BACKUP_ARGS,
     BACKUP_EXCLUSIVE,
     BACKUP_ONE_OF,
     converge_backup,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
 
 
 def main():

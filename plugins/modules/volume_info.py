@@ -203,9 +203,9 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_runner import report_volumes
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VOLUME_INFO_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import report_volumes
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_INFO_ARGS
 
 
 def main():

@@ -149,8 +149,8 @@ api_calls:
   sample: 12
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.restore_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.runner import (
     RESTORE_ARGS,
     RESTORE_EXCLUSIVE,
     RESTORE_ONE_OF,

@@ -128,9 +128,9 @@ api_calls:
   sample: 6
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import CONSUMER_ARGS
-from ansible_collections.persistent.volumes.plugins.module_utils.volumes_from_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.volumes_from import (
     VOLUMES_FROM_ARGS,
     converge_volumes_from,
 )

@@ -14,13 +14,13 @@ import itertools
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import ConnectionOptions
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import RootAttributes
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import ConnectionOptions
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, ImageChoice
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import RootAttributes
 
 
 def container_id(name):

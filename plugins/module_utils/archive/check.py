@@ -20,13 +20,13 @@ import posixpath
 import tarfile
 import zlib
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import (
     ForwardReader,
     decompressed,
     file_chunks,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import tar_members
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
 FORMAT = 'persistent.volumes/backup/1'
 ALLOWED = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE)

@@ -24,18 +24,18 @@ import posixpath
 import stat
 import tarfile
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import (
     chain_problem,
     member_problem,
     resolve,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import (
     ForwardReader,
     decompressed,
     file_chunks,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import tar_members
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 HOLE = 64 * 1024
 ZERO_BLOCK = bytes(HOLE)

@@ -32,7 +32,7 @@ import os
 import socket
 import struct
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 METHODS = ['auto', 'direct', 'engine']
 

@@ -16,15 +16,15 @@ an archive (check mode, and a restore asking whether the data is already there).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import (
     SCHEME,
     PathStats,
     combined_digest,
     emit_members,
     new_digest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_direct_source import ChangedWhileRead
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_file import ArchiveWriter
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_source import ChangedWhileRead
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import ArchiveWriter
 
 
 def _one_path(api, source, access, item, schemes, out, shared, changed):

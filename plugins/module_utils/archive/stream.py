@@ -18,7 +18,7 @@ __metaclass__ = type
 import posixpath
 import tarfile
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import ForwardReader
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import ForwardReader
 
 COMPRESSIONS = {'none': '', 'gzip': 'gz', 'xz': 'xz'}
 

@@ -31,7 +31,7 @@ try:
 except ImportError:  # pragma: no cover - Python 2
     import Queue as queue  # pylint: disable=import-error
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import end_of_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import end_of_archive
 
 BUFFER = 1024 * 1024
 BATCH = 1024 * 1024

@@ -19,12 +19,12 @@ import json
 import os
 import tempfile
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import SCHEME
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_generations import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
     free_generation_path,
     list_generations,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
 FORMAT = 'persistent.volumes/backup/1'
 

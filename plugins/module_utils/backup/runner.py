@@ -21,9 +21,9 @@ __metaclass__ = type
 import os
 import time
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import SCHEME
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import check_archive
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_destination import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import (
     FORMAT,
     Destination,
     check_dest,
@@ -31,18 +31,18 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive_destina
     write_manifest,
     move_into_place,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_generations import remove_generation
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_locality import METHODS, choose_access
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_pass import read_digests, write_archive
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import COMPRESSIONS
-from ansible_collections.persistent.volumes.plugins.module_utils.backup_source import (
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import remove_generation
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS, choose_access
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import read_digests, write_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import COMPRESSIONS
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
     close_temporary,
     open_temporary,
     source_from_container,
     source_from_volume,
     temporary_actions,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
 BACKUP_ARGS = dict(
     container=dict(type='str'),

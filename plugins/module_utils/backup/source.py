@@ -17,15 +17,15 @@ __metaclass__ = type
 import binascii
 import os
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_direct_source import directory_members
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_prefetch import prefetched
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import engine_members, member_root
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail, inspect_named
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, build_default_image
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import check_container_path
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_source import directory_members
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import engine_members, member_root
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 VOLUME_PATH = '/volume'
 TEMPORARY_LABEL = pv_labels.PREFIX + 'temporary'

@@ -8,27 +8,27 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import bind_destination
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import bind_destination
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
     ConsumerRequest,
     converge_consumer,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import (
     HostDirectory,
     normal_path,
     sensitive_reason,
     system_directory_reason,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import (
     check_container_path,
     check_host_path,
     check_printable,
     parse_id,
     parse_mode,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 
 PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']
 

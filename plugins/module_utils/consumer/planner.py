@@ -17,14 +17,14 @@ VOLUME paths too).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_refusals import (
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import (
     NoFacts,
     check_binds_over_sources,
     check_networks,
     check_recreatable,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_replica import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replica import (
     endpoint_request,
     endpoints,
     made_aliases,
@@ -33,7 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_replic
     replica_config,
     replica_host_config,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import (
     PREVIOUS,
     WAS_RUNNING,
     add_plain_swap,
@@ -42,8 +42,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap i
     old_name,
     settle,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action, Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 
 
 def split_volumes_from(entry):

@@ -29,7 +29,7 @@ __metaclass__ = type
 import copy
 import posixpath
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 
 # What the engine reports about an endpoint it set up (API 1.41 and later), not what a client asks for.
 ENDPOINT_STATE = ('NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway',

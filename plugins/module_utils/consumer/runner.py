@@ -8,22 +8,22 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import (
     ConsumerPlanner,
     split_volumes_from,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import PREVIOUS
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import PREVIOUS
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (
     ContainerDetail,
     inspect_named,
     observe_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import HostDirectory
-from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import is_image_id, unpullable_message
-from ansible_collections.persistent.volumes.plugins.module_utils.last_holder import check_last_holder
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import container_name
-from ansible_collections.persistent.volumes.plugins.module_utils.wiring import wanted_pairs
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import HostDirectory
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import is_image_id, unpullable_message
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import check_last_holder
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import wanted_pairs
 
 
 class ConsumerRequest(object):

@@ -15,11 +15,11 @@ __metaclass__ = type
 
 import shlex
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_replica import clean_path
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import check_image_reference
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name, string_map
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replica import clean_path
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map
 
 RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped']
 

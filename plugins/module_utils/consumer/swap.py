@@ -24,9 +24,9 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 
 WAS_RUNNING = pv_labels.PREFIX + 'was-running'
 # On a replacement that is to run: the temporary name the old container gets until the replacement runs.

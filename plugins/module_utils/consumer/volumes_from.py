@@ -8,12 +8,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
     ConsumerRequest,
     converge_consumer,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.wiring import parse_from
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 
 VOLUMES_FROM_ARGS = {
     'from': dict(type='list', elements='raw', required=True),

@@ -8,9 +8,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import split_volumes_from
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import split_volumes_from
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 MODES = ('ro', 'rw')
 

@@ -17,7 +17,7 @@ __metaclass__ = type
 
 import posixpath
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 # Commands a data-only container is commonly made with (docker create ... /bin/true).
 NO_OP_COMMANDS = ('true', ':', 'echo', '.persistent-volumes-data-only')

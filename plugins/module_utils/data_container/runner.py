@@ -11,20 +11,20 @@ __metaclass__ = type
 import binascii
 import os
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import (
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (
     ContainerDetail,
     inspect_named,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_only import check_data_only, check_not_running
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import BIND
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import is_empty, read_root
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import check_data_only, check_not_running
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import normal_path, sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
 
 
 def random_hex(size):

@@ -8,12 +8,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import PULL_CHOICES
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import check_image_reference
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import parse_mounts
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name, string_map
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import PULL_CHOICES
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import parse_mounts
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map
 
 DATA_CONTAINER_ARGS = dict(
     name=dict(type='str', required=True),

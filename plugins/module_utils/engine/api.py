@@ -13,15 +13,15 @@ say what was being done and which engine was asked.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import (
     docker,
     open_client,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import (
     api_error,
     connection_error,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import pull_arguments
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import pull_arguments
 
 if docker is not None:
     import requests.exceptions

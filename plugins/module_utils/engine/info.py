@@ -13,9 +13,9 @@ __metaclass__ = type
 import platform
 import sys
 
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import docker
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
-from ansible_collections.persistent.volumes.plugins.module_utils.sdk_version import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import docker
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import (
     MINIMUM_API,
     MINIMUM_SDK,
     api_problem,

@@ -24,20 +24,20 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import (
     CONNECTION_ARGS,
     DOCKER_IMPORT_ERROR,
     ConnectionOptions,
     docker,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine_api import EngineAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import (
     EngineError,
     InputError,
     PersistentVolumesError,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.appliers import execute
-from ansible_collections.persistent.volumes.plugins.module_utils.sdk_version import missing_sdk_hint, sdk_problem
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import missing_sdk_hint, sdk_problem
 
 
 def merge_argument_specs(*specs):

@@ -17,8 +17,8 @@ is named.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import inspect_named
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 
 RACE_STATUSES = (404, 409)
 

@@ -16,9 +16,9 @@ __metaclass__ = type
 import io
 import tarfile
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.image_reference import is_image_id, unpullable_message
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import is_image_id, unpullable_message
 
 DEFAULT_REPOSITORY = 'persistent-volumes/data-only'
 DEFAULT_TAG = '1'

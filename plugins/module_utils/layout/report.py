@@ -8,10 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
 
 PROPAGATIONS = ('private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave')
 

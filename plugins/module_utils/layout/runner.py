@@ -19,23 +19,23 @@ done and the actions left (the rehearsal's for the items not reached).
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.bind_mount_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
     BindRequest,
     check_remote,
     engine_paths,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.cached_api import CachedAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.client import EngineModule, apply_plan
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import CONNECTION_KEYS
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule, apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_KEYS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
     ConsumerRequest,
     converge_consumer,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import inspect_named
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_runner import converge_data_container
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import PersistentVolumesError
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LayoutSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_runner import converge_volume
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import converge_data_container
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import converge_volume
 
 KEEP = {
     'volume': ('volume', 'used_by', 'drift'),

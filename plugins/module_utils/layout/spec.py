@@ -15,15 +15,15 @@ __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.persistent.volumes.plugins.module_utils.bind_mount_runner import BIND_MOUNT_ARGS
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import CONSUMER_ARGS, ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import BIND_MOUNT_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS, ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import (
     DATA_CONTAINER_ARGS,
     DataContainerSpec,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VOLUME_ARGS, VolumeSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.wiring import parse_from
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS, VolumeSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 
 LAYOUT_ARGS = dict(
     volumes=dict(type='list', elements='dict', default=[]),

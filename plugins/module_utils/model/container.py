@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import json
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 
 
 class MountedAt(object):

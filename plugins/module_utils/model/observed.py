@@ -14,7 +14,7 @@ that is how ``via: volumes_from`` is told apart from a direct mount.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import (
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import (
     is_anonymous_volume,
     is_data_container,
 )

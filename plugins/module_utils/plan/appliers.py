@@ -8,13 +8,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import build_default_image
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError, PersistentVolumesError
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import create_directory, set_attributes
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import is_anonymous_volume
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action
-from ansible_collections.persistent.volumes.plugins.module_utils.races import explain
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root, write_root
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import create_directory, set_attributes
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import is_anonymous_volume
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain
+from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root, write_root
 
 
 def _create_volume(api, action):

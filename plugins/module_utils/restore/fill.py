@@ -21,10 +21,10 @@ import os
 import tarfile
 import tempfile
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_extract import extract_path
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_locality import volume_problem
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
 
 RESTORED_FROM = pv_labels.PREFIX + 'restored-from'
 RESTORED_PATH = pv_labels.PREFIX + 'restored-path'

@@ -19,30 +19,30 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import check_archive, load_manifest
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_locality import METHODS, choose_access
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_pass import path_digest
-from ansible_collections.persistent.volumes.plugins.module_utils.backup_source import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive, load_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS, choose_access
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
     BackupSource,
     SourceItem,
     close_temporary,
     open_temporary,
     source_from_volume,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import ConsumerRequest, converge_consumer
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail, observe_container
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.restore_fill import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import ConsumerRequest, converge_consumer
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, observe_container
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import (
     RESTORED_FROM,
     Filler,
     random_hex,
     remove_stale_fillers,
     stale_fill,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.restore_swap import plan_swap, rollback_swap
-from ansible_collections.persistent.volumes.plugins.module_utils.restore_target import check_target
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import check_target
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 RESTORE_ARGS = dict(
     src=dict(type='path', required=True),

@@ -16,15 +16,15 @@ label, is finished by the next run.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import observe_container
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import DataContainerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import ImageChoice
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_report import volume_entry
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.restore_fill import random_hex
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import read_root
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import ImageChoice
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import volume_entry
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import random_hex
+from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root
 
 
 def _entry_spec(path, mounted, restored):

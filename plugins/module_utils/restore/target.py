@@ -16,7 +16,7 @@ running container, before anything is read or written; check mode refuses the sa
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 NEVER = ('', '0001-01-01T00:00:00Z')
 

@@ -17,8 +17,8 @@ import grp
 import posixpath
 import pwd
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import NAME_PATTERN, NAME_RULE
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import NAME_PATTERN, NAME_RULE
 
 ANONYMOUS = 'anonymous'
 VOLUME = 'volume'

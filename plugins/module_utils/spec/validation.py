@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
 # The engine's own rule for volume and container names (names.RestrictedNamePattern).
 NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+\Z')

@@ -8,10 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.differences import DifferenceTracker
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import volume_summary
+from ansible_collections.persistent.volumes.plugins.module_utils.model.differences import DifferenceTracker
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import volume_summary
 
 ABSENT = dict(state='absent')
 

@@ -8,17 +8,17 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.cached_api import CachedAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_report import current_layout
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_plan import plan_volume
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_report import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import current_layout
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.planner import plan_volume
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import (
     describe_volume,
     describe_volumes,
     used_by,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VolumeSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VolumeSpec
 
 
 def predicted_volume(plan):

@@ -14,8 +14,8 @@ import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils import restore_runner
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import (
+from ansible_collections.persistent.volumes.plugins.module_utils.restore import runner as restore_runner
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import (
     FORMAT,
     check_members,
     file_sha256,
@@ -23,7 +23,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive_check i
     member_problem,
     verify_checksum,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
 REG, DIR, SYM, LNK = tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE
 

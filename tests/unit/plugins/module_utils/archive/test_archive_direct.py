@@ -16,19 +16,19 @@ import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import (
     PathStats,
     emit_members,
     end_of_archive,
     new_digest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_direct_source import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_source import (
     ChangedWhileRead,
     directory_members,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_extract import extract_path, write_sparse
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_prefetch import prefetched
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path, write_sparse
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 MTIME = 1500000000
 

@@ -17,7 +17,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonical import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import (
     SCHEME,
     PathStats,
     canonical_info,
@@ -26,12 +26,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive_canonic
     end_of_archive,
     new_digest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_reader import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import (
     ForwardReader,
     compression_of,
     decompressed,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_stream import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import (
     engine_members,
     member_root,
 )

@@ -14,23 +14,23 @@ import os
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_destination import FORMAT, foreign_reason
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_generations import (
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import FORMAT, foreign_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
     free_generation_path,
     generation_path,
     list_generations,
     remove_generation,
     split_dest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_locality import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import (
     choose_access,
     engine_access,
     volume_problem,
     Access,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.restore_target import (
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import (
     check_target,
     not_a_data_container,
 )

@@ -10,10 +10,10 @@ Nothing here talks to a Docker engine."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_plan import ConsumerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import ConsumerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
 from ansible_collections.persistent.volumes.tests.unit.conftest import raw_inspect
 
 ANON_A = 'a' * 64

@@ -10,13 +10,13 @@ import os
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.bind_mount_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
     BIND_MOUNT_ARGS,
     BindRequest,
     split_bind,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import STRING_FORMS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import STRING_FORMS
 
 DATA_ROOT = '/var/lib/docker'
 REFUSED = ('Refusing to bind-mount %s into web: %s. Mounting it would expose or endanger the Docker host; '

@@ -8,11 +8,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import WAS_RUNNING
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import REPLACES
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action
-from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer_fixtures import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import WAS_RUNNING
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
+from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     ANON_A, ANON_B, ASIDE, DATA, IMAGE_REF, NEW_IMAGE_ID, REPLACEMENT, action_of, assert_safe_and_predicted,
     build_planner,
     data_container, simulate, targets, web,

@@ -12,14 +12,14 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_swap import PREVIOUS, WAS_RUNNING, renamed
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import REPLACES
-from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer_fixtures import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import PREVIOUS, WAS_RUNNING, renamed
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES
+from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     ANON_A, DATA, REPLACEMENT, FakeFacts, action_of, assert_safe_and_predicted, build_planner, simulate, targets,
     web,
 )
-from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.test_consumer_plan import (
+from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.test_consumer_plan import (
     SCENARIOS, plan_of,
 )
 

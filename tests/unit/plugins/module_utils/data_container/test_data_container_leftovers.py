@@ -18,8 +18,8 @@ import json
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER, OWNED, REPLACES
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER, OWNED, REPLACES
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id
 

@@ -10,17 +10,17 @@ import json
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_plan import NEW_ANONYMOUS
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import DEFAULT_IMAGE, ImageChoice
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import (
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import NEW_ANONYMOUS
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, ImageChoice
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import (
     ANONYMOUS_FOR,
     DATA_CONTAINER,
     OWNED,
     REPLACES,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import ANONYMOUS
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import ANONYMOUS
 
 A, B, C = 'a' * 64, 'b' * 64, 'c' * 64          # anonymous volumes on the engine
 N1, N2 = '%064x' % 1, '%064x' % 2               # the names new_volume_name hands out

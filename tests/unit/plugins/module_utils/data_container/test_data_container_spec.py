@@ -8,13 +8,13 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import (
     DATA_CONTAINER_ARGS,
     DataContainerSpec,
     check_image_reference,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import ANONYMOUS, BIND, VOLUME
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import ANONYMOUS, BIND, VOLUME
 
 
 @pytest.mark.parametrize('kwargs, message', [

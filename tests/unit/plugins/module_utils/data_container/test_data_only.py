@@ -10,10 +10,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.data_only import check_holder, not_data_only
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import check_holder, not_data_only
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import raw_inspect
 

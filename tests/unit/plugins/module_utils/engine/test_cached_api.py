@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.cached_api import CachedAPI, summary_from_inspect
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI, summary_from_inspect
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id, raw_inspect
 
 

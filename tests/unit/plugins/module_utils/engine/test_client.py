@@ -8,11 +8,11 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import merge_argument_specs
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import CONNECTION_ARGS
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError, InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VOLUME_ARGS, VOLUME_INFO_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import merge_argument_specs
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS, VOLUME_INFO_ARGS
 
 
 def test_merge_argument_specs():

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import (
     CONNECTION_ARGS,
     ConnectionOptions,
     open_client,

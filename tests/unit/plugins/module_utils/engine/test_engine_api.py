@@ -11,10 +11,10 @@ import pytest
 import requests
 import requests.exceptions
 
-from ansible_collections.persistent.volumes.plugins.module_utils import engine_api
-from ansible_collections.persistent.volumes.plugins.module_utils.connection import ConnectionOptions
-from ansible_collections.persistent.volumes.plugins.module_utils.engine_api import EngineAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine import api as engine_api
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import ConnectionOptions
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 
 HOST = 'unix:///run/test/docker.sock'
 

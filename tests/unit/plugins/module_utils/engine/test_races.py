@@ -11,10 +11,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.appliers import execute
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
-from ansible_collections.persistent.volumes.plugins.module_utils.plan import Action, Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.races import explain, race_seen
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain, race_seen
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id, raw_inspect
 

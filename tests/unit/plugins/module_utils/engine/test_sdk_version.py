@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.client import check_sdk
-from ansible_collections.persistent.volumes.plugins.module_utils.engine_report import engine_facts
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
-from ansible_collections.persistent.volumes.plugins.module_utils.sdk_version import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import check_sdk
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import engine_facts
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import (
     MINIMUM_SDK,
     api_problem,
     at_least,
@@ -23,7 +23,15 @@ from ansible_collections.persistent.volumes.plugins.module_utils.sdk_version imp
     version_tuple,
 )
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+
+def _collection_root(here):
+    """The directory above ``here`` that holds galaxy.yml (the collection's root)."""
+    while not os.path.exists(os.path.join(here, 'galaxy.yml')) and os.path.dirname(here) != here:
+        here = os.path.dirname(here)
+    return here
+
+
+REPO = _collection_root(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.mark.parametrize('text, expected', [

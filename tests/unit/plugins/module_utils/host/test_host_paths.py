@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import (
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import (
     HostDirectory,
     normal_path,
     sensitive_reason,

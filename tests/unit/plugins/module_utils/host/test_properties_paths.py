@@ -21,15 +21,15 @@ import tarfile
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive_check import check_members, member_problem
-from ansible_collections.persistent.volumes.plugins.module_utils.bind_mount_runner import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_members, member_problem
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
     BIND_MOUNT_ARGS,
     PROPAGATIONS,
     BindRequest,
     split_bind,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.host_paths import normal_path, sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import normal_path, sensitive_reason
 
 # Deterministic and database-less, applied per test (no global profile is loaded).
 CI = settings(derandomize=True, database=None, deadline=None, max_examples=200,

@@ -9,10 +9,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_runner import wanted_image
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_image import choose_image
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import wanted_image
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
 IMAGE_ID = 'sha256:' + 'c' * 64
 DIGEST_REF = 'app:1@sha256:' + 'd' * 64

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_runner import LayoutRun
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import LayoutRun
 
 V0, V1, DC, APP = 'volumes[0] (a)', 'volumes[1] (b)', 'data_containers[0] (dc)', 'consumers[0] (app)'
 REHEARSAL = [(V0, ['create volume a: missing']), (V1, ['create volume b: missing']),

@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.container_state import ContainerDetail, MountedAt
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER, OWNED, REPLACES
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, MountedAt
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER, OWNED, REPLACES
 
 A = 'a' * 64
 B = 'b' * 64

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.differences import DifferenceTracker
+from ansible_collections.persistent.volumes.plugins.module_utils.model.differences import DifferenceTracker
 
 
 @pytest.mark.parametrize('wanted, observed, names', [

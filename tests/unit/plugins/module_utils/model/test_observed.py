@@ -8,8 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER, ENGINE_ANONYMOUS
-from ansible_collections.persistent.volumes.plugins.module_utils.observed import (
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER, ENGINE_ANONYMOUS
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import (
     EngineState,
     container_name,
 )

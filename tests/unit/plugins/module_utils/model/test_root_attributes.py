@@ -11,8 +11,8 @@ import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import EngineError
-from ansible_collections.persistent.volumes.plugins.module_utils.root_attributes import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import (
     RootAttributes,
     directory_archive,
     holds_nothing,

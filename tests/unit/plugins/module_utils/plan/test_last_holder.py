@@ -10,10 +10,10 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER
-from ansible_collections.persistent.volumes.plugins.module_utils.last_holder import orphaned, refuse_orphans
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import orphaned, refuse_orphans
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id
 

@@ -21,19 +21,19 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer_spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import (
     CONSUMER_ARGS,
     RESTART_POLICIES,
     ConsumerSpec,
     command_list,
     parse_env,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container_spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import PREFIX
-from ansible_collections.persistent.volumes.plugins.module_utils.layout_spec import LayoutSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import check_name, string_map
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import RECREATE_CHOICES, VolumeSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import RECREATE_CHOICES, VolumeSpec
 
 # Deterministic and database-less, applied per test (no global profile is loaded).
 CI = settings(derandomize=True, database=None, deadline=None, max_examples=300,

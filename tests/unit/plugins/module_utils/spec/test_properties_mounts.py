@@ -19,8 +19,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import (
     ANONYMOUS,
     BIND,
     VOLUME,
@@ -29,8 +29,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.mount_spec impo
     parse_mount,
     parse_mounts,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.validation import NAME_PATTERN
-from ansible_collections.persistent.volumes.plugins.module_utils.wiring import parse_from, wanted_pairs
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import NAME_PATTERN
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from, wanted_pairs
 
 # Deterministic and database-less, applied per test (no global profile is loaded).
 CI = settings(derandomize=True, database=None, deadline=None, max_examples=300,

@@ -8,9 +8,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_plan import plan_volume
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_spec import VolumeSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.planner import plan_volume
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VolumeSpec
 
 TMPFS = {'type': 'tmpfs', 'device': 'tmpfs', 'o': 'size=100m'}
 OPTIONS_CHANGED = 'options-changed'

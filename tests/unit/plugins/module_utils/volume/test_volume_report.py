@@ -6,8 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.labels import DATA_CONTAINER
-from ansible_collections.persistent.volumes.plugins.module_utils.volume_report import (
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import (
     describe_volume,
     describe_volumes,
 )
