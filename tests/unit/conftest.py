@@ -106,6 +106,9 @@ class FakeEngineAPI(object):
     def _record(self, *call):
         self.calls.append(call)
 
+    def forget(self):
+        self._record('forget')
+
     def list_volumes(self):
         self._record('list_volumes')
         return list(self.volumes.values())

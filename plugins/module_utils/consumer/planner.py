@@ -46,6 +46,14 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 
 
+class ConsumerPlan(Plan):
+    """A consumer's plan, with why the consumer is recreated (``reasons``, empty when it is not)."""
+
+    def __init__(self, before=None, after=None):
+        super(ConsumerPlan, self).__init__(before, after)
+        self.reasons = []
+
+
 def split_volumes_from(entry):
     """``name[:ro|rw]`` -> (name, mode)."""
     name, dummy, mode = entry.partition(':')
@@ -151,8 +159,7 @@ class ConsumerPlanner(object):
         self.facts = facts or NoFacts()
 
     def plan(self):
-        plan = Plan(before=self.summary(self.holder))
-        plan.reasons = []
+        plan = ConsumerPlan(before=self.summary(self.holder))
         holder, leftovers, hinted = settle(plan, self.spec.name, self.fallback, self.holder, self.leftovers)
         settled = bool(plan.actions)
         current = holder or (leftovers[-1] if leftovers else None)

@@ -130,7 +130,7 @@ def wanted_image(api, spec):
 
 def consumer_result(engine, plan, spec):
     result, dummy = engine.apply(plan)
-    result.update(recreated=plan.recreated, reasons=list(getattr(plan, 'reasons', [])),
+    result.update(recreated=plan.recreated, reasons=list(plan.reasons),
                   released_volumes=list(plan.released))
     if engine.check_mode or not plan.changed:
         after = plan.after or {}

@@ -26,6 +26,16 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan impor
 NEW_ANONYMOUS = '(new anonymous volume)'
 
 
+class DataContainerPlan(Plan):
+    """A data container's plan, with the mounts it resolved (``wanted``: ``Wanted`` items) and the
+    volumes it removes because a leftover replacement made them and left them empty (``dropped``)."""
+
+    def __init__(self, before=None, after=None):
+        super(DataContainerPlan, self).__init__(before, after)
+        self.wanted = []
+        self.dropped = []
+
+
 class Wanted(object):
     """A resolved mount of the container to create: what goes at ``path``."""
 
@@ -146,8 +156,7 @@ class DataContainerPlanner(object):
         if not wanted:
             raise InputError('data container %s: volumes is empty and image %s declares no VOLUME; '
                              'list at least one path.' % (self.spec.name, self.image.reference))
-        plan = Plan(before=summary_of(self.holder))
-        plan.recreated = False
+        plan = DataContainerPlan(before=summary_of(self.holder))
         plan.wanted = wanted
         if self.image.action:
             plan.add(self.image.action, self.image.reference, 'image not on the engine')
@@ -196,7 +205,6 @@ class DataContainerPlanner(object):
                        % (orphans[0]['volume'], orphans[0]['path']) if orphans else '', self.spec.release_volumes)
 
     def _finish_in_place(self, plan, current, others, wanted, kept):
-        plan.dropped = []
         for leftover in others:
             plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
             self._drop_unreached(plan, leftover, kept)
@@ -206,7 +214,6 @@ class DataContainerPlanner(object):
         self._root_actions(plan, self.spec.name, wanted, existing=True)
 
     def _create(self, plan, current, others, wanted, kept):
-        plan.dropped = []
         owned = set()
         for container in [current] + others:
             if container is not None:
@@ -286,10 +293,7 @@ class DataContainerPlanner(object):
     # --- absent ---------------------------------------------------------------
     def plan_absent(self):
         containers = [c for c in self.leftovers + [self.holder] if c is not None]
-        plan = Plan(before=summary_of(self.holder), after=dict(state='absent'))
-        plan.recreated = False
-        plan.released = []
-        plan.wanted = []
+        plan = DataContainerPlan(before=summary_of(self.holder), after=dict(state='absent'))
         if not containers:
             return plan
         consumers = self.consumers()

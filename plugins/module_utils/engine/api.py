@@ -53,6 +53,9 @@ class EngineAPI(object):
     def call_count(self):
         return sum(self.calls.values())
 
+    def forget(self):
+        """Nothing is kept between calls here (CachedAPI forgets its listing)."""
+
     def _count(self, name):
         self.calls[name] = self.calls.get(name, 0) + 1
 

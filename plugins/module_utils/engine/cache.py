@@ -22,11 +22,6 @@ __metaclass__ = type
 
 import re
 
-WRITES = ('create_volume', 'remove_volume', 'create_container', 'create_container_raw', 'remove_container',
-          'rename_container', 'start_container', 'stop_container', 'put_archive', 'import_image', 'pull_image',
-          'connect_network')
-CREATES = ('create_container', 'create_container_raw')
-
 # A name the engine may take for an ID prefix: always asked.
 HEX = re.compile(r'^[0-9a-fA-F]+\Z')
 
@@ -61,6 +56,14 @@ def _matches(summary, filters):
 
 
 class CachedAPI(object):
+    """An EngineAPI that answers the reads below from one listing (see the module's docstring).
+
+    Cached: ``list_volumes``, ``inspect_volume``, ``list_containers``, ``inspect_container``,
+    ``inspect_image``, ``info``. Passed through: the other reads (``version``, ``disk_usage``,
+    ``list_networks``, ``archive_head``, ``archive_stream``). Writes are passed through and
+    bring the cache up to date (or make it forget).
+    """
+
     def __init__(self, api):
         self._api = api
         self._volumes = None
@@ -72,19 +75,76 @@ class CachedAPI(object):
         self._info = None
         self._predicted = {}
 
-    def __getattr__(self, name):
-        target = getattr(self._api, name)
-        if name in WRITES:
-            def write(*args, **kwargs):
-                try:
-                    answer = target(*args, **kwargs)
-                except Exception:
-                    self.forget(images=True)
-                    raise
-                self._written(name, args, answer)
-                return answer
-            return write
-        return target
+    @property
+    def options(self):
+        return self._api.options
+
+    @property
+    def call_count(self):
+        return self._api.call_count
+
+    # --- reads passed through ----------------------------------------------------
+    def version(self):
+        return self._api.version()
+
+    def disk_usage(self):
+        return self._api.disk_usage()
+
+    def list_networks(self):
+        return self._api.list_networks()
+
+    def archive_head(self, container, path, limit=16384):
+        return self._api.archive_head(container, path, limit=limit)
+
+    def archive_stream(self, container, path):
+        return self._api.archive_stream(container, path)
+
+    # --- writes, passed through ------------------------------------------------------
+    def _write(self, name, *args, **kwargs):
+        try:
+            answer = getattr(self._api, name)(*args, **kwargs)
+        except Exception:
+            self.forget(images=True)
+            raise
+        self._written(name, args, answer)
+        return answer
+
+    def create_volume(self, name, driver, driver_options, labels):
+        return self._write('create_volume', name, driver, driver_options, labels)
+
+    def remove_volume(self, name):
+        return self._write('remove_volume', name)
+
+    def create_container(self, name, image, binds=None, volumes_from=None, labels=None, **config):
+        return self._write('create_container', name, image, binds=binds, volumes_from=volumes_from, labels=labels,
+                           **config)
+
+    def create_container_raw(self, name, body):
+        return self._write('create_container_raw', name, body)
+
+    def connect_network(self, network, container, endpoint):
+        return self._write('connect_network', network, container, endpoint)
+
+    def remove_container(self, name_or_id):
+        return self._write('remove_container', name_or_id)
+
+    def rename_container(self, name_or_id, new_name):
+        return self._write('rename_container', name_or_id, new_name)
+
+    def start_container(self, name_or_id):
+        return self._write('start_container', name_or_id)
+
+    def stop_container(self, name_or_id, timeout=None):
+        return self._write('stop_container', name_or_id, timeout=timeout)
+
+    def put_archive(self, container, path, data):
+        return self._write('put_archive', container, path, data)
+
+    def import_image(self, data, repository, tag, changes):
+        return self._write('import_image', data, repository, tag, changes)
+
+    def pull_image(self, reference):
+        return self._write('pull_image', reference)
 
     def _written(self, name, args, answer):
         """Bring what is known up to date after the write ``name(*args)`` answered ``answer``."""
@@ -92,7 +152,7 @@ class CachedAPI(object):
             if self._volumes is not None:
                 self._volumes = [raw for raw in self._volumes if raw.get('Name') != answer['Name']] + [answer]
                 self._volume_index = None
-        elif name in CREATES and isinstance(answer, dict) and answer.get('Id'):
+        elif name in ('create_container', 'create_container_raw') and isinstance(answer, dict) and answer.get('Id'):
             self._volumes = self._volume_index = None  # the engine may have made anonymous volumes
             self._refresh(answer['Id'], new=True)
         elif name in ('start_container', 'stop_container') and args:

@@ -36,7 +36,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
     InputError,
     PersistentVolumesError,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import missing_sdk_hint, sdk_problem
 
 
@@ -51,11 +51,11 @@ def merge_argument_specs(*specs):
     return merged
 
 
-def apply_plan(engine, plan):
+def apply_plan(engine, plan, appliers=None):
     """Execute ``plan`` on ``engine`` (not in check mode); return (result keys, answers)."""
     for message in plan.warnings:
         engine.warn(message)
-    answers = execute(plan, engine.api, engine.check_mode)
+    answers = execute(plan, engine.api, engine.check_mode, appliers)
     result = dict(changed=plan.changed, actions=plan.describe())
     if plan.drift:
         result['drift'] = list(plan.drift)
@@ -109,9 +109,9 @@ class EngineModule(object):
         """A fresh temporary name for the replacement of container ``name``."""
         return '%s.pv-%s' % (name, binascii.hexlify(os.urandom(3)).decode('ascii'))
 
-    def apply(self, plan):
+    def apply(self, plan, appliers=None):
         """Execute ``plan`` (unless in check mode) and return the common result keys."""
-        return apply_plan(self, plan)
+        return apply_plan(self, plan, appliers)
 
     def _work_with_retries(self, work, attempts=3):
         """Run ``work``; when an action failed because another client changed the same objects
@@ -134,8 +134,7 @@ class EngineModule(object):
                 self.warn('Another client changed the same objects at the same time: %s (the engine answered %s: '
                           '%s). Looked at the engine again and converged from there.'
                           % (race, 'with a conflict' if status == 409 else '"not found"', exc.msg))
-                if hasattr(self.api, 'forget'):
-                    self.api.forget()
+                self.api.forget()
         raise EngineError('unreachable')  # pragma: no cover
 
     def run(self, work):

@@ -67,9 +67,9 @@ class SubEngine(object):
     def warn(self, message):
         self.run.warn(message)
 
-    def apply(self, plan):
+    def apply(self, plan, appliers=None):
         self.plans.append(plan)
-        return apply_plan(self, plan)
+        return apply_plan(self, plan, appliers)
 
 
 def predicted_raw(name, plan, existing):

@@ -3,7 +3,10 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Carrying out plans: one applier per action kind, each a few engine calls."""
+"""The appliers of the engine's and the host's actions: one per action kind, each a few calls.
+
+An applier takes the API and the ``Action``; ``execute`` (execute.py) calls them in order.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -13,7 +16,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import create_directory, set_attributes
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import is_anonymous_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root, write_root
 
 
@@ -166,49 +168,3 @@ APPLIERS = {
     'stop_container': _stop_container,
     'set_root_attributes': _set_root_attributes,
 }
-
-
-def _unused_new_volumes(api, done):
-    """Volumes this run created that no container holds now (still empty: nothing ever ran on them)."""
-    unused = []
-    for action in done:
-        if action.kind == 'create_volume':
-            try:
-                if not api.list_containers(filters={'volume': action.target}):
-                    unused.append(action.target)
-            except PersistentVolumesError:
-                pass
-    return unused
-
-
-def execute(plan, api, check_mode):
-    """Carry out the plan's actions in order (none in check mode); return their answers.
-
-    When an action fails, the error says which actions were done (``changed`` is true
-    when any was) and which were left (the failed one first), whether another client
-    changed the objects meanwhile (``race``, see races.py), and volumes this run created
-    that no container holds now (its container could not be created, or another run
-    removed it; still empty) are removed.
-    """
-    answers = []
-    if check_mode:
-        return answers
-    done = []
-    try:
-        for action in plan.actions:
-            answers.append(APPLIERS[action.kind](api, action))
-            done.append(action)
-    except PersistentVolumesError as exc:
-        left = plan.actions[len(done):]
-        explain(api, left[0], exc)
-        for name in _unused_new_volumes(api, done):
-            try:
-                api.remove_volume(name)
-                done = [action for action in done if not (action.kind == 'create_volume' and action.target == name)]
-            except PersistentVolumesError:
-                pass
-        exc.details['changed'] = bool(done)
-        exc.details['actions_done'] = [action.describe() for action in done]
-        exc.details['actions_left'] = [action.describe() for action in left]
-        raise
-    return answers

@@ -16,15 +16,22 @@ __metaclass__ = type
 
 
 class Action(object):
-    """One engine call to make: ``kind`` names an applier, ``args`` its arguments."""
+    """One write to make: ``kind`` names an applier, ``args`` its arguments.
 
-    def __init__(self, kind, target, reason, **args):
+    ``describe`` says ``<kind> <target>: <reason>``, or ``text`` when the action gives its own
+    sentence (the archive actions, whose target is a file).
+    """
+
+    def __init__(self, kind, target, reason, text=None, **args):
         self.kind = kind
         self.target = target
         self.reason = reason
+        self.text = text
         self.args = args
 
     def describe(self):
+        if self.text is not None:
+            return self.text
         return '%s %s: %s' % (self.kind.replace('_', ' '), self.target, self.reason)
 
     def __repr__(self):
@@ -32,7 +39,12 @@ class Action(object):
 
 
 class Plan(object):
-    """What to do, why, and the before/after views for diff mode."""
+    """What to do, why, and the before/after views for diff mode.
+
+    ``drift``: differences left alone (a volume with ``recreate: never``); ``recreated``:
+    whether the plan replaces the container it is about; ``released``: volumes that container
+    no longer mounts afterwards (``{path, volume, was_in}``), kept, never deleted.
+    """
 
     def __init__(self, before=None, after=None):
         self.actions = []
@@ -43,8 +55,14 @@ class Plan(object):
         self.recreated = False
         self.released = []
 
-    def add(self, kind, target, reason, **args):
-        self.actions.append(Action(kind, target, reason, **args))
+    def add(self, kind, target, reason, text=None, **args):
+        self.actions.append(Action(kind, target, reason, text, **args))
+        return self.actions[-1]
+
+    def extend(self, other):
+        """Append ``other``'s actions and warnings (a plan made of several)."""
+        self.actions.extend(other.actions)
+        self.warnings.extend(other.warnings)
 
     def warn(self, message):
         self.warnings.append(message)

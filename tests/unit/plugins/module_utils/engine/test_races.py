@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import execute
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain, race_seen
