@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import json
 import lzma
 import posixpath
 import tarfile
@@ -28,44 +27,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
-FORMAT = 'persistent.volumes/backup/1'
 ALLOWED = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE)
-
-
-def load_manifest(path):
-    try:
-        with open(path) as handle:
-            manifest = json.load(handle)
-    except (IOError, OSError) as exc:
-        raise InputError('Cannot read the manifest %s: %s.' % (path, exc))
-    except ValueError as exc:
-        raise InputError('The manifest %s is not JSON: %s.' % (path, exc))
-    if not isinstance(manifest, dict) or manifest.get('format') != FORMAT:
-        raise InputError('%s is not a persistent.volumes backup manifest (format %s expected).' % (path, FORMAT))
-    paths = manifest.get('paths')
-    complete = isinstance(paths, list) and all(isinstance(p, dict) and p.get('path') and p.get('member') for p in paths)
-    if not paths or not complete:
-        raise InputError('The manifest %s lists no paths.' % path)
-    return manifest
-
-
-def file_sha256(path):
-    digest = hashlib.sha256()
-    with open(path, 'rb') as handle:
-        while True:
-            block = handle.read(1024 * 1024)
-            if not block:
-                break
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def verify_checksum(src, manifest):
-    actual = file_sha256(src)
-    if actual != manifest.get('sha256'):
-        raise Refusal('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may be '
-                      'damaged or replaced; nothing was restored.' % (src, actual, manifest.get('sha256')))
-    return actual
 
 
 def _inside(target, root):
@@ -203,15 +165,3 @@ def check_archive(src, manifest, roots):
         raise Refusal(problem)
     return sizes
 
-
-def check_members(src, roots):
-    """Check every member; return {root: bytes} of regular file content per root."""
-    sizes = dict((root, 0) for root in roots)
-    try:
-        with open(src, 'rb') as handle:
-            problem = _scan(_headers(handle), src, roots, sizes)
-    except READ_ERRORS as exc:
-        raise InputError('%s is not a readable tar archive: %s.' % (src, exc))
-    if problem:
-        raise Refusal(problem)
-    return sizes

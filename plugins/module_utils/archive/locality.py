@@ -53,13 +53,6 @@ class Access(object):
         return dict(method=self.method, method_reason=self.reason)
 
 
-def socket_path(options):
-    host = options.docker_host
-    if host.startswith('unix://'):
-        return host[len('unix://'):]
-    return host if host.startswith('/') else None
-
-
 def peer_pid(path):
     """The process id serving the Unix socket ``path`` (SO_PEERCRED of a connection to it)."""
     client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -100,7 +93,7 @@ def _engine_problem(engine, info, pid):
     try:
         if not holds_open(pid, database):
             return ('the process serving %s (pid %d) does not hold %s open: it is not the engine that owns the '
-                    'volumes seen here (a proxy, or another machine\'s engine)' % (socket_path(engine.options), pid,
+                    'volumes seen here (a proxy, or another machine\'s engine)' % (engine.options.socket_path, pid,
                                                                                    database))
     except OSError as exc:
         return 'cannot confirm that pid %d is the engine owning %s: %s' % (pid, database, exc.strerror or exc)
@@ -111,7 +104,7 @@ def engine_access(engine, method):
     """The engine-level decision (before looking at any volume)."""
     if method == 'engine':
         return Access('engine', 'method=engine was asked')
-    path = socket_path(engine.options)
+    path = engine.options.socket_path
     if path is None or engine.options.uses_tls:
         return Access('engine', 'the engine is not on a local Unix socket (docker_host=%s)' % engine.options.docker_host)
     if os.geteuid() != 0:

@@ -24,14 +24,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.generati
     free_generation_path,
     list_generations,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, manifest_path, read_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
-
-FORMAT = 'persistent.volumes/backup/1'
-
-
-def manifest_path(dest):
-    return dest + '.manifest.json'
-
 
 def check_dest(dest):
     if not os.path.isabs(dest):
@@ -41,15 +35,6 @@ def check_dest(dest):
     parent = os.path.dirname(dest)
     if not os.path.isdir(parent):
         raise InputError('The directory of dest, %s, does not exist; create it first.' % parent)
-
-
-def _load(path):
-    try:
-        with open(path) as handle:
-            manifest = json.load(handle)
-    except (IOError, OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
 
 
 def describe_source(label):
@@ -66,7 +51,7 @@ def foreign_reason(dest, label):
             return '%s is a symbolic link' % path
         if os.path.lexists(path) and not os.path.isfile(path):
             return '%s is not a regular file' % path
-    manifest = _load(manifest_path(dest)) if manifest_file else None
+    manifest = read_manifest(manifest_path(dest)) if manifest_file else None
     if manifest is None or manifest.get('format') != FORMAT:
         return ('it has no backup manifest beside it (%s)' % manifest_path(dest) if not manifest_file
                 else '%s is not a persistent.volumes backup manifest' % manifest_path(dest))
@@ -100,7 +85,7 @@ class Destination(object):
                           'or set force=true to replace it; nothing was changed.'
                           % (self.dest, describe_source(source.label), reason))
         if reason is None and os.path.isfile(self.dest):
-            self.previous, self.previous_path = _load(manifest_path(self.dest)), self.dest
+            self.previous, self.previous_path = read_manifest(manifest_path(self.dest)), self.dest
 
     def series(self, source):
         return list_generations(self.dest, source.label, FORMAT)

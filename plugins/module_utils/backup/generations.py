@@ -14,10 +14,11 @@ is never counted, and never removed.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import os
 import re
 import time
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path, read_manifest
 
 STAMP = '%Y%m%dT%H%M%SZ'
 STAMP_PATTERN = r'\d{8}T\d{6}Z'
@@ -36,15 +37,6 @@ def split_dest(dest):
 def generation_path(dest, when):
     stem, suffix = split_dest(dest)
     return '%s.%s%s' % (stem, time.strftime(STAMP, time.gmtime(when)), suffix)
-
-
-def _manifest(path):
-    try:
-        with open(path + '.manifest.json') as handle:
-            manifest = json.load(handle)
-    except (IOError, OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) else None
 
 
 class Generation(object):
@@ -74,7 +66,7 @@ def list_generations(dest, source, fmt):
         path = os.path.join(directory, name)
         if not match or not os.path.isfile(path) or os.path.islink(path):
             continue
-        manifest = _manifest(path)
+        manifest = read_manifest(manifest_path(path))
         if manifest and manifest.get('format') == fmt and manifest.get('source') == source \
                 and manifest.get('size') == os.path.getsize(path):
             found.append(Generation(path, match.group(1), manifest))
@@ -87,7 +79,7 @@ def free_generation_path(dest, now=None, sleep=time.sleep):
     now = time.time() if now is None else now
     for dummy in range(3):
         path = generation_path(dest, now)
-        if not os.path.lexists(path) and not os.path.lexists(path + '.manifest.json'):
+        if not os.path.lexists(path) and not os.path.lexists(manifest_path(path)):
             return path
         sleep(1)
         now += 1
@@ -98,6 +90,6 @@ def remove_generation(generation):
     """Remove an archive of the series and its manifest (the archive first)."""
     os.unlink(generation.path)
     try:
-        os.unlink(generation.path + '.manifest.json')
+        os.unlink(manifest_path(generation.path))
     except OSError:
         pass

@@ -19,15 +19,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import time
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path, new_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import (
-    FORMAT,
     Destination,
     check_dest,
-    manifest_path,
     write_manifest,
     move_into_place,
 )
@@ -74,14 +71,6 @@ def unchanged(previous, digests, params):
     return digests.get(previous.get('content_scheme', 1)) == previous.get('content_sha256')
 
 
-def new_manifest(source, params, written, stats, dest):
-    return dict(format=FORMAT, created_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
-                source=source.label, compression=params['compression'], archive=os.path.basename(dest),
-                sha256=written['sha256'], size=written['size'], content_sha256=written['content'][SCHEME],
-                content_scheme=SCHEME, paths=[item.as_dict() for item in stats],
-                files=sum(item.files for item in stats), bytes=sum(item.bytes for item in stats))
-
-
 def predict(engine, source, access, target, result):
     """Check mode: read the data when that writes nothing, and say what a real run would do."""
     params = engine.params
@@ -114,7 +103,7 @@ def run_backup(engine, source, access, target, result):
         result.update(manifest=target.previous, paths=target.previous.get('paths'), sha256=target.previous.get('sha256'),
                       dest=target.previous_path, actions=[])
         return result
-    manifest = new_manifest(source, params, written, stats, target.path)
+    manifest = new_manifest(source.label, params['compression'], target.path, written, stats)
     move_into_place(engine, written['path'], target.path)
     write_manifest(engine, target.path, manifest)
     result.update(changed=True, manifest=manifest, paths=manifest['paths'], sha256=manifest['sha256'],

@@ -14,10 +14,8 @@ that already mounts it whole, or else through a temporary container that is crea
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import binascii
-import os
-
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_source import directory_members
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import engine_members, member_root
@@ -28,7 +26,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts imp
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 VOLUME_PATH = '/volume'
-TEMPORARY_LABEL = pv_labels.PREFIX + 'temporary'
 
 
 class SourceItem(object):
@@ -92,7 +89,7 @@ def _whole_holder(api, name):
     """(container id, path) of a container mounting volume ``name`` with nothing mounted below it."""
     for summary in api.list_containers(filters={'volume': name}):
         mounts = summary.get('Mounts') or []
-        if (summary.get('Labels') or {}).get(TEMPORARY_LABEL):
+        if (summary.get('Labels') or {}).get(pv_labels.TEMPORARY):
             continue
         for mount in mounts:
             if mount.get('Name') != name:
@@ -130,7 +127,7 @@ def temporary_actions(api, source):
 
 def remove_stale_temporaries(api, volume):
     """Temporary readers a killed run left holding ``volume`` (never started, ours)."""
-    for summary in api.list_containers(filters={'label': TEMPORARY_LABEL, 'volume': volume}):
+    for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY, 'volume': volume}):
         if summary.get('State') == 'created':
             api.remove_container(summary['Id'])
 
@@ -141,9 +138,9 @@ def open_temporary(api, source):
     remove_stale_temporaries(api, volume)
     if api.inspect_image(DEFAULT_IMAGE) is None:
         build_default_image(api)
-    name = 'pv-backup-%s' % binascii.hexlify(os.urandom(6)).decode('ascii')
+    name = temporary_name('backup')
     api.create_container(name, DEFAULT_IMAGE, binds=['%s:%s:ro' % (volume, VOLUME_PATH)],
-                         labels={TEMPORARY_LABEL: 'backup'})
+                         labels={pv_labels.TEMPORARY: 'backup'})
     source.container = source.created = name
 
 

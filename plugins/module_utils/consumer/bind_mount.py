@@ -8,16 +8,16 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import bind_destination
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
     ConsumerRequest,
     converge_consumer,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import (
     HostDirectory,
-    normal_path,
+    engine_paths,
     sensitive_reason,
     system_directory_reason,
 )
@@ -29,8 +29,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts imp
     parse_mode,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
-
-PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']
 
 BIND_MOUNT_ARGS = dict(
     source=dict(type='str'),
@@ -47,13 +45,6 @@ BIND_MOUNT_ARGS = dict(
 )
 
 BIND_MOUNT_REQUIRED_IF = [('state', 'present', ['source'])]
-
-
-def split_bind(bind):
-    parts = bind.split(':')
-    options = set(parts[2].split(',')) if len(parts) > 2 and parts[2] else set()
-    options.discard('rw')
-    return parts[0], parts[1] if len(parts) > 1 else parts[0], options
 
 
 class BindRequest(object):
@@ -132,13 +123,6 @@ class BindRequest(object):
                           'it is, or set allow_sensitive=true if that change is really meant; nothing was changed.'
                           % ('/'.join(d.split()[0] for d in differences), self.source,
                              '; '.join(differences), self.container, reason))
-
-
-def engine_paths(engine):
-    """The engine's data root and socket, which bind mounts must not expose."""
-    socket = engine.options.docker_host
-    sockets = [normal_path(socket[len('unix://'):])] if socket.startswith('unix://') else []
-    return sockets, engine.api.info().get('DockerRootDir')
 
 
 def check_remote(engine, sources):

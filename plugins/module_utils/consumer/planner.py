@@ -34,8 +34,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replic
     replica_host_config,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import (
-    PREVIOUS,
-    WAS_RUNNING,
     add_plain_swap,
     add_remove,
     add_safe_swap,
@@ -43,6 +41,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap i
     settle,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 
 
@@ -62,11 +61,6 @@ def split_volumes_from(entry):
 
 def join_volumes_from(pairs):
     return ['%s:%s' % (name, mode) for name, mode in pairs]
-
-
-def bind_destination(bind):
-    parts = bind.split(':')
-    return parts[1] if len(parts) > 1 else parts[0]
 
 
 def provided_paths(sources):
@@ -171,7 +165,7 @@ class ConsumerPlanner(object):
         # A replacement records whether the consumer it replaces was running: after a crash
         # between stopping the old consumer and removing it, that record is the only one.
         was_running = current.running or hinted or any(
-            container.labels.get(WAS_RUNNING) == 'true' for container in leftovers if container is not holder)
+            container.labels.get(pv_labels.WAS_RUNNING) == 'true' for container in leftovers if container is not holder)
         if reasons:
             self._recreate(plan, current, others, was_running)
         else:
@@ -300,9 +294,9 @@ class ConsumerPlanner(object):
         start = self.spec.running or (self.spec.running is None and was_running)
         safe = bool(start) and not current.marked_for_removal
         body, connects = self.replica(plan, current, binds)
-        body['Labels'].update({pv_labels.REPLACES: self.spec.name, WAS_RUNNING: 'true' if was_running else 'false'})
+        body['Labels'].update({pv_labels.REPLACES: self.spec.name, pv_labels.WAS_RUNNING: 'true' if was_running else 'false'})
         if safe:
-            body['Labels'][PREVIOUS] = old_name(self.replacement_name)
+            body['Labels'][pv_labels.PREVIOUS] = old_name(self.replacement_name)
         plan.add('create_consumer', self.replacement_name, 'recreate, keeping every other setting', body=body)
         for network, endpoint in connects:
             plan.add('connect_network', self.replacement_name, 'attach to network %s%s'

@@ -30,6 +30,7 @@ import copy
 import posixpath
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
 
 # What the engine reports about an endpoint it set up (API 1.41 and later), not what a client asks for.
 ENDPOINT_STATE = ('NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'IPv6Gateway',
@@ -202,7 +203,7 @@ def replica_host_config(raw, binds, volumes_from, network_mode=None, restart_pol
     host['Binds'] = list(binds) or None
     host['VolumesFrom'] = list(volumes_from) or None
     # --mount volumes re-attached through Binds must not be mounted twice.
-    targets = set(bind_target(bind) for bind in binds)
+    targets = set(bind_destination(bind) for bind in binds)
     if host.get('Mounts'):
         host['Mounts'] = [mount for mount in host['Mounts'] if mount.get('Target') not in targets] or None
     if host.get('Links'):
@@ -212,8 +213,3 @@ def replica_host_config(raw, binds, volumes_from, network_mode=None, restart_pol
     if restart_policy is not None:
         host['RestartPolicy'] = {'Name': '' if restart_policy == 'no' else restart_policy, 'MaximumRetryCount': 0}
     return host
-
-
-def bind_target(bind):
-    parts = bind.split(':')
-    return parts[1] if len(parts) > 1 else parts[0]

@@ -12,13 +12,14 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planne
     ConsumerPlanner,
     split_volumes_from,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import PREVIOUS
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (
     ContainerDetail,
     inspect_named,
     observe_container,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.names import replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import HostDirectory
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import is_image_id, unpullable_message
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import check_last_holder
@@ -95,7 +96,7 @@ def find_fallback(api, containers):
     gets until the replacement runs; while that container exists, the swap is unfinished.
     """
     for container in containers:
-        previous = container.labels.get(PREVIOUS)
+        previous = container.labels.get(pv_labels.PREVIOUS)
         raw = inspect_named(api, previous) if previous else None
         if raw:
             return container, ContainerDetail(raw)
@@ -191,7 +192,7 @@ def converge_consumer(engine, request):
             host_after[bind.source] = after
     image, image_action = wanted_image(api, spec)
     planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, pairs, binds,
-                              replacement_name=engine.replacement_name(spec.name), image_action=image_action,
+                              replacement_name=replacement_name(spec.name), image_action=image_action,
                               fallback=fallback, facts=EngineFacts(api))
     plan = planner.plan()
     check_last_holder(api, plan, spec, [c for c in [holder] + leftovers if c is not None])

@@ -18,8 +18,7 @@ import shlex
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replica import clean_path
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
-from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
-from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map, user_labels
 
 RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped']
 
@@ -92,10 +91,7 @@ class ConsumerSpec(object):
             raise InputError('working_dir must be an absolute path, got %r.' % working_dir)
         # compared as the engine stores it: /a/../b is /b, /tmp/ is /tmp
         self.working_dir = clean_path(working_dir)
-        self.labels = string_map(labels, 'labels')
-        for key in self.labels or {}:
-            if key.startswith(PREFIX):
-                raise InputError('labels.%s: labels starting with %r are the collection\'s own.' % (key, PREFIX))
+        self.labels = user_labels(labels)
         self.network_mode = network_mode
         if restart_policy is not None and restart_policy not in RESTART_POLICIES:
             raise InputError('restart_policy must be one of %s, got %r.' % (', '.join(RESTART_POLICIES), restart_policy))

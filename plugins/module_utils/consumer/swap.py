@@ -28,9 +28,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model import la
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 
-WAS_RUNNING = pv_labels.PREFIX + 'was-running'
-# On a replacement that is to run: the temporary name the old container gets until the replacement runs.
-PREVIOUS = pv_labels.PREFIX + 'previous'
 OLD_SUFFIX = '-old'
 
 
@@ -40,7 +37,7 @@ def old_name(replacement_name):
 
 def temporary_name(replacement):
     """The temporary name a replacement had before it took the consumer's name."""
-    previous = replacement.labels.get(PREVIOUS) or ''
+    previous = replacement.labels.get(pv_labels.PREVIOUS) or ''
     return previous[:-len(OLD_SUFFIX)] if previous.endswith(OLD_SUFFIX) else replacement.name
 
 
@@ -89,7 +86,7 @@ def settle(plan, name, fallback, holder, leftovers):
     plan.add('rename_container', old.name, 'roll back an interrupted recreation: the old container gets its name '
              'back', new_name=name)
     add_remove(plan, replacement, 'roll back an interrupted recreation (the replacement never ran)')
-    return renamed(old, name), rest, replacement.labels.get(WAS_RUNNING) == 'true'
+    return renamed(old, name), rest, replacement.labels.get(pv_labels.WAS_RUNNING) == 'true'
 
 
 def add_safe_swap(plan, name, replacement_name, current, others):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Whether an existing container is a data-only one, which data_container may recreate.
+"""Whether an existing container is a data-only one, which data_container and a restore may recreate.
 
 A data-only container holds volumes and nothing else: it was never started, it takes no
 volumes from others (``--volumes-from``) and it has no command of its own (the image's,
@@ -21,6 +21,9 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 
 # Commands a data-only container is commonly made with (docker create ... /bin/true).
 NO_OP_COMMANDS = ('true', ':', 'echo', '.persistent-volumes-data-only')
+# StartedAt of a container that never ran.
+NEVER_STARTED = ('', '0001-01-01T00:00:00Z')
+COMMAND_KEYS = ('Entrypoint', 'Cmd')
 
 
 def _words(value):
@@ -43,22 +46,45 @@ def own_command(raw, image):
     return command
 
 
-def not_data_only(container, image):
-    """Why ``container`` (a ContainerDetail) is not a data-only container; empty when it is one.
+class DataOnlyFacts(object):
+    """What makes a container an application's rather than a data-only one (each None when it does not).
 
-    ``image`` is the inspect data of the container's image (None when it is gone). A
-    container the collection made as a data container is one, even after it was started.
+    ``started``: its status, when it has been started; ``wiring``: its ``--volumes-from``
+    entries; ``command``: its own command (words), with ``command_key`` the first of
+    Entrypoint and Cmd that differs from the image's. A container the collection made as a data
+    container is one, even after it was started. ``image``: the inspect data of the container's
+    image (None when it is gone).
     """
-    if container.is_data_container:
-        return []
+
+    def __init__(self, container, image):
+        self.started = self.wiring = self.command = self.command_key = None
+        if container.is_data_container:
+            return
+        never = (container.raw.get('State') or {}).get('StartedAt') or ''
+        if container.status != 'created' or never not in NEVER_STARTED:
+            self.started = container.status
+        self.wiring = list(container.volumes_from) or None
+        self.command = own_command(container.raw, image)
+        if self.command is not None:
+            config, image_config = container.raw.get('Config') or {}, (image or {}).get('Config') or {}
+            self.command_key = next((key for key in COMMAND_KEYS
+                                     if (config.get(key) or None) != (image_config.get(key) or None)), 'Cmd')
+
+    @property
+    def data_only(self):
+        return self.started is None and self.wiring is None and self.command is None
+
+
+def not_data_only(container, image):
+    """Why ``container`` (a ContainerDetail) is not a data-only container; empty when it is one."""
+    facts = DataOnlyFacts(container, image)
     reasons = []
-    if container.status != 'created':
-        reasons.append('it has been started (status %s)' % container.status)
-    if container.volumes_from:
-        reasons.append('it takes volumes from %s (--volumes-from)' % ', '.join(container.volumes_from))
-    command = own_command(container.raw, image)
-    if command:
-        reasons.append('it has a command of its own (%s)' % ' '.join(command))
+    if facts.started is not None:
+        reasons.append('it has been started (status %s)' % facts.started)
+    if facts.wiring:
+        reasons.append('it takes volumes from %s (--volumes-from)' % ', '.join(facts.wiring))
+    if facts.command:
+        reasons.append('it has a command of its own (%s)' % ' '.join(facts.command))
     return reasons
 
 

@@ -8,12 +8,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import binascii
-import os
-
-from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (
     ContainerDetail,
+    find_leftovers,
     inspect_named,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
@@ -21,14 +18,11 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import check_data_only, check_not_running
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import normal_path, sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths, sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
+from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name, replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
-
-
-def random_hex(size):
-    return binascii.hexlify(os.urandom(size)).decode('ascii')
 
 
 def observe(api, spec):
@@ -36,16 +30,7 @@ def observe(api, spec):
     holder = ContainerDetail(raw) if raw else None
     summaries = api.list_containers()
     usage = EngineState([], summaries, inspect=api.inspect_container)
-    leftovers = []
-    for summary in summaries:
-        # A finished replacement keeps its label (labels are immutable) but has the name.
-        if (summary.get('Labels') or {}).get(pv_labels.REPLACES) == spec.name \
-                and (holder is None or summary.get('Id') != holder.id):
-            detail = api.inspect_container(summary['Id'])
-            if detail:
-                leftovers.append(ContainerDetail(detail))
-    leftovers.sort(key=lambda c: c.raw.get('Created') or '')
-    return holder, leftovers, usage
+    return holder, find_leftovers(api, spec.name, holder, summaries), usage
 
 
 def check_binds(engine, spec):
@@ -53,9 +38,7 @@ def check_binds(engine, spec):
     binds = [mount for mount in spec.mounts if mount.kind == BIND]
     if not binds or spec.allow_sensitive or spec.state == 'absent':
         return
-    host = engine.options.docker_host
-    sockets = [normal_path(host[len('unix://'):])] if host.startswith('unix://') else []
-    data_root = engine.api.info().get('DockerRootDir')
+    sockets, data_root = engine_paths(engine)
     for mount in binds:
         reason = sensitive_reason(mount.source, data_root, sockets)
         if reason:
@@ -74,8 +57,8 @@ def plan_data_container(engine, spec, holder, leftovers, usage):
         return DataContainerPlanner(
             spec, holder, leftovers, image, usage,
             read_root=lambda container, path: read_root(api, container, path),
-            new_volume_name=lambda: random_hex(32),
-            replacement_name='%s.pv-%s' % (spec.name, random_hex(3)),
+            new_volume_name=new_volume_name,
+            replacement_name=replacement_name(spec.name),
             is_empty=lambda container, path: is_empty(api, container, path),
         )
 

@@ -9,11 +9,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import PULL_CHOICES
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
-from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import parse_mounts
-from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, user_labels
 
 DATA_CONTAINER_ARGS = dict(
     name=dict(type='str', required=True),
@@ -39,10 +37,7 @@ class DataContainerSpec(object):
         self.mounts = parse_mounts(volumes or [], 'volumes')
         self.image = check_image_reference(image)
         self.pull = pull
-        self.labels = string_map(labels, 'labels')
-        for key in self.labels or {}:
-            if key.startswith(PREFIX):
-                raise InputError('labels.%s: labels starting with %r are the collection\'s own.' % (key, PREFIX))
+        self.labels = user_labels(labels)
         self.state = state
         self.remove_volumes = bool(remove_volumes)
         self.force = bool(force)

@@ -72,9 +72,16 @@ class ConnectionOptions(object):
         return self.tls or self.validate_certs
 
     @property
+    def socket_path(self):
+        """The engine's Unix socket on this host (``unix://`` taken off), or None for a remote engine."""
+        if self.docker_host.startswith('unix://'):
+            return self.docker_host[len('unix://'):]
+        return self.docker_host if self.docker_host.startswith('/') else None
+
+    @property
     def is_local(self):
         """True when the engine is reached through a socket on this host."""
-        return self.docker_host.startswith('unix://') or self.docker_host.startswith('/')
+        return self.socket_path is not None
 
     def problems(self):
         """Combinations that cannot work, as messages (empty when all is well)."""

@@ -17,8 +17,6 @@ check mode guarding only the side effects.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import binascii
-import os
 import sys
 import traceback
 
@@ -103,11 +101,6 @@ class EngineModule(object):
         if message not in self.warnings:
             self.warnings.append(message)
             self.module.warn(message)
-
-    @staticmethod
-    def replacement_name(name):
-        """A fresh temporary name for the replacement of container ``name``."""
-        return '%s.pv-%s' % (name, binascii.hexlify(os.urandom(3)).decode('ascii'))
 
     def apply(self, plan, appliers=None):
         """Execute ``plan`` (unless in check mode) and return the common result keys."""

@@ -156,6 +156,12 @@ class HostDirectory(object):
                     group=self.gid, mode='%04o' % self.mode)
 
 
+def engine_paths(engine):
+    """([the engine's socket], its data root): what no bind mount may expose."""
+    socket = engine.options.socket_path
+    return ([normal_path(socket)] if socket else []), engine.api.info().get('DockerRootDir')
+
+
 def create_directory(path, owner=None, group=None, mode=None):
     os.makedirs(path, 0o755 if mode is None else mode)
     set_attributes(path, owner, group, mode)

@@ -12,8 +12,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model import la
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 
-PROPAGATIONS = ('private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave')
 
 
 def volume_entry(path, mounted):
@@ -41,15 +41,14 @@ def data_container_item(container):
 
 
 def bind_item(bind, data_root):
-    parts = bind.split(':')
-    options = parts[2].split(',') if len(parts) > 2 else []
-    item = dict(source=parts[0], target=parts[1], read_only='ro' in options, create_source=False)
-    for option in options:
+    source, target, options = split_bind(bind)
+    item = dict(source=source, target=target, read_only='ro' in options, create_source=False)
+    for option in sorted(options):
         if option in PROPAGATIONS:
             item['propagation'] = option
         elif option in ('z', 'Z'):
             item['selinux_relabel'] = option
-    if sensitive_reason(parts[0], data_root):
+    if sensitive_reason(source, data_root):
         item['allow_sensitive'] = True
     return item
 

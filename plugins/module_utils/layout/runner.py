@@ -22,10 +22,9 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
     BindRequest,
     check_remote,
-    engine_paths,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule, apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import apply_plan
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_KEYS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
     ConsumerRequest,
@@ -34,6 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import converge_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import converge_volume
 
@@ -46,8 +46,6 @@ KEEP = {
 
 class SubEngine(object):
     """The engine interface the single-object converge functions use, for one layout item."""
-
-    replacement_name = staticmethod(EngineModule.replacement_name)
 
     def __init__(self, run, api, params):
         self.run = run

@@ -11,39 +11,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
-
-
-class MountedAt(object):
-    """What a container has at one path: a volume (by name) or a host directory."""
-
-    __slots__ = ('destination', 'type', 'name', 'source', 'read_only')
-
-    def __init__(self, destination, type_, name=None, source=None, read_only=False):
-        self.destination = destination
-        self.type = type_
-        self.name = name
-        self.source = source
-        self.read_only = read_only
-
-    @classmethod
-    def from_inspect(cls, raw):
-        type_ = raw.get('Type') or ('volume' if raw.get('Name') else 'bind')
-        return cls(raw.get('Destination'), type_, name=raw.get('Name') if type_ == 'volume' else None,
-                   source=raw.get('Source'), read_only=not raw.get('RW', True))
-
-    @property
-    def identity(self):
-        """What is mounted: ``volume:<name>`` or ``bind:<host path>``."""
-        return 'volume:%s' % self.name if self.type == 'volume' else '%s:%s' % (self.type, self.source)
-
-    def bind_string(self, read_only=None):
-        read_only = self.read_only if read_only is None else read_only
-        origin = self.name if self.type == 'volume' else self.source
-        return '%s:%s:%s' % (origin, self.destination, 'ro' if read_only else 'rw')
-
-    def as_dict(self):
-        return dict(path=self.destination, type=self.type, volume=self.name, source=self.source,
-                    read_only=self.read_only)
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 
 
 # States of a container the engine is removing, or failed to remove ("dead"): it can
@@ -106,10 +74,18 @@ class ContainerDetail(object):
                     labels=dict(self.labels), status=self.status)
 
 
-def find_leftovers(api, name, holder):
-    """Replacements of ``name`` left by an interrupted swap, oldest first."""
+def find_leftovers(api, name, holder, summaries=None):
+    """Replacements of ``name`` left by an interrupted swap, oldest first.
+
+    ``summaries``: the whole container listing when the caller has it already; else the engine
+    is asked for the containers carrying the label.
+    """
+    if summaries is None:
+        summaries = api.list_containers(filters={'label': '%s=%s' % (pv_labels.REPLACES, name)})
     found = []
-    for summary in api.list_containers(filters={'label': '%s=%s' % (pv_labels.REPLACES, name)}):
+    for summary in summaries:
+        if (summary.get('Labels') or {}).get(pv_labels.REPLACES) != name:
+            continue
         if holder is not None and summary.get('Id') == holder.id:
             continue  # a finished replacement keeps its label, but has the name
         raw = api.inspect_container(summary['Id'])

@@ -25,6 +25,21 @@ OWNED = PREFIX + 'owned-volumes'
 # On an anonymous volume the collection made for a data container: that container's name.
 ANONYMOUS_FOR = PREFIX + 'anonymous-for'
 
+# On a consumer's replacement: whether the consumer it replaces was running ("true"/"false").
+WAS_RUNNING = PREFIX + 'was-running'
+
+# On a consumer's replacement that is to run: the temporary name the old container gets
+# until the replacement runs.
+PREVIOUS = PREFIX + 'previous'
+
+# On a never-started helper container that a backup reads through ("backup") or that holds a
+# volume a restore fills ("restore"); one a killed run left is removed by the next run.
+TEMPORARY = PREFIX + 'temporary'
+
+# On a volume a restore made: the archive's content digest, and the path it restores.
+RESTORED_FROM = PREFIX + 'restored-from'
+RESTORED_PATH = PREFIX + 'restored-path'
+
 # On the collection's default empty image.
 IMAGE = PREFIX + 'image'
 

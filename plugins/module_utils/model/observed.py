@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.labels im
     is_anonymous_volume,
     is_data_container,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 
 VIA_MOUNT = 'mount'
 VIA_VOLUMES_FROM = 'volumes_from'
@@ -34,17 +35,6 @@ def container_name(summary):
     return (summary.get('Name') or summary.get('Id') or '').lstrip('/')
 
 
-class Mount(object):
-    __slots__ = ('type', 'name', 'source', 'destination', 'read_only')
-
-    def __init__(self, raw):
-        self.type = raw.get('Type') or ('volume' if raw.get('Name') else 'bind')
-        self.name = raw.get('Name')
-        self.source = raw.get('Source')
-        self.destination = raw.get('Destination')
-        self.read_only = not raw.get('RW', True)
-
-
 class Container(object):
     """A container as the list endpoint shows it."""
 
@@ -54,7 +44,7 @@ class Container(object):
         self.state = summary.get('State')
         self.image = summary.get('Image')
         self.labels = summary.get('Labels') or {}
-        self.mounts = [Mount(raw) for raw in summary.get('Mounts') or []]
+        self.mounts = [MountedAt.from_inspect(raw) for raw in summary.get('Mounts') or []]
 
     @property
     def never_started(self):

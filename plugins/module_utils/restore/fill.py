@@ -16,23 +16,16 @@ created; a volume that existed before (empty) is kept.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import binascii
 import os
 import tarfile
 import tempfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
 
-RESTORED_FROM = pv_labels.PREFIX + 'restored-from'
-RESTORED_PATH = pv_labels.PREFIX + 'restored-path'
-FILLER = pv_labels.PREFIX + 'temporary'
-
-
-def random_hex(size):
-    return binascii.hexlify(os.urandom(size)).decode('ascii')
 
 
 def _only_entry(src, manifest, entry):
@@ -61,7 +54,7 @@ class Filler(object):
         self.fallbacks = []   # why a fill went through the engine although direct was chosen
 
     def labels(self, entry, owner):
-        return {RESTORED_FROM: self.digest, RESTORED_PATH: entry['path'], pv_labels.ANONYMOUS_FOR: owner}
+        return {pv_labels.RESTORED_FROM: self.digest, pv_labels.RESTORED_PATH: entry['path'], pv_labels.ANONYMOUS_FOR: owner}
 
     def fill(self, volume, entry, owner, create=True):
         """Fill ``volume`` (created first unless it exists) with ``entry``; return the holder to remove."""
@@ -69,10 +62,10 @@ class Filler(object):
             build_default_image(self.api)
         if create:
             self.api.create_volume(volume, 'local', {}, self.labels(entry, owner))
-        holder = 'pv-restore-%s' % random_hex(6)
+        holder = temporary_name('restore')
         try:
             self.api.create_container(holder, DEFAULT_IMAGE, binds=['%s:/%s:rw' % (volume, entry['member'])],
-                                      labels={FILLER: 'restore'})
+                                      labels={pv_labels.TEMPORARY: 'restore'})
             self._write(holder, volume, entry)
         except BaseException:
             self.discard(holder, volume if create else None)
@@ -118,12 +111,12 @@ def _stale_volumes(api, summary, owner):
 def stale_fill(api, owner):
     """True when a killed restore for ``owner`` left a filler (and the volume it was filling)."""
     return any(summary.get('State') == 'created' and _stale_volumes(api, summary, owner)
-               for summary in api.list_containers(filters={'label': FILLER + '=restore'}))
+               for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=restore'}))
 
 
 def remove_stale_fillers(api, owner):
     """Fillers a killed run left for ``owner``, and their volumes when nothing else holds them."""
-    for summary in api.list_containers(filters={'label': FILLER + '=restore'}):
+    for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=restore'}):
         if summary.get('State') != 'created':
             continue
         mine = _stale_volumes(api, summary, owner)

@@ -19,7 +19,8 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive, load_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import load_manifest, manifest_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS, choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
@@ -33,10 +34,10 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, observe_container
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import (
-    RESTORED_FROM,
     Filler,
-    random_hex,
     remove_stale_fillers,
     stale_fill,
 )
@@ -64,7 +65,7 @@ class Restore(object):
         self.src = params['src']
         if not os.path.isfile(self.src):
             raise InputError('src %s is not a file on the managed host.' % self.src)
-        self.manifest = load_manifest(params.get('manifest') or self.src + '.manifest.json')
+        self.manifest = load_manifest(params.get('manifest') or manifest_path(self.src))
         self.scheme = self.manifest.get('content_scheme', 1)
         entries = self.manifest['paths']
         wanted = params.get('paths')
@@ -117,7 +118,7 @@ def _compare(engine, restore, current, access):
             source = BackupSource(current.id, [item])
             if path_digest(engine.api, source, access, item, restore.scheme)[0] == entry['content_sha256']:
                 labels = item.inspect.get('Labels') or {}
-                done_before = done_before or labels.get(RESTORED_FROM) == restore.digest
+                done_before = done_before or labels.get(pv_labels.RESTORED_FROM) == restore.digest
                 continue  # the data there is the archive's already
         todo.append(entry)
     return todo, done_before
@@ -146,7 +147,7 @@ def restore_container(engine, restore):
         return result
     if todo:
         restore.check_archive()
-    restored = dict((entry['path'], random_hex(32)) for entry in todo)
+    restored = dict((entry['path'], new_volume_name()) for entry in todo)
     plan = plan_swap(engine, name, holder, leftovers, current, restored)
     result['previous_volumes'] = plan.released
     result['volumes'] = dict(restored)

@@ -22,8 +22,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import ImageChoice
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import volume_entry
+from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name, replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import random_hex
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root
 
 
@@ -42,8 +42,8 @@ def plan_swap(engine, name, holder, leftovers, current, restored):
     image = ImageChoice(current.image_ref, api.inspect_image(current.image_id))
     planner = DataContainerPlanner(spec, holder, leftovers, image, EngineState([], []),
                                    read_root=lambda container, path: read_root(api, container, path),
-                                   new_volume_name=lambda: random_hex(32),
-                                   replacement_name=engine.replacement_name(name),
+                                   new_volume_name=new_volume_name,
+                                   replacement_name=replacement_name(name),
                                    extra_owned=restored.values())
     return planner.plan()
 

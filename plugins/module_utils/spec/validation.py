@@ -11,6 +11,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
 
 # The engine's own rule for volume and container names (names.RestrictedNamePattern).
 NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+\Z')
@@ -44,3 +45,12 @@ def string_map(value, option):
                              % (option, key, type(item).__name__, item))
         result[key] = item if isinstance(item, str) else str(item)
     return result
+
+
+def user_labels(value, option='labels'):
+    """``string_map`` of the labels a task gives a container; the collection's own are refused."""
+    labels = string_map(value, option)
+    for key in labels or {}:
+        if key.startswith(PREFIX):
+            raise InputError('%s.%s: labels starting with %r are the collection\'s own.' % (option, key, PREFIX))
+    return labels

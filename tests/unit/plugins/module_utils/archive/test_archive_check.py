@@ -15,17 +15,21 @@ import tarfile
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.restore import runner as restore_runner
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import (
-    FORMAT,
-    check_members,
-    file_sha256,
-    load_manifest,
-    member_problem,
-    verify_checksum,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive, member_problem
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, load_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
 REG, DIR, SYM, LNK = tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE
+
+
+def file_sha256(path):
+    with open(path, 'rb') as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def check_members(src, roots):
+    """The member checks of ``check_archive`` alone: the manifest names the archive's own checksum."""
+    return check_archive(src, dict(sha256=file_sha256(src)), roots)
 
 
 def info(name, kind=REG, linkname='', size=0):
@@ -261,16 +265,15 @@ def test_load_manifest_returns_the_manifest(tmp_path):
     assert load_manifest(str(path)) == wanted
 
 
-# --- verify_checksum ----------------------------------------------------------------------
+# --- the checksum -------------------------------------------------------------------------
 def test_verify_checksum(tmp_path):
     src = tmp_path / 'a.tar'
     src.write_bytes(b'\0' * (3 * 1024 * 1024 + 17))  # more than one read block
     real = hashlib.sha256(src.read_bytes()).hexdigest()
-    assert file_sha256(str(src)) == real
-    assert verify_checksum(str(src), dict(sha256=real)) == real
+    assert check_archive(str(src), dict(sha256=real), []) == {}
     for claimed in ('f' * 64, real.upper(), None, ''):
         with pytest.raises(Refusal) as caught:
-            verify_checksum(str(src), dict(sha256=claimed) if claimed is not None else {})
+            check_archive(str(src), dict(sha256=claimed) if claimed is not None else {}, [])
         assert caught.value.msg == ('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may '
                                     'be damaged or replaced; nothing was restored.' % (src, real, claimed))
 

@@ -13,9 +13,9 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
     BIND_MOUNT_ARGS,
     BindRequest,
-    split_bind,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import STRING_FORMS
 
 DATA_ROOT = '/var/lib/docker'

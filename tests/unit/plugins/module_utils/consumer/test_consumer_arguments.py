@@ -13,7 +13,7 @@ import copy
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import PREVIOUS, WAS_RUNNING
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREVIOUS, WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER, REPLACES
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import WAS_RUNNING
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action

@@ -12,7 +12,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import PREVIOUS, WAS_RUNNING, renamed
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import renamed
+from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREVIOUS, WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (

@@ -8,7 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, MountedAt
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER, OWNED, REPLACES
 
 A = 'a' * 64

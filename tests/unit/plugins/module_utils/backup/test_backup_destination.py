@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Which file a backup may replace (backup/destination.py) and the generations of a series (backup/generations.py)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import foreign_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
+    free_generation_path,
+    generation_path,
+    list_generations,
+    remove_generation,
+    split_dest,
+)
+
+
+def write(path, content):
+    with open(str(path), 'w') as handle:
+        handle.write(content)
+
+
+def manifest(source, size, fmt=FORMAT):
+    return json.dumps(dict(format=fmt, source=source, size=size))
+
+
+SOURCE = {'container': 'dc'}
+NOT_OURS = '{d}/b.tar.manifest.json is not a persistent.volumes backup manifest'
+
+
+@pytest.mark.parametrize('files, reason', [
+    ({}, None),
+    ({'b.tar': 'data', 'b.tar.manifest.json': manifest(SOURCE, 4)}, None),
+    ({'b.tar.manifest.json': manifest(SOURCE, 4)}, None),
+    ({'b.tar': 'precious'}, 'it has no backup manifest beside it ({d}/b.tar.manifest.json)'),
+    ({'b.tar': 'data', 'b.tar.manifest.json': '{"not": "ours"}'}, NOT_OURS),
+    ({'b.tar': 'data', 'b.tar.manifest.json': 'garbage'}, NOT_OURS),
+    ({'b.tar': 'data', 'b.tar.manifest.json': manifest({'volume': 'v'}, 4)},
+     'its manifest says it is an archive of volume v'),
+    ({'b.tar': 'more data', 'b.tar.manifest.json': manifest(SOURCE, 4)},
+     'its manifest describes another file (4 bytes, the file has 9)'),
+    ({'b.tar.manifest.json': 'precious'}, '{d}/b.tar.manifest.json is not a persistent.volumes backup manifest'),
+], ids=['nothing', 'earlier-archive', 'manifest-only', 'a-user-file', 'foreign-manifest', 'broken-manifest',
+        'other-source', 'other-size', 'a-user-file-at-the-manifest-name'])
+def test_foreign_reason(tmp_path, files, reason):
+    for name, content in files.items():
+        write(tmp_path / name, content)
+    found = foreign_reason(str(tmp_path / 'b.tar'), SOURCE)
+    assert found == (reason.format(d=str(tmp_path)) if reason else None)
+
+
+def test_foreign_reason_of_a_symlink(tmp_path):
+    write(tmp_path / 'target', 'x')
+    os.symlink(str(tmp_path / 'target'), str(tmp_path / 'b.tar'))
+    assert foreign_reason(str(tmp_path / 'b.tar'), SOURCE) == '%s/b.tar is a symbolic link' % tmp_path
+
+
+# --- archive_generations -------------------------------------------------------------------
+@pytest.mark.parametrize('dest, stem, suffix', [
+    ('/b/app.tar.gz', '/b/app', '.tar.gz'), ('/b/app.tar', '/b/app', '.tar'), ('/b/app.tgz', '/b/app', '.tgz'),
+    ('/b/app.tar.xz', '/b/app', '.tar.xz'), ('/b/app', '/b/app', ''), ('/b/.tar', '/b/.tar', '')])
+def test_split_dest(dest, stem, suffix):
+    assert split_dest(dest) == (stem, suffix)
+
+
+def generation(tmp_path, stamp, source=None, content='data', name='app'):
+    source = source or SOURCE
+    path = tmp_path / ('%s.%s.tar.gz' % (name, stamp))
+    write(path, content)
+    write(str(path) + '.manifest.json', manifest(source, len(content)))
+    return str(path)
+
+
+def test_generations_of_the_same_source_only_newest_first(tmp_path):
+    old = generation(tmp_path, '20240101T000000Z')
+    new = generation(tmp_path, '20240301T000000Z')
+    generation(tmp_path, '20240201T000000Z', source={'container': 'other'})
+    generation(tmp_path, '20240401T000000Z', name='app.x')  # another series that starts alike
+    write(tmp_path / 'app.20240501T000000Z.tar.gz', 'no manifest')
+    write(tmp_path / 'app.tar.gz', 'the single archive of before')
+    found = list_generations(str(tmp_path / 'app.tar.gz'), SOURCE, FORMAT)
+    assert [g.path for g in found] == [new, old]
+    remove_generation(found[-1])
+    assert not os.path.exists(old) and not os.path.exists(old + '.manifest.json')
+
+
+def test_generation_names_sort_by_time_and_wait_when_taken(tmp_path):
+    dest = str(tmp_path / 'app.tar.gz')
+    assert generation_path(dest, 0) == str(tmp_path / 'app.19700101T000000Z.tar.gz')
+    taken = generation(tmp_path, '19700101T000000Z')
+    slept = []
+    assert free_generation_path(dest, now=0, sleep=slept.append) == str(tmp_path / 'app.19700101T000001Z.tar.gz')
+    assert slept == [1] and os.path.exists(taken)
