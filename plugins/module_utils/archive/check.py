@@ -164,4 +164,3 @@ def check_archive(src, manifest, roots):
     if problem:
         raise Refusal(problem)
     return sizes
-

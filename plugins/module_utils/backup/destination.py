@@ -27,6 +27,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.generati
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, manifest_path, read_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
+
 def check_dest(dest):
     if not os.path.isabs(dest):
         raise InputError('dest must be an absolute path on the managed host, got %r.' % dest)

@@ -15,7 +15,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.host.paths impo
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 
 
-
 def volume_entry(path, mounted):
     suffix = ':ro' if mounted.read_only else ''
     if mounted.type == 'bind':

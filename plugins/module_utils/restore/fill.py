@@ -27,7 +27,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
 
 
-
 def _only_entry(src, manifest, entry):
     """A file holding only the members of ``entry`` (the archive itself when it has one path)."""
     if len(manifest['paths']) == 1:

@@ -27,8 +27,8 @@ def not_a_data_container(container, image):
     if facts.wiring:
         return 'it is wired with --volumes-from to %s' % ', '.join(facts.wiring)
     if facts.command:
-        return 'it has a command of its own (%s %s)' % (facts.command_key.lower(),
-                                                       (container.raw.get('Config') or {}).get(facts.command_key))
+        value = (container.raw.get('Config') or {}).get(facts.command_key)
+        return 'it has a command of its own (%s %s)' % (facts.command_key.lower(), value)
     return None
 
 
