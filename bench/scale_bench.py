@@ -52,13 +52,13 @@ import time
 
 import docker
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule, apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import apply_plan
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS, ConnectionOptions
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import LayoutRun
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LAYOUT_ARGS, LayoutSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import report_volumes
-from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_INFO_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import report_volumes
+from ansible_collections.persistent.volumes.plugins.modules.volume_info import ARGUMENT_SPEC as VOLUME_INFO_ARGS
 
 from bench_common import BenchError, loadavg, logger
 
@@ -203,8 +203,6 @@ class InProcessEngine(object):
     """What the work functions need of an EngineModule, without an AnsibleModule: the
     parameters, the connection and ``apply``; the EngineAPI counts the calls by kind."""
 
-    replacement_name = staticmethod(EngineModule.replacement_name)
-
     def __init__(self, params):
         self.params = params
         self.options = ConnectionOptions(params)
@@ -216,8 +214,8 @@ class InProcessEngine(object):
     def warn(self, message):
         self.warnings.append(message)
 
-    def apply(self, plan):
-        return apply_plan(self, plan)
+    def apply(self, plan, appliers=None):
+        return apply_plan(self, plan, appliers)
 
 
 def with_defaults(spec, params):

@@ -32,6 +32,7 @@ author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
   - persistent.volumes.docker
+  - persistent.volumes.layout
   - persistent.volumes.attributes
   - persistent.volumes.attributes.actiongroup_docker
 attributes:
@@ -41,41 +42,6 @@ attributes:
       - Consumers are planned against the data containers as the run would leave them.
   diff_mode:
     support: full
-options:
-  volumes:
-    description:
-      - Named volumes, each a dict with the options of M(persistent.volumes.volume)
-        (C(name), C(state), C(driver), C(driver_options), C(labels), C(recreate)).
-    type: list
-    elements: dict
-    default: []
-  data_containers:
-    description:
-      - Data-only containers, each a dict with the options of M(persistent.volumes.data_container)
-        (C(name), C(volumes), C(image), C(pull), C(labels), C(state), C(remove_volumes), C(force),
-        C(allow_sensitive), C(adopt), C(release_volumes)).
-    type: list
-    elements: dict
-    default: []
-  consumers:
-    description:
-      - Consumer containers, each a dict with the consumer options of M(persistent.volumes.volumes_from)
-        (C(container), C(image), C(command), C(entrypoint), C(env), C(user), C(working_dir), C(labels),
-        C(network_mode), C(restart_policy), C(running)), its C(from) and C(exclusive), and C(binds),
-        a list of dicts with the options of M(persistent.volumes.bind_mount) (C(source), C(target),
-        C(read_only), C(propagation), C(selinux_relabel), C(create_source), C(owner), C(group),
-        C(mode), C(state), C(allow_sensitive)).
-      - A consumer without C(from) keeps its C(--volumes-from) wiring as it is.
-      - Wiring and bind mounts of one consumer change in one recreation.
-    type: list
-    elements: dict
-    default: []
-  exclusive:
-    description:
-      - The default of C(exclusive) for consumers that do not set it - V(true) makes each consumer's
-        C(from) its whole C(--volumes-from) list.
-    type: bool
-    default: false
 seealso:
   - module: persistent.volumes.volume_info
   - module: persistent.volumes.data_container

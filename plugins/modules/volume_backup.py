@@ -197,17 +197,27 @@ api_calls:
   sample: 4
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import (
-    BACKUP_ARGS,
-    BACKUP_EXCLUSIVE,
-    BACKUP_ONE_OF,
-    converge_backup,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+
+ARGUMENT_SPEC = dict(
+    container=dict(type='str'),
+    paths=dict(type='list', elements='str'),
+    volume=dict(type='str'),
+    dest=dict(type='path', required=True),
+    compression=dict(type='str', default='gzip', choices=list(COMPRESSIONS)),
+    force=dict(type='bool', default=False),
+    method=dict(type='str', default='auto', choices=METHODS),
+    keep=dict(type='int'),
+)
+MUTUALLY_EXCLUSIVE = [('container', 'volume')]
+REQUIRED_ONE_OF = [('container', 'volume')]
 
 
 def main():
-    engine = EngineModule([BACKUP_ARGS], mutually_exclusive=BACKUP_EXCLUSIVE, required_one_of=BACKUP_ONE_OF)
+    engine = EngineModule([ARGUMENT_SPEC], mutually_exclusive=MUTUALLY_EXCLUSIVE, required_one_of=REQUIRED_ONE_OF)
     engine.run(converge_backup)
 
 

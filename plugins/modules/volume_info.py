@@ -204,12 +204,17 @@ api_calls:
 '''
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import report_volumes
-from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_INFO_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import report_volumes
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='str', aliases=['volume_name']),
+    include_usage=dict(type='bool', default=False),
+    include_layout=dict(type='bool', default=False),
+)
 
 
 def main():
-    engine = EngineModule([VOLUME_INFO_ARGS])
+    engine = EngineModule([ARGUMENT_SPEC])
     engine.run(report_volumes)
 
 

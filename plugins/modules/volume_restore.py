@@ -149,17 +149,24 @@ api_calls:
   sample: 12
 '''
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.runner import (
-    RESTORE_ARGS,
-    RESTORE_EXCLUSIVE,
-    RESTORE_ONE_OF,
-    converge_restore,
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.runner import converge_restore
+
+ARGUMENT_SPEC = dict(
+    src=dict(type='path', required=True),
+    manifest=dict(type='path'),
+    container=dict(type='str'),
+    volume=dict(type='str'),
+    paths=dict(type='list', elements='str'),
+    method=dict(type='str', default='auto', choices=METHODS),
 )
+MUTUALLY_EXCLUSIVE = [('container', 'volume')]
+REQUIRED_ONE_OF = [('container', 'volume')]
 
 
 def main():
-    engine = EngineModule([RESTORE_ARGS], mutually_exclusive=RESTORE_EXCLUSIVE, required_one_of=RESTORE_ONE_OF)
+    engine = EngineModule([ARGUMENT_SPEC], mutually_exclusive=MUTUALLY_EXCLUSIVE, required_one_of=REQUIRED_ONE_OF)
     engine.run(converge_restore)
 
 

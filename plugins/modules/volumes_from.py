@@ -128,16 +128,19 @@ api_calls:
   sample: 6
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.volumes_from import (
-    VOLUMES_FROM_ARGS,
-    converge_volumes_from,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.volumes_from import converge_volumes_from
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+
+ARGUMENT_SPEC = {
+    'from': dict(type='list', elements='raw', required=True),
+    'exclusive': dict(type='bool', default=False),
+    'state': dict(type='str', default='present', choices=['present', 'absent']),
+}
 
 
 def main():
-    engine = EngineModule([CONSUMER_ARGS, VOLUMES_FROM_ARGS])
+    engine = EngineModule([CONSUMER_ARGS, ARGUMENT_SPEC])
     engine.run(converge_volumes_from)
 
 

@@ -20,8 +20,6 @@ import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import ForwardReader
 
-COMPRESSIONS = {'none': '', 'gzip': 'gz', 'xz': 'xz'}
-
 
 def member_root(path):
     """The archive member name a container path is stored under: ``/var/lib/x`` -> ``var/lib/x``."""

@@ -33,6 +33,8 @@ except ImportError:  # pragma: no cover - Python 2
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import end_of_archive
 
+# What an archive can be compressed with (none: a plain tar).
+COMPRESSIONS = ('none', 'gzip', 'xz')
 BUFFER = 1024 * 1024
 BATCH = 1024 * 1024
 

@@ -29,9 +29,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.destinat
     move_into_place,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import remove_generation
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS, choose_access
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import read_digests, write_archive
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import COMPRESSIONS
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
     close_temporary,
     open_temporary,
@@ -40,19 +39,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.source i
     temporary_actions,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
-
-BACKUP_ARGS = dict(
-    container=dict(type='str'),
-    paths=dict(type='list', elements='str'),
-    volume=dict(type='str'),
-    dest=dict(type='path', required=True),
-    compression=dict(type='str', default='gzip', choices=sorted(COMPRESSIONS)),
-    force=dict(type='bool', default=False),
-    method=dict(type='str', default='auto', choices=METHODS),
-    keep=dict(type='int'),
-)
-BACKUP_EXCLUSIVE = [('container', 'volume')]
-BACKUP_ONE_OF = [('container', 'volume')]
 
 
 def observe_source(engine):

@@ -15,12 +15,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 
-VOLUMES_FROM_ARGS = {
-    'from': dict(type='list', elements='raw', required=True),
-    'exclusive': dict(type='bool', default=False),
-    'state': dict(type='str', default='present', choices=['present', 'absent']),
-}
-
 
 def converge_volumes_from(engine):
     params = engine.params

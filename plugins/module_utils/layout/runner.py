@@ -195,7 +195,7 @@ class LayoutRun(object):
 
 
 def converge_layout(engine):
-    spec = LayoutSpec(engine.params)
+    spec = LayoutSpec(engine.params, checked=True)
     rehearsal = LayoutRun(engine, check_mode=True)
     result = rehearsal.run(spec)
     if engine.check_mode or not result['changed']:

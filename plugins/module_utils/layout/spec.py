@@ -6,8 +6,10 @@
 """The layout concern: a host's whole storage, each item in the shape of its single module.
 
 Items are checked with the single modules' own argument specs (so a layout accepts
-exactly what the modules accept), then all of them are parsed before anything is
-looked at: bad input anywhere fails the task with nothing changed.
+exactly what the modules accept): by ansible-core in the module (``LAYOUT_ARGS``), and
+item by item here, so that a caller that is no module (the role's preflight filter) gets
+messages naming the item. Then all of them are parsed before anything is looked at: bad
+input anywhere fails the task with nothing changed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,7 +17,10 @@ __metaclass__ = type
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import BIND_MOUNT_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_mount import (
+    BIND_MOUNT_ARGS,
+    BIND_MOUNT_REQUIRED_IF,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS, ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import (
     DATA_CONTAINER_ARGS,
@@ -25,21 +30,21 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS, VolumeSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 
-LAYOUT_ARGS = dict(
-    volumes=dict(type='list', elements='dict', default=[]),
-    data_containers=dict(type='list', elements='dict', default=[]),
-    consumers=dict(type='list', elements='dict', default=[]),
-    exclusive=dict(type='bool', default=False),
-)
-
-BIND_ITEM_ARGS = dict(BIND_MOUNT_ARGS)
-
 CONSUMER_ITEM_ARGS = dict(CONSUMER_ARGS)
 CONSUMER_ITEM_ARGS.update({
     'from': dict(type='list', elements='raw'),
     'exclusive': dict(type='bool'),
-    'binds': dict(type='list', elements='dict', default=[]),
+    'binds': dict(type='list', elements='dict', default=[], options=BIND_MOUNT_ARGS, required_if=BIND_MOUNT_REQUIRED_IF),
 })
+
+# The layout module's options (doc fragment persistent.volumes.layout): each list's items take
+# the options of their single module, and ansible-core checks them.
+LAYOUT_ARGS = dict(
+    volumes=dict(type='list', elements='dict', default=[], options=VOLUME_ARGS),
+    data_containers=dict(type='list', elements='dict', default=[], options=DATA_CONTAINER_ARGS),
+    consumers=dict(type='list', elements='dict', default=[], options=CONSUMER_ITEM_ARGS),
+    exclusive=dict(type='bool', default=False),
+)
 
 
 def validate_item(spec, item, where):
@@ -58,41 +63,43 @@ def _label(item, key):
 
 
 class ConsumerItem(object):
-    def __init__(self, params, layout_exclusive, where):
+    def __init__(self, params, layout_exclusive):
         self.params = params
-        self.where = where
         self.spec = ConsumerSpec.from_params(params)
         self.wiring = parse_from(params['from'], self.spec.name) if params.get('from') is not None else None
         exclusive = params.get('exclusive')
         self.exclusive = layout_exclusive if exclusive is None else exclusive
-        self.binds = [validate_item(BIND_ITEM_ARGS, bind, 'binds[%d] (%s)' % (index, _label(bind, 'target')))
-                      for index, bind in enumerate(params.get('binds') or [])]
-        for bind in self.binds:
-            if bind.get('state') == 'present' and not bind.get('source'):
-                raise InputError('a bind with state=present needs source (target %s).' % bind.get('target'))
+        self.binds = list(params.get('binds') or [])
+
+
+# Each list: its option, the key naming an item, the items' argument spec.
+GROUPS = (('volumes', 'name', VOLUME_ARGS), ('data_containers', 'name', DATA_CONTAINER_ARGS),
+          ('consumers', 'container', CONSUMER_ITEM_ARGS))
 
 
 class LayoutSpec(object):
-    """Every item of the layout, validated and parsed."""
+    """Every item of the layout, validated and parsed: ``volumes``, ``data_containers`` and
+    ``consumers`` are lists of (where, validated item, parsed item).
 
-    def __init__(self, params):
-        self.volumes = []
-        for index, item in enumerate(params.get('volumes') or []):
-            where = 'volumes[%d] (%s)' % (index, _label(item, 'name'))
-            checked = validate_item(VOLUME_ARGS, item, where)
-            self.volumes.append((where, checked, self._parse(VolumeSpec.from_params, checked, where)))
-        self.data_containers = []
-        for index, item in enumerate(params.get('data_containers') or []):
-            where = 'data_containers[%d] (%s)' % (index, _label(item, 'name'))
-            checked = validate_item(DATA_CONTAINER_ARGS, item, where)
-            self.data_containers.append((where, checked, self._parse(DataContainerSpec.from_params, checked, where)))
-        self.consumers = []
-        for index, item in enumerate(params.get('consumers') or []):
-            where = 'consumers[%d] (%s)' % (index, _label(item, 'container'))
-            checked = validate_item(CONSUMER_ITEM_ARGS, item, where)
-            self.consumers.append((where, checked, self._parse(
-                lambda p: ConsumerItem(p, params.get('exclusive'), where), checked, where)))
+    ``checked``: ansible-core validated the items already (the layout module's own argument spec);
+    otherwise each is validated here, with a message naming it.
+    """
+
+    def __init__(self, params, checked=False):
+        parsers = dict(volumes=VolumeSpec.from_params, data_containers=DataContainerSpec.from_params,
+                       consumers=lambda item: ConsumerItem(item, params.get('exclusive')))
+        self.volumes, self.data_containers, self.consumers = [
+            self._items(params.get(group) or [], key, spec if not checked else None, parsers[group], group)
+            for group, key, spec in GROUPS]
         self._check_names()
+
+    def _items(self, items, key, spec, parser, group):
+        parsed = []
+        for index, item in enumerate(items):
+            where = '%s[%d] (%s)' % (group, index, _label(item, key))
+            valid = validate_item(spec, item, where) if spec is not None else item
+            parsed.append((where, valid, self._parse(parser, valid, where)))
+        return parsed
 
     @staticmethod
     def _parse(parser, checked, where):

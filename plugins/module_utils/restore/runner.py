@@ -21,7 +21,7 @@ import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import load_manifest, manifest_path
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS, choose_access
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
     BackupSource,
@@ -44,17 +44,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill im
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import check_target
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
-
-RESTORE_ARGS = dict(
-    src=dict(type='path', required=True),
-    manifest=dict(type='path'),
-    container=dict(type='str'),
-    volume=dict(type='str'),
-    paths=dict(type='list', elements='str'),
-    method=dict(type='str', default='auto', choices=METHODS),
-)
-RESTORE_EXCLUSIVE = [('container', 'volume')]
-RESTORE_ONE_OF = [('container', 'volume')]
 
 
 class Restore(object):

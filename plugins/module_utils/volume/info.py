@@ -3,10 +3,17 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""How a volume is reported by volume_info (and the volume module's ``used_by``)."""
+"""The volume_info module's work: every volume (or one) with who uses it, and the host's layout.
+
+The volume module reports ``used_by`` the same way."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import current_layout
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 
 def used_by(state, name):
@@ -37,3 +44,21 @@ def describe_volume(state, name):
 
 def describe_volumes(state):
     return [describe_volume(state, name) for name in sorted(state.volumes)]
+
+
+def report_volumes(engine):
+    name = engine.params.get('name')
+    if name is not None:
+        check_name(name, 'volume name')
+    # With the layout, each container is inspected once for both views.
+    api = CachedAPI(engine.api) if engine.params.get('include_layout') and name is None else engine.api
+    state = EngineState.load(api, volume_name=name, include_usage=engine.params.get('include_usage'))
+    result = dict(changed=False)
+    if name is not None:
+        result['exists'] = state.volume(name) is not None
+        result['volumes'] = [describe_volume(state, name)] if result['exists'] else []
+    else:
+        result['volumes'] = describe_volumes(state)
+        if engine.params.get('include_layout'):
+            result['layout'] = current_layout(api, state, api.info().get('DockerRootDir'))
+    return result

@@ -25,12 +25,6 @@ VOLUME_ARGS = dict(
     recreate=dict(type='str', default='never', choices=RECREATE_CHOICES),
 )
 
-VOLUME_INFO_ARGS = dict(
-    name=dict(type='str', aliases=['volume_name']),
-    include_usage=dict(type='bool', default=False),
-    include_layout=dict(type='bool', default=False),
-)
-
 
 class VolumeSpec(object):
     """A named volume as the task wants it."""

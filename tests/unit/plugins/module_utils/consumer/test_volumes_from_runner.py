@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.volumes_from import VOLUMES_FROM_ARGS
+from ansible_collections.persistent.volumes.plugins.modules.volumes_from import ARGUMENT_SPEC as VOLUMES_FROM_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from, wanted_pairs
 
 NAME_RULE = 'letters, digits, "_", "." and "-", starting with a letter or digit, at least 2 characters'

@@ -12,7 +12,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.module i
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS, VOLUME_INFO_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS
+from ansible_collections.persistent.volumes.plugins.modules.volume_info import ARGUMENT_SPEC as VOLUME_INFO_ARGS
 
 
 def test_merge_argument_specs():

@@ -9,10 +9,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import (
-    converge_volume,
-    report_volumes,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import report_volumes
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import converge_volume
 
 VOLUME = dict(name='data', state='present', driver='local', driver_options={}, labels=None, recreate='never')
 USER = dict(name='app', mounts=[('data', '/data')], state='exited')
