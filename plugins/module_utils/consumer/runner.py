@@ -21,7 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import HostDirectory
-from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import is_image_id, unpullable_message
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import look_up
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import check_last_holder
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import wanted_pairs
@@ -123,9 +123,7 @@ def wanted_image(api, spec):
     """The inspect data of the spec's image and the action needed to get it."""
     if spec.image is None:
         return None, None
-    image = api.inspect_image(spec.image)
-    if image is None and is_image_id(spec.image):
-        raise InputError(unpullable_message(spec.image))
+    image = look_up(api, spec.image)
     return image, None if image else 'pull_image'
 
 

@@ -3,29 +3,39 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The data_container module's work: desired spec, observed state, plan, apply."""
+"""The data_container module's work: desired spec, observed state, plan, apply.
+
+An image to pull shapes the plan (its VOLUME paths get volumes), so a real run pulls it,
+through ``execute``, once a plan made without it (check mode's own) found nothing to refuse,
+and plans again with what the engine has then. Check mode's plan starts with the pull.
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import (
+    check_data_only,
+    check_not_running,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths, sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image, pulled
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (
     ContainerDetail,
     find_leftovers,
     inspect_named,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import check_data_only, check_not_running
-from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths, sensitive_reason
-from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name, replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
 
 
 def observe(api, spec):
+    """(the container of that name, its leftover replacements, who uses what on the engine)."""
     raw = inspect_named(api, spec.name)
     holder = ContainerDetail(raw) if raw else None
     summaries = api.list_containers()
@@ -47,35 +57,6 @@ def check_binds(engine, spec):
                           % (mount.source, spec.name, mount.target, reason))
 
 
-def plan_data_container(engine, spec, holder, leftovers, usage):
-    """The planner and its plan. An image still to be pulled is pulled only once a plan made
-    without it (check mode's) found nothing to refuse: no write comes before the plan."""
-    api = engine.api
-    current_image_id = holder.image_id if holder else None
-
-    def planner_for(image):
-        return DataContainerPlanner(
-            spec, holder, leftovers, image, usage,
-            read_root=lambda container, path: read_root(api, container, path),
-            new_volume_name=new_volume_name,
-            replacement_name=replacement_name(spec.name),
-            is_empty=lambda container, path: is_empty(api, container, path),
-        )
-
-    image = None
-    if spec.state == 'present':
-        image = choose_image(api, spec.image, spec.pull, True, current_image_id=current_image_id)
-    planner = planner_for(image)
-    plan = planner.plan()
-    check_replaced(api, spec, holder, plan)
-    if image is not None and not engine.check_mode and \
-            (image.action == 'pull_image' or (spec.image and spec.pull == 'always')):
-        planner = planner_for(choose_image(api, spec.image, spec.pull, False, current_image_id=current_image_id))
-        plan = planner.plan()
-        check_replaced(api, spec, holder, plan)
-    return planner, plan
-
-
 def check_replaced(api, spec, holder, plan):
     """A container the plan replaces or removes must be a data-only one (or adopted)."""
     if holder is None or holder.is_data_container:
@@ -86,15 +67,76 @@ def check_replaced(api, spec, holder, plan):
     check_data_only(holder, image, spec.adopt, removing=spec.state == 'absent')
 
 
+def pull_first(engine, image):
+    """(the image to plan with, the actions done): in a real run an image to pull is pulled now,
+    through execute; the pull is reported when it brought another image than the engine had."""
+    if image is None or engine.check_mode or not image.pull_first:
+        return image, []
+    prep = Plan()
+    prep.add('pull_image', image.reference, 'pull=always' if image.image is not None else 'image not on the engine')
+    engine.apply(prep)
+    after = pulled(engine.api, image.reference)
+    return after, (prep.describe() if after.id != image.id else [])
+
+
+class DataContainerRun(object):
+    """One data container: observed once, then planned (twice when an image is pulled first)."""
+
+    def __init__(self, engine, spec):
+        self.engine = engine
+        self.spec = spec
+        self.holder, self.leftovers, self.usage = observe(engine.api, spec)
+        check_not_running(self.holder)
+
+    def planner(self, image):
+        api = self.engine.api
+        return DataContainerPlanner(
+            self.spec, self.holder, self.leftovers, image, self.usage,
+            read_root=lambda container, path: read_root(api, container, path),
+            new_volume_name=new_volume_name,
+            replacement_name=replacement_name(self.spec.name),
+            is_empty=lambda container, path: is_empty(api, container, path),
+        )
+
+    def plan(self, image):
+        planner = self.planner(image)
+        plan = planner.plan()
+        check_replaced(self.engine.api, self.spec, self.holder, plan)
+        return planner, plan
+
+    def planned(self):
+        """(planner, plan, actions done before the plan)."""
+        image = None
+        if self.spec.state == 'present':
+            image = choose_image(self.engine.api, self.spec.image, self.spec.pull,
+                                 self.holder.image_id if self.holder else None)
+        planner, plan = self.plan(image)
+        image, done = pull_first(self.engine, image)
+        if image is not None and image.id != planner.image.id:
+            planner, plan = self.plan(image)
+        return planner, plan, done
+
+
+def container_result(engine, spec, holder, plan, image):
+    """``container`` and ``volumes`` of the result: as they are now, or as the plan leaves them."""
+    if spec.state == 'absent':
+        return dict(container={}, volumes={})
+    if engine.check_mode or not plan.changed:
+        final = holder if not plan.changed else None
+        container = final.summary() if final else dict(name=spec.name, image=image.reference,
+                                                       labels=plan.after.get('labels'))
+        return dict(container=container, volumes=plan.after.get('volumes', {}))
+    final = ContainerDetail(inspect_named(engine.api, spec.name))
+    return dict(container=final.summary(), volumes=final.volume_map())
+
+
 def converge_data_container(engine):
     spec = DataContainerSpec.from_params(engine.params)
     check_binds(engine, spec)
-    api = engine.api
-    holder, leftovers, usage = observe(api, spec)
-    check_not_running(holder)
-    planner, plan = plan_data_container(engine, spec, holder, leftovers, usage)
-    image = planner.image
+    run = DataContainerRun(engine, spec)
+    planner, plan, done = run.planned()
     result, dummy = engine.apply(plan)
+    result['actions'] = done + result['actions']
     consumers = planner.consumers()
     result.update(
         recreated=plan.recreated,
@@ -102,15 +144,5 @@ def converge_data_container(engine):
         consumers=sorted(set(use.container for use in consumers)),
         consumer_mounts=[use.as_dict() for use in consumers],
     )
-    if spec.state == 'absent':
-        result.update(container={}, volumes={})
-    elif engine.check_mode or not plan.changed:
-        final = holder if not plan.changed else None
-        result['container'] = final.summary() if final else dict(name=spec.name, image=image.reference,
-                                                                 labels=plan.after.get('labels'))
-        result['volumes'] = plan.after.get('volumes', {})
-    else:
-        final = ContainerDetail(inspect_named(api, spec.name))
-        result['container'] = final.summary()
-        result['volumes'] = final.volume_map()
+    result.update(container_result(engine, spec, run.holder, plan, planner.image))
     return result

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Images for data containers: the collection's own empty image, or the user's.
+"""Images for containers: the collection's own empty image, or the user's, looked up and chosen.
 
 The default image holds no file at all. It is built through the engine's import
 endpoint from an empty tar archive, so no registry and no helper container is needed.
@@ -43,12 +43,19 @@ def image_volume_paths(image):
 
 
 class ImageChoice(object):
-    """The image a data container should use, and whether it has to be built or pulled."""
+    """The image a container is planned with, and how it gets onto the engine.
 
-    def __init__(self, reference, image, action=None, fallback_paths=()):
+    ``action``: None, ``build_data_image`` or ``pull_image`` (a first action of the plan);
+    ``pull_first``: a real run pulls it before planning (its VOLUME paths shape the plan), also
+    when it is there already with ``pull: always``. ``fallback_paths``: while the image is still
+    to be pulled (check mode), the VOLUME paths of the container's current image.
+    """
+
+    def __init__(self, reference, image, action=None, pull_first=False, fallback_paths=()):
         self.reference = reference
         self.image = image
-        self.action = action  # None, 'build_data_image' or 'pull_image'
+        self.action = action
+        self.pull_first = pull_first
         self.fallback_paths = list(fallback_paths)
 
     @property
@@ -60,33 +67,41 @@ class ImageChoice(object):
         return image_volume_paths(self.image)
 
 
-def choose_image(api, reference, pull, check_mode, current_image_id=None):
-    """Look the image up, pulling it in real runs when needed, so its VOLUME paths are known.
+def look_up(api, reference):
+    """The inspect data of the image ``reference``, None when it is to be pulled; an image ID the
+    engine does not have is refused (an ID is never pulled)."""
+    image = api.inspect_image(reference)
+    if image is None and is_image_id(reference):
+        raise InputError(unpullable_message(reference))
+    return image
 
-    In check mode an image still to be pulled is unknown: its VOLUME paths are assumed to
-    be those of ``current_image_id`` (the image of the existing container).
+
+def choose_image(api, reference, pull, current_image_id=None):
+    """The image a data container is planned with (observation only: nothing is pulled or built here).
+
+    ``reference`` None is the collection's default image, built when missing. A missing image is
+    pulled (``pull: missing``, ``always``) or refused (``never``); ``current_image_id`` is the image
+    of the existing container, whose VOLUME paths stand in while the new one is unknown.
     """
     if reference is None:
         image = api.inspect_image(DEFAULT_IMAGE)
         return ImageChoice(DEFAULT_IMAGE, image, None if image else 'build_data_image')
-    image = api.inspect_image(reference)
-    if is_image_id(reference):  # an ID is never pulled
-        if image is None:
-            raise InputError(unpullable_message(reference))
-        return ImageChoice(reference, image)
+    image = look_up(api, reference)
     if image is None and pull == 'never':
         raise InputError('Image %r is not on the engine and pull=never; build or load it first, '
                          'or allow pull=missing.' % reference)
-    if (image is None or pull == 'always') and not check_mode:
-        api.pull_image(reference)
-        image = api.inspect_image(reference)
-        if image is None:
-            raise InputError('Image %r is still not on the engine after pulling it.' % reference)
-        return ImageChoice(reference, image)
     if image is not None:
-        return ImageChoice(reference, image)
+        return ImageChoice(reference, image, pull_first=pull == 'always' and not is_image_id(reference))
     current = api.inspect_image(current_image_id) if current_image_id else None
-    return ImageChoice(reference, None, 'pull_image', fallback_paths=image_volume_paths(current))
+    return ImageChoice(reference, None, 'pull_image', pull_first=True, fallback_paths=image_volume_paths(current))
+
+
+def pulled(api, reference):
+    """The ImageChoice of ``reference`` once pulled."""
+    image = api.inspect_image(reference)
+    if image is None:
+        raise InputError('Image %r is still not on the engine after pulling it.' % reference)
+    return ImageChoice(reference, image)
 
 
 def build_default_image(api):

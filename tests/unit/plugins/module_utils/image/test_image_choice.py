@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import wanted_image
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import pull_first
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
@@ -44,16 +45,17 @@ class Images(object):
     (DIGEST_REF, 'missing', False, [DIGEST_REF], (IMAGE_ID, None, [])),
     (DIGEST_REF, 'always', False, [DIGEST_REF], (IMAGE_ID, None, [DIGEST_REF])),
 ])
-def test_data_container_image(reference, pull, check, known, expected):
+def test_data_container_image(engine_module, reference, pull, check, known, expected):
+    """Looked up (never pulled while observing), then pulled through execute in a real run."""
     images = Images(known)
-    choice = choose_image(images, reference, pull, check)
+    choice, dummy = pull_first(engine_module(images, check_mode=check), choose_image(images, reference, pull))
     assert (choice.id, choice.action, images.pulled) == expected
 
 
 @pytest.mark.parametrize('pull, check', [('missing', False), ('always', True), ('never', False)])
 def test_data_container_missing_image_id_is_refused(pull, check):
     with pytest.raises(InputError) as caught:
-        choose_image(Images(), IMAGE_ID, pull, check)
+        choose_image(Images(), IMAGE_ID, pull)
     assert caught.value.msg.startswith("Image %r is not on the engine, and an image ID cannot be pulled" % IMAGE_ID)
 
 
