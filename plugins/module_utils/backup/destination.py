@@ -25,17 +25,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.generati
     list_generations,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, manifest_path, read_manifest
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
-
-
-def check_dest(dest):
-    if not os.path.isabs(dest):
-        raise InputError('dest must be an absolute path on the managed host, got %r.' % dest)
-    if os.path.isdir(dest):
-        raise InputError('dest %s is a directory; give the archive file name.' % dest)
-    parent = os.path.dirname(dest)
-    if not os.path.isdir(parent):
-        raise InputError('The directory of dest, %s, does not exist; create it first.' % parent)
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 
 def describe_source(label):
@@ -67,10 +57,10 @@ def foreign_reason(dest, label):
 class Destination(object):
     """The archive to write (``path``), and the earlier archive of the same data, if any."""
 
-    def __init__(self, params, source):
-        self.dest = params['dest']
-        self.keep = params.get('keep')
-        self.force = params.get('force')
+    def __init__(self, spec, source):
+        self.dest = spec.dest
+        self.keep = spec.keep
+        self.force = spec.force
         self.previous = None
         self.previous_path = None
         if self.keep:
@@ -98,31 +88,32 @@ class Destination(object):
             schemes.add(self.previous.get('content_scheme', 1))
         return schemes
 
-    def actions(self):
+    def describe(self):
+        """What writing it does, as the plan says it."""
         what = 'write %s (mode 0600, through a temporary file beside it) and its manifest' % self.path
         if self.keep:
             what += '; then read it back and keep the newest %d archives of the series' % self.keep
-        return [what]
+        return what
 
 
-def move_into_place(engine, temporary, dest):
-    """atomic_move with a umask that keeps the file private (mode 0600)."""
+def move_into_place(move, temporary, dest):
+    """``move`` (the module's atomic_move) with a umask that keeps the file private (mode 0600)."""
     previous = os.umask(0o077)
     try:
-        engine.module.atomic_move(temporary, dest)
+        move(temporary, dest)
     finally:
         os.umask(previous)
     os.chmod(dest, 0o600)
 
 
-def write_manifest(engine, dest, manifest):
+def write_manifest(move, dest, manifest):
     directory = os.path.dirname(dest)
     handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(manifest_path(dest)), dir=directory)
     try:
         with os.fdopen(handle, 'w') as out:
             json.dump(manifest, out, indent=2, sort_keys=True)
             out.write('\n')
-        move_into_place(engine, temporary, manifest_path(dest))
+        move_into_place(move, temporary, manifest_path(dest))
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)

@@ -8,7 +8,7 @@
 On the direct path each volume's directory is read. Through the engine, a data
 container's paths are read through the container itself; a volume through a container
 that already mounts it whole, or else through a temporary container that is created
-(never started) and removed: a write, so not in check mode.
+(never started) and removed: writes, so actions of the plan, never done in check mode.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,8 +20,9 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import engine_members, member_root
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named
-from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
@@ -43,14 +44,18 @@ class SourceItem(object):
 
 
 class BackupSource(object):
-    """Which container to read which volumes through (a temporary one is created when needed)."""
+    """Which container to read which volumes through: ``temporary`` when the engine path needs one
+    made for it (see TemporaryReader); ``label`` names the source in the manifest."""
 
     def __init__(self, container, items, temporary=False, label=None):
         self.container = container
         self.items = items
         self.temporary = temporary
         self.label = label
-        self.created = None   # the temporary container, once created
+
+    def read_through(self, container):
+        """This source, read through ``container``."""
+        return BackupSource(container, self.items, self.temporary, self.label)
 
     @property
     def volumes(self):
@@ -113,38 +118,49 @@ def source_from_volume(api, name):
                         label=dict(volume=name))
 
 
-def temporary_actions(api, source):
-    """What reading through the engine needs written first (empty when nothing)."""
-    if not source.temporary:
-        return []
-    actions = []
-    if api.inspect_image(DEFAULT_IMAGE) is None:
-        actions.append('build image %s (empty, from no registry)' % DEFAULT_IMAGE)
-    actions.append('create a temporary container (never started) mounting volume %s read-only, and remove it after'
-                   % source.items[0].volume)
-    return actions
+def stale_readers(api, volume):
+    """Temporary readers of ``volume`` a killed backup left (never started, ours): their IDs."""
+    return [summary['Id'] for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=backup', 'volume': volume})
+            if summary.get('State') == 'created']
 
 
-def remove_stale_temporaries(api, volume):
-    """Temporary readers a killed run left holding ``volume`` (never started, ours)."""
-    for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY, 'volume': volume}):
-        if summary.get('State') == 'created':
-            api.remove_container(summary['Id'])
+class TemporaryReader(object):
+    """Reading a volume no container holds through the engine: a temporary container, never started.
+
+    Observed here (``stale`` readers a killed run left, whether the default image is there);
+    ``add_open`` and ``add_close`` put the writes into a plan.
+    """
+
+    def __init__(self, api, source):
+        self.source = source.read_through(temporary_name('backup'))
+        self.volume = source.items[0].volume
+        self.stale = stale_readers(api, self.volume)
+        self.image_present = api.inspect_image(DEFAULT_IMAGE) is not None
+
+    def add_open(self, plan):
+        for container in self.stale:
+            plan.add('remove_container', container, 'left by an interrupted backup', id=container)
+        if not self.image_present:
+            plan.add('build_data_image', DEFAULT_IMAGE, 'missing',
+                     text='build image %s (empty, from no registry)' % DEFAULT_IMAGE)
+        plan.add('create_container', self.source.container, 'read volume %s' % self.volume,
+                 text='create a temporary container (never started) mounting volume %s read-only' % self.volume,
+                 image=DEFAULT_IMAGE, binds=['%s:%s:ro' % (self.volume, VOLUME_PATH)],
+                 labels={pv_labels.TEMPORARY: 'backup'})
+
+    def add_close(self, plan):
+        plan.add('remove_container', self.source.container, 'the temporary reader of volume %s' % self.volume)
 
 
-def open_temporary(api, source):
-    """Create the temporary never-started container that reads a volume nobody holds (real runs only)."""
-    volume = source.items[0].volume
-    remove_stale_temporaries(api, volume)
-    if api.inspect_image(DEFAULT_IMAGE) is None:
-        build_default_image(api)
-    name = temporary_name('backup')
-    api.create_container(name, DEFAULT_IMAGE, binds=['%s:%s:ro' % (volume, VOLUME_PATH)],
-                         labels={pv_labels.TEMPORARY: 'backup'})
-    source.container = source.created = name
-
-
-def close_temporary(api, source):
-    if source.created:
-        api.remove_container(source.created)
-        source.created = None
+def read_through_temporary(engine, source, read):
+    """``read(source)`` in a real run, through a temporary reader created and removed through execute
+    (a restore looking at a volume no container holds)."""
+    reader = TemporaryReader(engine.api, source)
+    opening, closing = Plan(), Plan()
+    reader.add_open(opening)
+    reader.add_close(closing)
+    engine.apply(opening)
+    try:
+        return read(reader.source)
+    finally:
+        engine.apply(closing)

@@ -9,8 +9,9 @@ While a volume is being filled, a temporary container that is never started hold
 (label ``persistent.volumes.temporary=restore``): the engine's ``put_archive`` writes
 through it, and on the direct path it marks the volume as a restore in progress, so that
 a run killed half-way leaves something the next run recognises and takes back
-(``remove_stale_fillers``). A fill that fails removes its container and the volume it
-created; a volume that existed before (empty) is kept.
+(``stale_fills``). A fill is three actions of the plan (the volume, its holder, the data);
+when a restore fails, ``discard`` takes back each fill: its holder, and the volume when
+the restore created it and nothing else holds it; a volume that existed before is kept.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,7 +25,9 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model import la
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
-from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 
 
 def _only_entry(src, manifest, entry):
@@ -41,63 +44,92 @@ def _only_entry(src, manifest, entry):
     return open(temporary, 'rb'), temporary
 
 
-class Filler(object):
-    """Fills volumes for one restore; ``method`` says which path each fill took."""
+class Fill(object):
+    """One volume to fill with one path (``entry``) of the archive, held by ``holder`` meanwhile;
+    ``create``: the restore creates the volume (else it exists, empty)."""
 
-    def __init__(self, engine, src, manifest, digest, access):
-        self.api = engine.api
+    def __init__(self, volume, entry, owner, create=True):
+        self.volume = volume
+        self.entry = entry
+        self.owner = owner
+        self.create = create
+        self.holder = temporary_name('restore')
+
+
+class ArchiveFill(object):
+    """The archive a restore fills volumes from, and the path it writes them on (``access``).
+
+    ``fallbacks``: why a fill went through the engine although the direct path was chosen.
+    """
+
+    def __init__(self, src, manifest, digest, access):
         self.src = src
         self.manifest = manifest
         self.digest = digest
         self.access = access
-        self.fallbacks = []   # why a fill went through the engine although direct was chosen
+        self.fallbacks = []
 
     def labels(self, entry, owner):
-        return {pv_labels.RESTORED_FROM: self.digest, pv_labels.RESTORED_PATH: entry['path'], pv_labels.ANONYMOUS_FOR: owner}
+        return {pv_labels.RESTORED_FROM: self.digest, pv_labels.RESTORED_PATH: entry['path'],
+                pv_labels.ANONYMOUS_FOR: owner}
 
-    def fill(self, volume, entry, owner, create=True):
-        """Fill ``volume`` (created first unless it exists) with ``entry``; return the holder to remove."""
-        if self.api.inspect_image(DEFAULT_IMAGE) is None:
-            build_default_image(self.api)
-        if create:
-            self.api.create_volume(volume, 'local', {}, self.labels(entry, owner))
-        holder = temporary_name('restore')
-        try:
-            self.api.create_container(holder, DEFAULT_IMAGE, binds=['%s:/%s:rw' % (volume, entry['member'])],
-                                      labels={pv_labels.TEMPORARY: 'restore'})
-            self._write(holder, volume, entry)
-        except BaseException:
-            self.discard(holder, volume if create else None)
-            raise
-        return holder
+    def add(self, plan, fill):
+        """The actions of ``fill``: its volume (unless it exists), its holder, the data."""
+        if fill.create:
+            plan.add('create_volume', fill.volume, 'restored %s' % fill.entry['path'], driver='local',
+                     driver_options={}, labels=self.labels(fill.entry, fill.owner))
+        plan.add('create_container', fill.holder, 'hold volume %s while it is filled' % fill.volume,
+                 image=DEFAULT_IMAGE, binds=['%s:/%s:rw' % (fill.volume, fill.entry['member'])],
+                 labels={pv_labels.TEMPORARY: 'restore'})
+        text = 'fill volume %s for %s from %s (%s)' % (fill.volume, fill.entry['path'], self.src, self.access.method)
+        plan.add('fill_volume', fill.volume, 'from %s' % self.src, text=text, holder=fill.holder, entry=fill.entry)
 
-    def _write(self, holder, volume, entry):
+    def write(self, api, action):
+        """``fill_volume``: the archive's path into the volume, through its holder or its directory."""
+        volume, holder, entry = action.target, action.args['holder'], action.args['entry']
         if self.access.direct:
-            inspect = self.api.inspect_volume(volume) or {}
+            inspect = api.inspect_volume(volume) or {}
             problem = volume_problem(self.access, inspect)
             if problem is None:
                 roots = [path['member'] for path in self.manifest['paths']]
                 extract_path(self.src, entry['member'], roots, inspect['Mountpoint'])
-                return
+                return None
             self.fallbacks.append(problem)
         data, temporary = _only_entry(self.src, self.manifest, entry)
         try:
-            self.api.put_archive(holder, '/', data)
+            return api.put_archive(holder, '/', data)
         finally:
             data.close()
             if temporary:
                 os.unlink(temporary)
 
-    def discard(self, holder, volume):
-        """Take back a fill: its container, and the volume when this restore created it."""
-        actions = [lambda: self.api.remove_container(holder)]
-        if volume:
-            actions.append(lambda: self.api.remove_volume(volume))
-        for action in actions:
-            try:
-                action()
-            except Exception:  # pylint: disable=broad-except
-                pass
+    def appliers(self):
+        appliers = dict(APPLIERS)
+        appliers['fill_volume'] = self.write
+        return appliers
+
+
+def _held_only_by(api, volume, holder):
+    """True when no container but ``holder`` uses ``volume`` (the swap did not reach it)."""
+    try:
+        names = [(c.get('Names') or [''])[0].lstrip('/') for c in api.list_containers(filters={'volume': volume})]
+    except PersistentVolumesError:
+        return False
+    return set(names) <= set([holder])
+
+
+def discard(api, fill):
+    """Take back ``fill`` after a failure: its holder, and its volume when the restore created it and
+    nothing else holds it. Best effort: the next run takes back what is left (``stale_fills``)."""
+    if fill.create and _held_only_by(api, fill.volume, fill.holder):
+        steps = [lambda: api.remove_container(fill.holder), lambda: api.remove_volume(fill.volume)]
+    else:
+        steps = [lambda: api.remove_container(fill.holder)]
+    for step in steps:
+        try:
+            step()
+        except PersistentVolumesError:
+            pass
 
 
 def _stale_volumes(api, summary, owner):
@@ -107,21 +139,21 @@ def _stale_volumes(api, summary, owner):
                 pv_labels.ANONYMOUS_FOR) == owner]
 
 
-def stale_fill(api, owner):
-    """True when a killed restore for ``owner`` left a filler (and the volume it was filling)."""
-    return any(summary.get('State') == 'created' and _stale_volumes(api, summary, owner)
-               for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=restore'}))
-
-
-def remove_stale_fillers(api, owner):
-    """Fillers a killed run left for ``owner``, and their volumes when nothing else holds them."""
+def stale_fills(api, owner):
+    """[(filler id, [its volumes])] a killed restore for ``owner`` left (fillers never started)."""
+    found = []
     for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=restore'}):
-        if summary.get('State') != 'created':
-            continue
-        mine = _stale_volumes(api, summary, owner)
-        if not mine:
-            continue
-        api.remove_container(summary['Id'])
-        for volume in mine:
-            if not api.list_containers(filters={'volume': volume}):
-                api.remove_volume(volume)
+        volumes = _stale_volumes(api, summary, owner) if summary.get('State') == 'created' else []
+        if volumes:
+            found.append((summary['Id'], volumes))
+    return found
+
+
+def add_stale(plan, stale, owner):
+    """The actions taking back what killed restores for ``owner`` left: the fillers, then their volumes
+    unless something else uses them."""
+    for filler, volumes in stale:
+        plan.add('remove_container', filler, 'left by an interrupted restore', id=filler,
+                 text='remove what an interrupted restore into %s left (its filler, the volume)' % owner)
+        for volume in volumes:
+            plan.add('remove_volume', volume, 'left by an interrupted restore', only_if_unused=True)

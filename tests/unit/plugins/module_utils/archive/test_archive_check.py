@@ -14,7 +14,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.restore import runner as restore_runner
+from ansible_collections.persistent.volumes.plugins.module_utils.restore import spec as restore_spec
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive, member_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, load_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
@@ -278,7 +278,7 @@ def test_verify_checksum(tmp_path):
                                     'be damaged or replaced; nothing was restored.' % (src, real, claimed))
 
 
-# --- free space (restore_runner.Restore.check_space) -----------------------------------
+# --- free space (restore/spec.py RestoreSpec.check_space) -----------------------------------
 class SpaceAPI(object):
     def __init__(self, root):
         self.root = root
@@ -290,17 +290,29 @@ class SpaceAPI(object):
 StatVFS = collections.namedtuple('StatVFS', 'f_bavail f_frsize')
 
 
+class Restore(object):
+    """A RestoreSpec of the archive ``/backups/a.tar`` and the engine it restores into."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.spec = restore_spec.RestoreSpec.__new__(restore_spec.RestoreSpec)
+        self.spec.src = '/backups/a.tar'
+
+    def check_space(self, needed):
+        return self.spec.check_space(self.engine, needed)
+
+    def check_archive(self):
+        return self.spec.check_archive(self.engine)
+
+
 def restore_for(engine_module, root, docker_host='unix:///var/run/docker.sock'):
-    engine = engine_module(SpaceAPI(root), params=dict(docker_host=docker_host))
-    restore = restore_runner.Restore.__new__(restore_runner.Restore)
-    restore.engine, restore.api, restore.src = engine, engine.api, '/backups/a.tar'
-    return restore
+    return Restore(engine_module(SpaceAPI(root), params=dict(docker_host=docker_host)))
 
 
 @pytest.mark.parametrize('needed, free_blocks, refused', [
     (0, 0, False), (4096, 1, False), (4097, 1, True), (10 ** 12, 1000, True), (10 ** 6, 10 ** 6, False)])
 def test_free_space_check(engine_module, monkeypatch, tmp_path, needed, free_blocks, refused):
-    monkeypatch.setattr(restore_runner.os, 'statvfs', lambda path: StatVFS(free_blocks, 4096))
+    monkeypatch.setattr(restore_spec.os, 'statvfs', lambda path: StatVFS(free_blocks, 4096))
     restore = restore_for(engine_module, str(tmp_path))
     if not refused:
         restore.check_space(needed)
@@ -312,7 +324,7 @@ def test_free_space_check(engine_module, monkeypatch, tmp_path, needed, free_blo
 
 
 def test_free_space_of_a_remote_engine_is_a_warning(engine_module, monkeypatch, tmp_path):
-    monkeypatch.setattr(restore_runner.os, 'statvfs', lambda path: StatVFS(0, 4096))
+    monkeypatch.setattr(restore_spec.os, 'statvfs', lambda path: StatVFS(0, 4096))
     restore = restore_for(engine_module, str(tmp_path), docker_host='tcp://192.0.2.1:2376')
     restore.check_space(10 ** 9)
     assert restore.engine.warnings == ['The engine is remote: free space on it cannot be checked before restoring.']
@@ -320,23 +332,23 @@ def test_free_space_of_a_remote_engine_is_a_warning(engine_module, monkeypatch, 
 
 @pytest.mark.parametrize('root', [None, '/nonexistent/docker/root'])
 def test_free_space_without_a_visible_data_root_is_not_checked(engine_module, monkeypatch, root):
-    monkeypatch.setattr(restore_runner.os, 'statvfs', lambda path: StatVFS(0, 4096))
+    monkeypatch.setattr(restore_spec.os, 'statvfs', lambda path: StatVFS(0, 4096))
     restore_for(engine_module, root).check_space(10 ** 9)
 
 
 def test_check_archive_counts_only_the_chosen_paths(engine_module, monkeypatch, tmp_path):
     src = build_tar(tmp_path / 'a.tar', GOOD)
     restore = restore_for(engine_module, str(tmp_path))
-    restore.src = src
+    restore.spec.src = src
     paths = [dict(path='/data', member='data'), dict(path='/srv/logs', member='srv/logs')]
-    restore.manifest = manifest(sha256=file_sha256(src), paths=paths)
+    restore.spec.manifest = manifest(sha256=file_sha256(src), paths=paths)
     seen = []
-    monkeypatch.setattr(restore, 'check_space', seen.append)
-    restore.entries = restore.manifest['paths'][1:]
+    monkeypatch.setattr(restore.spec, 'check_space', lambda engine, needed: seen.append(needed))
+    restore.spec.entries = restore.spec.manifest['paths'][1:]
     assert restore.check_archive() == 7 and seen == [7]
-    restore.entries = restore.manifest['paths']
+    restore.spec.entries = restore.spec.manifest['paths']
     assert restore.check_archive() == 22 and seen == [7, 22]
-    restore.manifest['sha256'] = '0' * 64  # the checksum comes first
+    restore.spec.manifest['sha256'] = '0' * 64  # the checksum comes first
     with pytest.raises(Refusal):
         restore.check_archive()
     assert seen == [7, 22]

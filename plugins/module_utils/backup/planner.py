@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Planning a backup: the writes it takes, in order, for ``execute`` to carry out.
+
+The archive is written in one pass (archive/one_pass.py): whether it holds other data than
+the earlier archive of the same source is known once it is written, so ``write_archive``
+keeps or discards it itself. Check mode, which writes nothing, learns it by reading the data
+first when that needs no temporary container; an archive found up to date gives an empty plan.
+With ``keep``, the oldest archives of the series are removed by a second plan, made once the
+new archive is written and read back.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+
+
+def unchanged(previous, digests, spec):
+    """True when the archive ``previous`` (a manifest) already holds this data, compressed alike."""
+    if previous is None or spec.force or previous.get('compression') != spec.compression:
+        return False
+    return digests.get(previous.get('content_scheme', 1)) == previous.get('content_sha256')
+
+
+def plan_backup(spec, source, target, reader=None):
+    """Read ``source`` (through the temporary ``reader`` when it needs one) into ``target``."""
+    plan = Plan()
+    if reader is not None:
+        reader.add_open(plan)
+        source = reader.source
+    plan.add('write_archive', target.path, 'backup of %s' % source.label, text=target.describe(),
+             source=source, target=target, spec=spec)
+    if reader is not None:
+        reader.add_close(plan)
+    return plan
+
+
+def plan_prune(target, source, manifest):
+    """Once the new archive is written: read it back, then the plan removing the series' oldest
+    archives beyond ``keep`` (never an archive that is not of this source)."""
+    check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
+    plan = Plan()
+    for old in target.series(source)[target.keep:]:
+        plan.add('remove_generation', old.path, 'older than the newest %d of the series' % target.keep, generation=old)
+    return plan

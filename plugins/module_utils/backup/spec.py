@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What a backup task asks for, checked before anything is looked at."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+
+
+def check_dest(dest):
+    if not os.path.isabs(dest):
+        raise InputError('dest must be an absolute path on the managed host, got %r.' % dest)
+    if os.path.isdir(dest):
+        raise InputError('dest %s is a directory; give the archive file name.' % dest)
+    parent = os.path.dirname(dest)
+    if not os.path.isdir(parent):
+        raise InputError('The directory of dest, %s, does not exist; create it first.' % parent)
+
+
+class BackupSpec(object):
+    """The source (a data container and its ``paths``, or a ``volume``), where the archive goes
+    (``dest``, or a series of ``keep`` dated archives), how (``compression``, ``method``), and
+    whether an archive still up to date is written again (``force``)."""
+
+    def __init__(self, params):
+        self.dest = params['dest']
+        check_dest(self.dest)
+        self.keep = params.get('keep')
+        if self.keep is not None and self.keep < 1:
+            raise InputError('keep must be 1 or more (the number of dated archives to keep), got %d.' % self.keep)
+        self.container = params.get('container')
+        self.paths = params.get('paths')
+        self.volume = params.get('volume')
+        if not self.container and self.paths:
+            raise InputError('paths goes with container; a volume is backed up whole.')
+        self.compression = params['compression']
+        self.force = bool(params.get('force'))
+        self.method = params['method']

@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The appliers of a backup's own actions: writing the archive, removing an old generation.
+
+The data is read once, on the direct path or through the engine's archive endpoint, and
+written as the canonical archive to a temporary file beside the destination (mode 0600)
+while its checksums and sizes are computed; then it is moved into place atomically, then
+its manifest. An interrupted backup leaves the destination as it was.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import new_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import write_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import (
+    move_into_place,
+    write_manifest,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import remove_generation
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import unchanged
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
+
+
+def write_backup(api, action, access, move):
+    """``write_archive``: the archive, kept when it holds other data than the earlier one.
+
+    Answers ``written`` (False: the earlier archive holds this data already; the new file is
+    gone), and when written the ``manifest`` and the files that ``changed_while_read``.
+    """
+    source, target, spec = action.args['source'], action.args['target'], action.args['spec']
+    written, stats = write_archive(api, source, access, target.path, spec.compression, target.schemes())
+    if unchanged(target.previous, written['content'], spec):
+        os.unlink(written['path'])
+        return dict(written=False)
+    manifest = new_manifest(source.label, spec.compression, target.path, written, stats)
+    move_into_place(move, written['path'], target.path)
+    write_manifest(move, target.path, manifest)
+    return dict(written=True, manifest=manifest, changed_while_read=written['changed_while_read'])
+
+
+def backup_appliers(access, move):
+    """The engine's appliers and the backup's, reading on ``access`` and moving files with ``move``
+    (the module's atomic_move)."""
+    appliers = dict(APPLIERS)
+    appliers['write_archive'] = lambda api, action: write_backup(api, action, access, move)
+    appliers['remove_generation'] = lambda api, action: remove_generation(action.args['generation'])
+    return appliers
