@@ -34,7 +34,7 @@ def plan_backup(spec, source, target, reader=None):
         reader.add_open(plan)
         source = reader.source
     plan.add('write_archive', target.path, 'backup of %s' % source.label, text=target.describe(),
-             source=source, target=target, spec=spec)
+             source=source, destination=target, spec=spec)
     if reader is not None:
         reader.add_close(plan)
     return plan

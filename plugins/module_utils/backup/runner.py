@@ -23,7 +23,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner 
     plan_prune,
     unchanged,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import (
     TemporaryReader,
     source_from_container,
     source_from_volume,

@@ -33,7 +33,7 @@ def write_backup(api, action, access, move):
     Answers ``written`` (False: the earlier archive holds this data already; the new file is
     gone), and when written the ``manifest`` and the files that ``changed_while_read``.
     """
-    source, target, spec = action.args['source'], action.args['target'], action.args['spec']
+    source, target, spec = action.args['source'], action.args['destination'], action.args['spec']
     written, stats = write_archive(api, source, access, target.path, spec.compression, target.schemes())
     if unchanged(target.previous, written['content'], spec):
         os.unlink(written['path'])

@@ -152,56 +152,75 @@ def _plural(names, singular, plural):
     return singular if len(names) == 1 else plural
 
 
-def converge_consumer(engine, request):
-    """Observe, plan and apply one consumer (the work of volumes_from, bind_mount and layout)."""
-    spec = request.spec
-    api = engine.api
-    holder, leftovers, current, old_sources, fallback = observe_consumer(api, spec.name)
-    if current is None and not request.adds_something:
-        return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[], actions=[])
+def wanted_sources(api, request, current, old_sources):
+    """(the wanted --volumes-from pairs, name -> ContainerDetail of each source); every source must exist."""
     wanted = request.wiring or []
-    new_sources = inspect_sources(api, [name for name, dummy in wanted])
-    if request.wiring_state == 'present':
-        missing = [name for name, dummy in wanted if new_sources.get(name) is None]
-        if missing:
-            raise InputError('from: data container%s %s do%s not exist; create %s first '
-                             '(persistent.volumes.data_container).'
-                             % (_plural(missing, '', 's'), ', '.join(missing), _plural(missing, 'es', ''),
-                                _plural(missing, 'it', 'them')))
+    sources = inspect_sources(api, [name for name, dummy in wanted])
+    missing = [name for name, dummy in wanted if sources.get(name) is None]
+    if missing and request.wiring_state == 'present':
+        raise InputError('from: data container%s %s do%s not exist; create %s first '
+                         '(persistent.volumes.data_container).'
+                         % (_plural(missing, '', 's'), ', '.join(missing), _plural(missing, 'es', ''),
+                            _plural(missing, 'it', 'them')))
     have = []
     if current is not None:
         have = [(old_sources[name].name if old_sources.get(name) else name, mode)
                 for name, mode in (split_volumes_from(entry) for entry in current.volumes_from)]
     pairs = have if request.wiring is None else wanted_pairs(have, wanted, request.exclusive, request.wiring_state)
-    new_sources.update(inspect_sources(api, [name for name, dummy in pairs if name not in new_sources]))
-    gone = [name for name, dummy in pairs if new_sources.get(name) is None]
+    sources.update(inspect_sources(api, [name for name, dummy in pairs if name not in sources]))
+    gone = [name for name, dummy in pairs if sources.get(name) is None]
     if gone:
         raise InputError('%s is wired to %s, which no longer exist%s; remove that wiring with '
                          'persistent.volumes.volumes_from state=absent, or list from with exclusive=true.'
-                         % (spec.name, ', '.join(gone), _plural(gone, 's', '')))
-    binds = list(((current.raw.get('HostConfig') or {}).get('Binds') or [])) if current else []
-    host_actions, host_before, host_after = [], {}, {}
-    for bind in request.binds:
-        binds = bind.binds(binds)
-        actions, before, after = bind.host_actions()
-        host_actions.extend(actions)
-        if before is not None:
-            host_before[bind.source] = before
-            host_after[bind.source] = after
+                         % (request.spec.name, ', '.join(gone), _plural(gone, 's', '')))
+    return pairs, sources
+
+
+class HostSide(object):
+    """The bind requests applied to the consumer's binds, and what preparing their host directories takes."""
+
+    def __init__(self, request, current):
+        self.binds = list(((current.raw.get('HostConfig') or {}).get('Binds') or [])) if current else []
+        self.actions, self.before, self.after = [], {}, {}
+        for bind in request.binds:
+            self.binds = bind.binds(self.binds)
+            actions, before, after = bind.host_actions()
+            self.actions.extend(actions)
+            if before is not None:
+                self.before[bind.source] = before
+                self.after[bind.source] = after
+
+    def add_to(self, plan):
+        """The host directories are prepared first; diff mode shows them."""
+        plan.actions[0:0] = self.actions
+        if self.before:
+            plan.before = dict(plan.before, host_directories=self.before)
+            plan.after = dict(plan.after, host_directories=self.after)
+
+    def report(self, result, check_mode, single):
+        if not self.after:
+            return
+        result['host_directories'] = self.after if check_mode else dict(
+            (path, HostDirectory(path).as_dict()) for path in self.after)
+        if single:
+            result['host_directory'] = list(result['host_directories'].values())[0]
+
+
+def converge_consumer(engine, request):
+    """Observe, plan and apply one consumer (the work of volumes_from, bind_mount and layout)."""
+    spec, api = request.spec, engine.api
+    holder, leftovers, current, old_sources, fallback = observe_consumer(api, spec.name)
+    if current is None and not request.adds_something:
+        return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[], actions=[])
+    pairs, new_sources = wanted_sources(api, request, current, old_sources)
+    host = HostSide(request, current)
     image, image_action = wanted_image(api, spec)
-    planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, pairs, binds,
+    planner = ConsumerPlanner(spec, holder, leftovers, image, old_sources, new_sources, pairs, host.binds,
                               replacement_name=replacement_name(spec.name), image_action=image_action,
                               fallback=fallback, facts=EngineFacts(api))
     plan = planner.plan()
     check_last_holder(api, plan, spec, [c for c in [holder] + leftovers if c is not None])
-    plan.actions[0:0] = host_actions
-    if host_before:
-        plan.before = dict(plan.before, host_directories=host_before)
-        plan.after = dict(plan.after, host_directories=host_after)
+    host.add_to(plan)
     result = consumer_result(engine, plan, spec)
-    if host_after:
-        result['host_directories'] = host_after if engine.check_mode else dict(
-            (path, HostDirectory(path).as_dict()) for path in host_after)
-        if len(request.binds) == 1:
-            result['host_directory'] = list(result['host_directories'].values())[0]
+    host.report(result, engine.check_mode, len(request.binds) == 1)
     return result

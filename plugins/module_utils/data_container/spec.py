@@ -8,6 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import PULL_CHOICES
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import parse_mounts
@@ -53,3 +55,13 @@ class DataContainerSpec(object):
                    remove_volumes=params.get('remove_volumes'), force=params.get('force'),
                    allow_sensitive=params.get('allow_sensitive'), adopt=params.get('adopt'),
                    release_volumes=params.get('release_volumes'))
+
+
+def volume_entry(path, mounted):
+    """The ``volumes`` entry that mounts, at ``path``, what ``mounted`` (a MountedAt) is."""
+    suffix = ':ro' if mounted.read_only else ''
+    if mounted.type == 'bind':
+        return '%s:%s%s' % (mounted.source, path, suffix)
+    if pv_labels.is_anonymous_volume(mounted.name, None) and not suffix:
+        return path
+    return '%s:%s%s' % (mounted.name, path, suffix)

@@ -10,24 +10,20 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import DataOnlyFacts
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 
 
-def volume_entry(path, mounted):
-    suffix = ':ro' if mounted.read_only else ''
-    if mounted.type == 'bind':
-        return '%s:%s%s' % (mounted.source, path, suffix)
-    if pv_labels.is_anonymous_volume(mounted.name, None) and not suffix:
-        return path
-    return '%s:%s%s' % (mounted.name, path, suffix)
-
-
-def is_data_container(container):
+def is_data_container(api, container):
+    """A container to list among the data containers: data_only.py's rule, for one that holds volumes."""
     if container.is_data_container:
         return True
-    return container.status == 'created' and not container.volumes_from and bool(container.mounts)
+    if not container.mounts or container.status != 'created' or container.volumes_from:
+        return False  # the rule's answer already, without asking for the image
+    return DataOnlyFacts(container, api.inspect_image(container.image_id) if container.image_id else None).data_only
 
 
 def data_container_item(container):
@@ -77,7 +73,7 @@ def current_layout(api, state, data_root=None):
         container = ContainerDetail(raw)
         if container.replaces and container.name != container.replaces:
             continue  # a leftover of an interrupted swap: the next run on its owner settles it
-        if is_data_container(container):
+        if is_data_container(api, container):
             data_containers.append(data_container_item(container))
         elif container.volumes_from or any(b.startswith('/') for b in (raw.get('HostConfig') or {}).get('Binds') or []):
             consumers.append(consumer_item(container, data_root))

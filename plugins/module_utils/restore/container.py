@@ -18,7 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
-from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import BackupSource, SourceItem
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels

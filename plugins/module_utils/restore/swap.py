@@ -19,9 +19,8 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec, volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import ImageChoice
-from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name, replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root

@@ -14,7 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
-from ansible_collections.persistent.volumes.plugins.module_utils.backup.source import (
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import (
     SourceItem,
     read_through_temporary,
     source_from_volume,
