@@ -20,7 +20,7 @@ from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.cons
     ANON_A, DATA, REPLACEMENT, FakeFacts, action_of, assert_safe_and_predicted, build_planner, simulate, targets,
     web,
 )
-from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.test_consumer_plan import (
+from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.test_consumer_planner import (
     SCENARIOS, plan_of,
 )
 
