@@ -16,8 +16,12 @@ PKG         := $(CURDIR)/$(BUILD)/pkg
 PKG_LINK    := $(PKG)/ansible_collections/persistent/volumes
 COLLECTIONS := $(CURDIR)/.collections
 
-# Extra arguments, e.g. make units PYTEST_ARGS='-k volume'; make sanity SANITY_ARGS='--test pep8'
+# Extra arguments, e.g. make units PYTEST_ARGS='-k volume'; make units UNITS_ARGS=tests/unit/plugins/filter;
+# make sanity SANITY_ARGS='--test pep8'
 PYTEST_ARGS ?=
+# scripts/units.sh reads it from the environment (quotes in it are the shell's, as on a command line).
+export PYTEST_ARGS
+UNITS_ARGS ?=
 SANITY_ARGS ?=
 
 # Modules run on this machine (-c local) with the venv's python, which has the Docker
@@ -39,7 +43,7 @@ endef
 help: ## List the targets
 	@echo "Targets (each does its own set-up and can run twice in a row):"
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
-	@echo "Variables: PYTEST_ARGS (units, system), SANITY_ARGS (sanity), e.g. SANITY_ARGS='--test pep8'"
+	@echo "Variables: PYTEST_ARGS (units, system), UNITS_ARGS (units: ansible-test's), SANITY_ARGS (sanity), e.g. SANITY_ARGS='--test pep8'"
 
 deps: apt-deps venv ## Debian packages (only if missing) and the .venv from requirements-dev.txt
 
@@ -71,8 +75,8 @@ pkg-link:
 	@mkdir -p $(dir $(PKG_LINK))
 	@ln -sfn ../../../.. $(PKG_LINK)
 
-units: deps pkg-link ## Unit tests (tests/unit), against the work tree
-	@$(call run_pytest,tests/unit)
+units: deps pkg-link ## Unit tests: ansible-test units --venv on a staged copy (PYTEST_ARGS: pytest on the work tree instead)
+	@scripts/units.sh $(UNITS_ARGS)
 
 peer-tools: deps ## community.docker (pinned) for the system tests only, in .build/peer-collections (not .venv)
 	@scripts/peer-tools.sh

@@ -28,3 +28,63 @@ docker_() {
     cli="$(docker_cli)" || die "no docker client found (run 'make deps')"
     "$cli" -H "$DOCKER_SOCK" "$@"
 }
+
+# ansible-test needs the collection at .../ansible_collections/<namespace>/<name>: copy the
+# tracked and untracked-not-ignored files (git ls-files -co --exclude-standard), fresh each
+# time, to $1/ansible_collections/persistent/volumes, and print that path. ansible-test's
+# --venv controller environment (tests/output/.tmp/delegation) is kept between runs.
+stage_collection() {
+    local stage="$1" dest keep
+    dest="$stage/ansible_collections/persistent/volumes"
+    keep="$stage.delegation"
+    rm -rf "$keep"
+    if [ -d "$dest/tests/output/.tmp/delegation" ]; then
+        mv "$dest/tests/output/.tmp/delegation" "$keep"
+    fi
+    rm -rf "$stage"
+    mkdir -p "$dest"
+    # Tracked files deleted in the work tree are listed by git but can't be copied.
+    (cd "$REPO_ROOT" && git ls-files -z -co --exclude-standard |
+        while IFS= read -r -d '' f; do
+            if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+        done |
+        rsync -a --delete --from0 --files-from=- ./ "$dest/")
+    # The copy lies inside this repo's work tree, under the ignored .build/. As a plain
+    # directory, ansible-test would walk up to this repo's .git, list the copy's files
+    # with git there, find them all ignored, and pass with "All targets skipped". Made a
+    # git repo of its own, it is its own content root and every staged file is tested.
+    git -C "$dest" init -q
+    # ansible-test's output (and the kept venv) is never content, whatever .gitignore says.
+    echo '/tests/output/' >>"$dest/.git/info/exclude"
+    git -C "$dest" add -A
+    if [ -d "$keep" ]; then
+        mkdir -p "$dest/tests/output/.tmp"
+        mv "$keep" "$dest/tests/output/.tmp/delegation"
+    fi
+    log "staged $(git -C "$dest" ls-files | wc -l) files in $dest"
+    echo "$dest"
+}
+
+# ansible-test bootstraps pip in each venv it makes with a get-pip.py downloaded from a
+# host that is not reachable here; give it a stand-in (see get-pip-standin.py) in the
+# cache where it looks first. A cached script (stand-in or genuine) is left alone.
+install_pip_standin() {
+    local pip_version cached
+    pip_version="$("$REPO_ROOT/.venv/bin/python" - <<'PY'
+import os, re, ansible_test
+path = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
+match = re.search(r"\bpip='([0-9.]+)'", open(path).read())
+print(match.group(1) if match else '')
+PY
+)"
+    if [ -z "$pip_version" ]; then
+        log "WARNING: could not tell which pip ansible-test bootstraps; no stand-in installed"
+        return 0
+    fi
+    cached=~/".ansible/test/cache/get_pip_${pip_version//./_}.py"
+    if [ ! -s "$cached" ]; then
+        mkdir -p "$(dirname "$cached")"
+        cp "$REPO_ROOT/scripts/get-pip-standin.py" "$cached"
+        log "installed pip bootstrap stand-in at $cached"
+    fi
+}

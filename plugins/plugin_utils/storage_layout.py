@@ -57,6 +57,7 @@ class Layout(object):
         self.layers = []         # lists of keys, top to bottom
         self.chains = {}         # edge index -> keys from source to target
         self.grid = []           # dangling volumes' boxes
+        self.grid_top = None     # where the grid's frame starts (None: no grid)
         self.width = self.height = 0
 
 

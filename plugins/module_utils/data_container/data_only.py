@@ -105,9 +105,3 @@ def check_data_only(holder, image=None, adopt=False, removing=False):
                          'Removing it as a data container' if removing else 'Recreating it as one',
                          'remove it anyway' if removing else 'turn it into a data container (its volumes are kept, '
                          'its command and wiring are not)'), not_data_only=reasons)
-
-
-def check_holder(holder, image=None, adopt=False, removing=False):
-    """Both rules, for a container that is about to be replaced or removed."""
-    check_not_running(holder)
-    check_data_only(holder, image, adopt, removing)

@@ -34,20 +34,10 @@ class DifferenceTracker(object):
             if observed.get(key) != wanted[key]:
                 self.add('%s.%s' % (name, key), wanted=wanted[key], observed=observed.get(key))
 
-    @property
-    def empty(self):
-        return not self._differences
-
     def __bool__(self):
         return bool(self._differences)
 
     __nonzero__ = __bool__
-
-    def names(self):
-        return [item['name'] for item in self._differences]
-
-    def has_difference_for(self, name):
-        return any(item['name'] == name or item['name'].startswith(name + '.') for item in self._differences)
 
     def describe(self):
         """One line per difference: ``labels.tier: 'db' wanted, 'web' found``."""

@@ -11,11 +11,22 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import check_holder, not_data_only
+from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import (
+    check_data_only,
+    check_not_running,
+    not_data_only,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import raw_inspect
+
+
+def check_holder(holder, image=None, adopt=False, removing=False):
+    """Both rules, as data_container applies them to a container it would replace or remove."""
+    check_not_running(holder)
+    check_data_only(holder, image, adopt, removing)
+
 
 UBUNTU = {'Id': 'sha256:' + '1' * 64, 'Config': {'Cmd': ['bash'], 'Entrypoint': None}}
 NO_CMD = {'Id': 'sha256:' + '1' * 64, 'Config': {'Cmd': None, 'Entrypoint': None}}
