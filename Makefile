@@ -87,7 +87,8 @@ system: deps engine image install pkg-link peer-tools ## System tests (tests/sys
 sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
 	@scripts/sanity.sh $(SANITY_ARGS)
 
-lint: install ## ansible-lint (production profile) of the repository root (.ansible-lint says what is left out)
+lint: install ## ansible-lint (production profile) of the repository root (.ansible-lint says what is left out); the size rules of plugins/
+	$(VBIN)/python scripts/code-shape.py plugins
 	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) $(VBIN)/ansible-lint --offline --profile production --nocolor
 
 system-oldest: deps engine image install pkg-link peer-tools ## System tests with the oldest ansible-core meta/runtime.yml claims

@@ -207,7 +207,7 @@ ARGUMENT_SPEC = dict(
     paths=dict(type='list', elements='str'),
     volume=dict(type='str'),
     dest=dict(type='path', required=True),
-    compression=dict(type='str', default='gzip', choices=list(COMPRESSIONS)),
+    compression=dict(type='str', default='gzip', choices=sorted(COMPRESSIONS)),
     force=dict(type='bool', default=False),
     method=dict(type='str', default='auto', choices=METHODS),
     keep=dict(type='int'),
