@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What a backup reads: which volumes, recorded under which paths, and how to reach them.
+"""What a backup (or a restore looking at a volume) reads: which volumes, recorded under which paths,
+and how to reach them.
 
 On the direct path each volume's directory is read. Through the engine, a data
 container's paths are read through the container itself; a volume through a container

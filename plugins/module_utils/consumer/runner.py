@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Observing and reporting a consumer container, shared by volumes_from and bind_mount."""
+"""One consumer's work (volumes_from, bind_mount, the layout's consumers): observe, plan, apply, report."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Plans: the ordered engine actions that turn observed state into desired state.
+"""Plans: the ordered actions (on the engine, the host, archives) that turn observed state into desired state.
 
 A planner is pure: it reads a spec and an ``EngineState`` and returns a ``Plan`` (or
 raises ``Refusal``/``InputError``). ``execute`` is the only step with side effects,
