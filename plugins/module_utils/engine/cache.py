@@ -75,14 +75,6 @@ class CachedAPI(object):
         self._info = None
         self._predicted = {}
 
-    @property
-    def options(self):
-        return self._api.options
-
-    @property
-    def call_count(self):
-        return self._api.call_count
-
     # --- reads passed through ----------------------------------------------------
     def version(self):
         return self._api.version()

@@ -10,20 +10,19 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import DataOnlyFacts
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 
 
-def is_data_container(api, container):
-    """A container to list among the data containers: data_only.py's rule, for one that holds volumes."""
+def is_data_container(container):
+    """A container to list among the data containers: one of the collection's, or one that was never
+    started, takes no volumes from others and holds volumes (the layout then leaves it as it is;
+    data_container refuses to recreate it when it is not data-only, see data_only.py)."""
     if container.is_data_container:
         return True
-    if not container.mounts or container.status != 'created' or container.volumes_from:
-        return False  # the rule's answer already, without asking for the image
-    return DataOnlyFacts(container, api.inspect_image(container.image_id) if container.image_id else None).data_only
+    return container.status == 'created' and not container.volumes_from and bool(container.mounts)
 
 
 def data_container_item(container):
@@ -73,7 +72,7 @@ def current_layout(api, state, data_root=None):
         container = ContainerDetail(raw)
         if container.replaces and container.name != container.replaces:
             continue  # a leftover of an interrupted swap: the next run on its owner settles it
-        if is_data_container(api, container):
+        if is_data_container(container):
             data_containers.append(data_container_item(container))
         elif container.volumes_from or any(b.startswith('/') for b in (raw.get('HostConfig') or {}).get('Binds') or []):
             consumers.append(consumer_item(container, data_root))
