@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import layout_problems as problems_of
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import parse_mount_string
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 
@@ -50,26 +50,10 @@ def plain(value):
 
 
 def layout_problems(layout, prefix=''):
-    """What is wrong with ``layout`` (the options of the layout module: volumes, data_containers,
-    consumers, exclusive), as messages; [] when nothing is. Every list is read with the layout
-    module's own parser (types, choices, entries, names and paths used twice: its first
-    complaint), and consumers wired to data containers the layout does not declare are named.
-    ``prefix`` goes before the option names (the role's variables are data_volume_container_*)."""
+    """What is wrong with ``layout`` (the layout module's options), as messages; [] when nothing is."""
     if not isinstance(layout, dict):
         raise AnsibleFilterError('layout_problems needs a dict of layout options, got %s.' % type(layout).__name__)
-    try:
-        spec = LayoutSpec(plain(layout))
-    except InputError as exc:
-        return [prefix + exc.msg]
-    declared = [checked['name'] for dummy, checked, dummy2 in spec.data_containers]
-    problems = []
-    for where, dummy, item in spec.consumers:
-        missing = [name for name, dummy in item.wiring or [] if name not in declared]
-        if missing:
-            problems.append('%s%s: wired to %s, which %s not declared in %sdata_containers (declared: %s).'
-                            % (prefix, where, ', '.join(missing), 'is' if len(missing) == 1 else 'are', prefix,
-                               ', '.join(declared) or 'none'))
-    return problems
+    return problems_of(plain(layout), prefix)
 
 
 class FilterModule(object):

@@ -20,8 +20,11 @@ description:
     command that installs a supported SDK for that interpreter.
   - The Docker engine at O(docker_host) must answer, with API version 1.41 or newer. Otherwise the
     module fails naming the engine, and what it answered or why it did not.
-  - The role P(persistent.volumes.data_volume_container#role) runs it once per host before it
-    changes anything.
+  - With O(layout), it also reads a layout (the options of P(persistent.volumes.layout#module)) with
+    the layout module's own parser, without looking at the engine's objects, and fails naming every
+    problem it finds, before the engine is asked anything.
+  - The role P(persistent.volumes.data_volume_container#role) runs it once per host, with its lists as
+    O(layout), before it changes anything.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
@@ -29,13 +32,39 @@ extends_documentation_fragment:
   - persistent.volumes.attributes
   - persistent.volumes.attributes.actiongroup_docker
   - persistent.volumes.attributes.info_module
-options: {}
+options:
+  layout:
+    description:
+      - A layout to check, as P(persistent.volumes.layout#module) takes it - a dict with the keys
+        C(volumes), C(data_containers), C(consumers) and C(exclusive).
+      - Every list is read with the layout module's parser (types, choices, entries, names and container
+        paths used twice), and every consumer wired to a data container the layout does not declare is
+        named. Nothing is changed and no engine object is looked at.
+    type: dict
+  layout_prefix:
+    description:
+      - Put before the option names in the messages about O(layout) (the role passes
+        V(data_volume_container_), the prefix of its variables).
+    type: str
+    default: ''
 seealso:
   - module: persistent.volumes.volume_info
   - module: persistent.volumes.layout
 '''
 
 EXAMPLES = r'''
+- name: Before changing a host, check its lists, its Python and its engine
+  persistent.volumes.engine_info:
+    layout:
+      data_containers:
+        - name: app_data
+          volumes:
+            - /data
+      consumers:
+        - container: app
+          from:
+            - app_data
+
 - name: Can this host run the collection's modules?
   persistent.volumes.engine_info:
   register: docker_host_facts
@@ -47,6 +76,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+layout_problems:
+  description: What is wrong with O(layout), each naming the item; the module fails with them.
+  returned: when O(layout) has problems
+  type: list
+  elements: str
+  sample: ["data_volume_container_consumers[0] (app): wired to app_data, which is not declared in data_volume_container_data_containers (declared: none)."]
 python:
   description: The interpreter that ran the module.
   returned: success
@@ -96,12 +131,17 @@ api_calls:
 '''
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import report_engine
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_host
+
+ARGUMENT_SPEC = dict(
+    layout=dict(type='dict'),
+    layout_prefix=dict(type='str', default=''),
+)
 
 
 def main():
-    engine = EngineModule([])
-    engine.run(report_engine)
+    engine = EngineModule([ARGUMENT_SPEC])
+    engine.run(check_host)
 
 
 if __name__ == '__main__':

@@ -2,9 +2,9 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The role's preflight: two tasks per host whatever the lists hold (every list checked on the
-controller in one, the host's Docker SDK and engine in the other), failing before anything is
-changed with a message that names the offending item."""
+"""The role's preflight: one task per host whatever the lists hold (engine_info on the host reads
+every list with the layout module's parser, then checks the host's Docker SDK and engine), failing
+before anything is changed with a message that names the offending item."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -25,8 +25,8 @@ PLAYBOOK = '''
   roles:
     - role: persistent.volumes.data_volume_container
 '''
-LIST_CHECK = 'Check every list of the layout'
-HOST_CHECK = "Check that the host's Python has the Docker SDK for Python %s or newer and the engine answers" % MINIMUM
+PREFLIGHT = ("Check the lists, and that the host's Python has the Docker SDK for Python %s or newer and its engine "
+             "answers" % MINIMUM)
 CONVERGE = "Converge the host's volumes, data containers and consumers"
 
 
@@ -81,11 +81,11 @@ def test_the_lists_are_checked_in_one_task_before_any_change(tmp_path, ansible_e
     rc, output = run_role(tmp_path, ansible_env, variables, venv_tool('python'))
     assert rc != 0
     assert message in failure(output)
-    assert tasks(output)[-1] == LIST_CHECK and CONVERGE not in tasks(output), output
+    assert tasks(output)[-1] == PREFLIGHT and CONVERGE not in tasks(output), output
     assert not api.containers(all=True, filters={'name': name('')})
 
 
-def test_two_tasks_per_host_whatever_the_lists_hold(tmp_path, ansible_env):
+def test_one_task_per_host_whatever_the_lists_hold(tmp_path, ansible_env):
     variables = {
         'data_volume_container_data_containers': [{'name': name('d%02d' % i), 'volumes': ['/data', '/logs']}
                                                   for i in range(30)],
@@ -95,14 +95,14 @@ def test_two_tasks_per_host_whatever_the_lists_hold(tmp_path, ansible_env):
     assert rc == 0, output
     assert 'item=' not in output
     ran = tasks(output)
-    assert ran[ran.index(LIST_CHECK):ran.index(CONVERGE) + 1] == [LIST_CHECK, HOST_CHECK, CONVERGE], output
+    assert ran[ran.index(PREFLIGHT):ran.index(CONVERGE) + 1] == [PREFLIGHT, CONVERGE], output
 
 
 def test_the_preflight_names_an_old_sdk_and_its_interpreter(tmp_path, ansible_env, api):
     python = throwaway_venv('docker-' + OLD_SDK, 'docker==' + OLD_SDK)
     rc, output = run_role(tmp_path, ansible_env, {
         'data_volume_container_data_containers': [{'name': name('d'), 'volumes': ['/a']}]}, python)
-    assert rc != 0 and tasks(output)[-1] == HOST_CHECK, output
+    assert rc != 0 and tasks(output)[-1] == PREFLIGHT, output
     assert failure(output) == (
         'The Docker SDK for Python (docker) on %s is version %s; this collection needs %s or newer (older releases '
         'cannot reach the engine with the requests library pip installs today: "Not supported URL scheme '

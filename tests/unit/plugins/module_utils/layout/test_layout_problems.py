@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What is wrong with a layout, found without an engine (engine_info's layout, the role's preflight,
+the filter layout_problems)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_layout, layout_problems
+
+DC = {'name': 'dc', 'volumes': ['/data']}
+
+
+@pytest.mark.parametrize('layout, prefix, problems', [
+    pytest.param({}, '', [], id='empty'),
+    pytest.param({'data_containers': [DC], 'consumers': [{'container': 'app', 'from': ['dc:ro']}]}, '', [],
+                 id='wired-to-a-declared-one'),
+    pytest.param({'data_containers': [DC], 'consumers': [{'container': 'app', 'from': ['dc', 'gone', 'lost:ro']}]},
+                 'p_', ['p_consumers[0] (app): wired to gone, lost, which are not declared in p_data_containers '
+                        '(declared: dc).'], id='undeclared'),
+    pytest.param({'consumers': [{'container': 'app', 'from': ['gone']}]}, '',
+                 ['consumers[0] (app): wired to gone, which is not declared in data_containers (declared: none).'],
+                 id='none-declared'),
+    pytest.param({'data_containers': [{'name': 'dc', 'volumes': ['/a', '/a']}]}, 'p_',
+                 ['p_data_containers[0] (dc): volumes[1] (/a): container path /a is already used by volumes[0]; '
+                  'each path may appear once.'], id='parser-complaint-first'),
+    pytest.param({'volumes': [{'name': 'v', 'recreate': 'always'}]}, '',
+                 ['volumes[0] (v): value of recreate must be one of: never, options-changed, got: always'],
+                 id='choice'),
+])
+def test_layout_problems(layout, prefix, problems):
+    assert layout_problems(layout, prefix) == problems
+
+
+def test_check_layout_raises_every_problem_at_once():
+    layout = {'consumers': [{'container': 'ab', 'from': ['xx']}, {'container': 'bc', 'from': ['yy']}]}
+    with pytest.raises(InputError) as caught:
+        check_layout(layout, 'p_')
+    assert caught.value.details['layout_problems'] == [
+        'p_consumers[0] (ab): wired to xx, which is not declared in p_data_containers (declared: none).',
+        'p_consumers[1] (bc): wired to yy, which is not declared in p_data_containers (declared: none).']
+    assert caught.value.msg == ' '.join(caught.value.details['layout_problems'])
+
+
+@pytest.mark.parametrize('layout', [None, {}, {'data_containers': [DC]}])
+def test_check_layout_passes_what_is_fine(layout):
+    check_layout(layout)
