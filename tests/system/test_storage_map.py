@@ -2,12 +2,13 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""playbooks/storage_map.yml on a lab fleet, and its page checked in headless Chromium.
+"""playbooks/storage_map.yml on the lab fleet, and its page checked in headless Chromium.
 
-The fleet: two extra engines (one with the founding pattern, bind mounts and dangling volumes,
-one with a hundred volumes), a host whose SSH port is closed (unreachable) and a host whose engine
-is not there. The page and screenshots go to .build/storage-map/: storage-map.png (the top of the
-page), hundred-volumes.png (that host alone, its top) and hundred-volumes-picture.png (its whole picture).
+The fleet: two lab hosts reached over SSH with become, as users reach theirs (scripts/fleet-up.sh:
+host1 with the founding pattern, bind mounts and dangling volumes, host2 with a hundred volumes),
+a host whose SSH port is closed (unreachable) and a host whose engine is not there. The page and
+screenshots go to .build/storage-map/: storage-map.png (the top of the page), hundred-volumes.png
+(host2 alone, its top) and hundred-volumes-picture.png (its whole picture).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,10 +25,9 @@ import tarfile
 import docker
 import pytest
 
-from conftest import DOCKER_HOST, IMAGE, RUN_ID, run_module, venv_tool
+from conftest import IMAGE, RUN_ID, run_module, venv_tool
 from page_check import chromium, dump_dom, read_dom, screenshot
-from registry_lab import copy_image
-from lab import ExtraEngine
+from lab import Fleet
 
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_model import human_size
 
@@ -113,42 +113,50 @@ def facts(client):
                 size=sum(sizes.values()), dangling_size=sum(sizes[name] for name in volumes - used))
 
 
+class LabHost(object):
+    """A lab host as the builders see it: its engine's socket from this machine, and a directory
+    for its host paths (the lab's hosts share this machine's filesystem)."""
+
+    def __init__(self, name, socket_url, root):
+        self.name = name
+        self.docker_host = socket_url
+        self.root = root
+
+
 @pytest.fixture(scope='module')
 def fleet(tmp_path_factory):
-    engines = dict(small=ExtraEngine('pvm%ss' % RUN_ID), hundred=ExtraEngine('pvm%sh' % RUN_ID))
-    main = docker.APIClient(base_url=DOCKER_HOST, version='auto', timeout=120)
-    clients = {}
-    try:
-        for name, engine in engines.items():
-            engine.start()
-            clients[name] = docker.APIClient(base_url=engine.docker_host, version='auto', timeout=120)
-            copy_image(main, clients[name], IMAGE)
-        build_small(engines['small'], clients['small'])
-        build_hundred(engines['hundred'], clients['hundred'])
-        yield dict((name, dict(engine=engines[name], **facts(clients[name]))) for name in engines)
-    finally:
-        for client in list(clients.values()) + [main]:
-            client.close()
-        for engine in engines.values():
-            engine.stop()
+    with Fleet(count=2) as lab:
+        hosts = dict(small=lab.hosts[0], hundred=lab.hosts[1])
+        engines = dict((name, LabHost(host, lab.sockets[host], str(tmp_path_factory.mktemp('host-' + name))))
+                       for name, host in hosts.items())
+        clients = dict((name, lab.api(host)) for name, host in hosts.items())
+        try:
+            build_small(engines['small'], clients['small'])
+            build_hundred(engines['hundred'], clients['hundred'])
+            yield dict((name, dict(engine=engines[name], host=hosts[name], inventory=lab.inventory,
+                                   **facts(clients[name]))) for name in engines)
+        finally:
+            for client in clients.values():
+                client.close()
 
 
 def inventory(fleet, path):
+    """The lab's own inventory (its hosts over SSH), and one of two more hosts that cannot be read."""
     local = '      ansible_connection: local\n      ansible_python_interpreter: %s\n' % sys.executable
     text = 'docker_hosts:\n  hosts:\n'
-    for name in ('small', 'hundred'):
-        text += '    lab-%s:\n%s      data_volume_container_docker_host: %s\n' % (name, local, fleet[name]['engine'].docker_host)
     text += '    lab-down:\n%s      data_volume_container_docker_host: unix:///nonexistent/pv-%s.sock\n' % (local, RUN_ID)
     text += ('    lab-gone:\n      ansible_host: 127.0.0.1\n      ansible_port: %d\n      ansible_user: nobody\n'
              '      ansible_ssh_common_args: -o BatchMode=yes -o ConnectTimeout=5\n' % closed_port())
     path.write_text(text)
-    return str(path)
+    return [fleet['small']['inventory'], str(path)]
 
 
-def play(inventory_path, work, ansible_env, *options):
+def play(inventories, work, ansible_env, *options):
     """ansible-playbook storage_map.yml started in ``work`` (the shell's PWD too); its output."""
     env = dict(ansible_env, PWD=str(work))
-    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', inventory_path, PLAYBOOK] + list(options), env=env,
+    env.pop('ANSIBLE_PYTHON_INTERPRETER', None)  # the lab's inventory names its hosts' Python
+    sources = [option for inventory_path in inventories for option in ('-i', inventory_path)]
+    proc = subprocess.run([venv_tool('ansible-playbook')] + sources + [PLAYBOOK] + list(options), env=env,
                           cwd=str(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
     output = proc.stdout.decode()
     assert proc.returncode == 0, output
@@ -171,9 +179,10 @@ def page(fleet, tmp_path_factory, ansible_env):
     with open(os.path.join(SHOTS, 'storage-map.html'), 'w') as handle:
         handle.write(html)
     screenshot('file://' + dest, os.path.join(SHOTS, 'storage-map.png'), height=1400)
-    screenshot('file://' + dest + '#host=lab-hundred', os.path.join(SHOTS, 'hundred-volumes.png'), height=1400)
-    picture = float(re.findall(r'<svg [^>]*height="([0-9.]+)"[^>]*aria-label="lab-hundred"', html)[0])
-    screenshot('file://' + dest + '#host=lab-hundred', os.path.join(SHOTS, 'hundred-volumes-picture.png'),
+    hundred = fleet['hundred']['host']
+    screenshot('file://' + dest + '#host=' + hundred, os.path.join(SHOTS, 'hundred-volumes.png'), height=1400)
+    picture = float(re.findall(r'<svg [^>]*height="([0-9.]+)"[^>]*aria-label="%s"' % hundred, html)[0])
+    screenshot('file://' + dest + '#host=' + hundred, os.path.join(SHOTS, 'hundred-volumes-picture.png'),
                height=int(picture) + 200)
     return dict(html=html, dom=read_dom(dump_dom('file://' + dest + '#sort=size-desc')), output=output)
 
@@ -192,7 +201,7 @@ def names(dom, host, inside, **where):
 
 @pytest.mark.parametrize('name', ['small', 'hundred'])
 def test_every_object_in_picture_and_table(fleet, page, name):
-    dom, host, expected = page['dom'], 'lab-' + name, fleet[name]
+    dom, host, expected = page['dom'], fleet[name]['host'], fleet[name]
     assert expected['data_containers'] and expected['dangling']
     assert names(dom, host, 'svg', **{'data-kind': 'volume'}) == expected['volumes']
     assert names(dom, host, 'svg', **{'data-kind': 'data_container'}) == expected['data_containers']
@@ -205,12 +214,12 @@ def test_every_object_in_picture_and_table(fleet, page, name):
 
 def test_small_host_edges_and_bind_mounts(fleet, page):
     edges = set((e.attrs['data-source'], e.attrs['data-target'], e.attrs['data-path'], 'pv-ro' in e.classes)
-                for e in page['dom'] if e.host == 'lab-small' and e.tag == 'g' and 'pv-edge' in e.classes)
+                for e in page['dom'] if e.host == fleet['small']['host'] and e.tag == 'g' and 'pv-edge' in e.classes)
     root = fleet['small']['engine'].root
     assert {('db', 'dc-db', '', False), ('web', 'dc-www', '', True), ('cache', 'cachevol', '/cache', False),
             ('dc-db', 'pgdata', '/var/lib/postgresql/data', False), ('dc-www', root + '/conf', '/etc/app', True),
             ('web', root + '/logs', '/logs', False)} <= edges
-    labels = [e.text for e in page['dom'] if e.host == 'lab-small' and 'pv-edge-label' in e.classes]
+    labels = [e.text for e in page['dom'] if e.host == fleet['small']['host'] and 'pv-edge-label' in e.classes]
     assert '/etc/app (ro)' in labels and 'volumes-from (ro)' in labels
 
 
@@ -230,10 +239,10 @@ def test_fleet_summary_lists_hosts_not_reached(fleet, page):
     assert 'lab-gone' in page['output'] and 'failed=0' in page['output']
 
 
-def test_tables_sort_in_the_browser(page):
+def test_tables_sort_in_the_browser(fleet, page):
     sorted_by = [e for e in page['dom'] if e.tag == 'th' and e.attrs.get('aria-sort')]
     assert sorted(e.attrs['aria-sort'] for e in sorted_by) == ['descending'] * 3  # the hosts' table and two hosts
-    rows = [e for e in page['dom'] if e.host == 'lab-small' and e.tag == 'td' and e.inside == 'table'
+    rows = [e for e in page['dom'] if e.host == fleet['small']['host'] and e.tag == 'td' and e.inside == 'table'
             and e.attrs.get('data-sort') is not None and e.attrs.get('class') == 'num']
     sizes = [int(e.attrs['data-sort']) for e in rows]
     assert sizes == sorted(sizes, reverse=True) and sizes[0] >= 40 * KiB
@@ -262,7 +271,7 @@ def test_dest_and_a_fleet_without_any_engine(tmp_path, ansible_env):
                               'unix:///nonexistent/pv-%s.sock\n' % (sys.executable, RUN_ID))
     dest = tmp_path / 'out' / 'map.html'
     dest.parent.mkdir()
-    play(str(inventory_path), tmp_path / 'run', ansible_env, '-e', 'storage_map_dest=%s' % dest)
+    play([str(inventory_path)], tmp_path / 'run', ansible_env, '-e', 'storage_map_dest=%s' % dest)
     html = dest.read_text()
     assert not (tmp_path / 'run' / 'storage-map.html').exists()
     assert '<li data-host="lab-down"><b>lab-down</b>:' in html and '0 read of 1' in html
