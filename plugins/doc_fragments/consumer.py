@@ -109,6 +109,10 @@ notes:
     container gets its name back and is started again - its static addresses and ports with it -
     and the task fails naming the cause. A replacement whose process starts but exits at once (a
     failing command under C(--init), for example) counts as started.
+  - What the old container's processes wrote outside its volumes, bind mounts and tmpfs (its own
+    container layer) is not carried over - the replacement starts from the image, as with any tool
+    that recreates a container. The task warns, in check mode too, naming the paths (from the
+    engine's C(docker diff)); keep data that must survive in a volume.
   - A new consumer that cannot start (with O(running=true)) is removed again, with the empty
     anonymous volumes its creation made (it never ran, so they hold nothing); the task fails
     naming the cause, and nothing is left on the engine.

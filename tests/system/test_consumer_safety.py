@@ -230,3 +230,22 @@ def test_an_application_that_cannot_be_recreated_faithfully_is_refused(lab, api)
     api.remove_container(sidecar, force=True)
     assert ok(wire(main, [data]))['recreated'] is True
     assert run_as_root(api, main, 'cat /data/f') == (0, 'precious')
+
+
+def test_a_recreation_says_what_it_leaves_in_the_container_layer(lab, api):
+    """A file the application wrote outside its volumes does not follow it into the replacement (it
+    starts from the image, as with any tool); check mode and the real run warn, naming the path."""
+    data = data_with_file(lab)
+    app = lab.name('app')
+    docker_cli('run', '-d', '--name', app, '--label', 'pvtest=' + RUN_ID, IMAGE, *LOOP)
+    assert run_as_root(api, app, 'mkdir -p /var/lib/app && echo lost > /var/lib/app/db') == (0, '')
+    warning = ("Recreating %s leaves behind what its processes wrote outside its volumes and bind mounts, in the "
+               "container's own layer (1 path: /var/lib/app/db)" % app)
+    predicted = ok(wire(app, [data], check=True))
+    assert predicted['changed'] and [text for text in predicted['warning_texts'] if text.startswith(warning)]
+    assert run_as_root(api, app, 'cat /var/lib/app/db') == (0, 'lost')
+    result = ok(wire(app, [data]))
+    assert result['recreated'] and [text for text in result['warning_texts'] if text.startswith(warning)]
+    assert run_as_root(api, app, 'cat /data/f') == (0, 'precious')
+    assert run_as_root(api, app, 'test -e /var/lib/app/db')[0] != 0
+    assert not ok(wire(app, [data]))['changed']

@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.layer import layer_warning, written_paths
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import (
     NoFacts,
     check_binds_over_sources,
@@ -283,6 +284,9 @@ class ConsumerPlanner(object):
 
     def _recreate(self, plan, current, others, was_running):
         check_recreatable(current, self.facts)
+        left_behind = layer_warning(current.name, written_paths(self.facts.layer_changes(current), current.raw))
+        if left_behind:
+            plan.warn(left_behind)
         if self.image_action:
             plan.add(self.image_action, self.spec.image, 'image not on the engine')
         plan.released = self.displaced(current, self.binds)

@@ -34,6 +34,9 @@ class NoFacts(object):
     def networks(self):
         return None
 
+    def layer_changes(self, container):
+        return []
+
 
 def check_recreatable(current, facts):
     """Refuse, before anything changes, a recreation that could not give back the same container."""

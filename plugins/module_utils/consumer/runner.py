@@ -80,6 +80,13 @@ class EngineFacts(object):
         return sorted(container_name(summary) for summary in self.api.list_containers()
                       if ((summary.get('HostConfig') or {}).get('NetworkMode') or '') in modes)
 
+    def layer_changes(self, container):
+        """What changed in ``container``'s own layer (none for a container that never ran)."""
+        started_at = (container.raw.get('State') or {}).get('StartedAt') or '0001-'
+        if started_at.startswith('0001-'):  # the engine's zero time: never started
+            return []
+        return self.api.container_changes(container.id)
+
     def networks(self):
         """Names and IDs of the engine's networks."""
         if self._networks is None:

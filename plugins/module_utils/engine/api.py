@@ -108,6 +108,10 @@ class EngineAPI(object):
         return self._maybe('inspect_container', 'inspect container %r' % name_or_id,
                            'inspect_container', name_or_id)
 
+    def container_changes(self, name_or_id):
+        """What changed in the container's own layer (``docker diff``): [{Path, Kind}]."""
+        return self._call('changes', 'list the changes in container %r' % name_or_id, 'diff', name_or_id) or []
+
     def create_container(self, name, image, binds=None, volumes_from=None, labels=None, **config):
         """Create (never start) a container; ``config`` holds further create options."""
         host_options = config.pop('host_config', {}) or {}

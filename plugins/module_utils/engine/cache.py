@@ -85,6 +85,9 @@ class CachedAPI(object):
     def list_networks(self):
         return self._api.list_networks()
 
+    def container_changes(self, name_or_id):
+        return self._api.container_changes(name_or_id)
+
     def archive_head(self, container, path, limit=16384):
         return self._api.archive_head(container, path, limit=limit)
 

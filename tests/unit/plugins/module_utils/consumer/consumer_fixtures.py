@@ -62,10 +62,13 @@ def web(status='running', mounts=(('dv1', '/data'),), volumes_from=('data:rw',),
 
 class FakeFacts(object):
     """The engine facts a recreation asks for: IMAGE_REF names IMAGE_ID (IMAGE_CONFIG), the networks
-    ``bridge`` and ``app-net`` exist, and ``dependents`` share the container's network namespace."""
+    ``bridge`` and ``app-net`` exist, ``dependents`` share the container's network namespace, and
+    ``changes`` are the paths its processes added to its own layer."""
 
-    def __init__(self, images=None, networks=('bridge', 'app-net', 'front'), dependents=(), host_name='dockerhost'):
+    def __init__(self, images=None, networks=('bridge', 'app-net', 'front'), dependents=(), host_name='dockerhost',
+                 changes=()):
         self.images = images if images is not None else {IMAGE_REF: IMAGE, IMAGE_ID: IMAGE}
+        self.changes = [dict(Path=path, Kind=1) for path in changes]
         self.known_networks = set(networks)
         self.dependent_names = list(dependents)
         self.name = host_name
@@ -86,6 +89,10 @@ class FakeFacts(object):
     def networks(self):
         self.asked.append(('networks',))
         return self.known_networks
+
+    def layer_changes(self, container):
+        self.asked.append(('layer_changes', container.name))
+        return self.changes
 
 
 def build_planner(spec, holder=None, leftovers=(), sources=(), pairs=(), binds=None, image=None,
