@@ -63,9 +63,25 @@ RUNPY = ('import runpy, sys; sys.argv = ["module", sys.argv[1]]; '
 SUFFIX = {'none': '.tar', 'gzip': '.tar.gz'}
 TAR_FLAG = {'none': '', 'gzip': 'z'}
 WAYS = ('direct', 'engine', 'floor', 'host', 'recipe')
-# Floors that also hash the archive once (openssl, SHA extensions), as the module must: compression none only.
+# Floors that also do the integrity work the module must do (openssl, SHA extensions): a backup hashes
+# the tar stream and, when compressed, the archive file too; a restore checks both before it writes.
 HASHED = ('floor_sha', 'host_sha')
 SHA = 'openssl dgst -sha256 >/dev/null'
+
+
+def hashed_stream(compression, target):
+    """The tail of a pipeline that writes a tar stream to ``target`` and hashes what the manifest needs."""
+    if compression == 'gzip':
+        return 'tee >(%s) | gzip -6 | tee %s | %s' % (SHA, target, SHA)
+    return 'tee %s | %s' % (target, SHA)
+
+
+def archive_check(compression, archive):
+    """What a restore reads before it writes: the archive's sha256 and, when compressed, the tar's."""
+    check = '%s < %s' % (SHA, archive)
+    if compression == 'gzip':
+        check += ' && gzip -dc %s | %s' % (archive, SHA)
+    return check
 # The recipe's commands in the image (busybox: its tar finds no gzip applet link, so gzip is piped).
 RECIPE = {
     'none': (['tar', 'cf', '/backup/%(archive)s', '/dbdata'], ['tar', 'xf', '/backup/%(archive)s', '-C', '/']),
@@ -277,7 +293,8 @@ class Bench(object):
             return checked(timed(argv, drop=self.drop), 'host tar')
         if way == 'host_sha':
             root = mountpoint(self.api, volume)
-            script = 'tar cf - -C %s %s | tee %s | %s' % (os.path.dirname(root), os.path.basename(root), target, SHA)
+            script = 'tar cf - -C %s %s | %s' % (os.path.dirname(root), os.path.basename(root),
+                                                 hashed_stream(compression, target))
             return checked(timed(['bash', '-c', 'set -o pipefail; ' + script], drop=self.drop), 'host tar + sha256')
         if way == 'recipe':
             argv = [self.docker_cli, '-H', ENGINE, 'run', '--rm', '-v', '%s:/dbdata' % volume, '-v',
@@ -287,7 +304,7 @@ class Bench(object):
         curl = "curl -sS --fail --unix-socket %s '%s'" % (SOCKET, self.url(container, '/volume'))
         script = '%s | gzip -6 > %s' % (curl, target) if compression == 'gzip' else '%s -o %s' % (curl, target)
         if way == 'floor_sha':
-            script = '%s | tee %s | %s' % (curl, target, SHA)
+            script = '%s | %s' % (curl, hashed_stream(compression, target))
         return checked(timed(['bash', '-c', 'set -o pipefail; ' + script], drop=self.drop),
                        'the endpoint alone (GET)')
 
@@ -303,8 +320,8 @@ class Bench(object):
                 shutil.rmtree(target)
             os.mkdir(target)
             archive = self.path('host' + SUFFIX[compression])
-            script = '%s < %s && tar x%sf %s -C %s' % (SHA if way == 'host_sha' else 'true', archive,
-                                                       TAR_FLAG[compression], archive, target)
+            script = '%s && tar x%sf %s -C %s' % (archive_check(compression, archive) if way == 'host_sha' else 'true',
+                                                  TAR_FLAG[compression], archive, target)
             return checked(timed(['bash', '-c', script], drop=self.drop), 'host tar x')
         if way == 'recipe':
             remove_volume(self.api, RECIPE_VOLUME)
@@ -314,8 +331,9 @@ class Bench(object):
         remove_volume(self.api, PROBE_VOLUME)
         self.api.create_volume(PROBE_VOLUME, labels={'pvbench': 'backup'})
         container = self.holder(PROBE_VOLUME, False)
-        script = "%s < %s && curl -sS --fail --unix-socket %s -X PUT -T %s '%s'" % (
-            SHA if way == 'floor_sha' else 'true', module_archive, SOCKET, module_archive, self.url(container, '/'))
+        script = "%s && curl -sS --fail --unix-socket %s -X PUT -T %s '%s'" % (
+            archive_check(compression, module_archive) if way == 'floor_sha' else 'true', SOCKET, module_archive,
+            self.url(container, '/'))
         return checked(timed(['bash', '-c', script], drop=self.drop), 'the endpoint alone (PUT)')
 
 
@@ -337,7 +355,7 @@ def measure_rss(bench, args, results, compression='none'):
 
 def measure_compression(bench, args, results, compression):
     times = results.setdefault('seconds', {}).setdefault(compression, {})
-    ways = WAYS + (HASHED if compression == 'none' else ())
+    ways = WAYS + HASHED
     for op in ('backup', 'restore'):
         times[op] = dict((way, []) for way in ways)
     for rep in range(1, args.reps + 1):

@@ -12,6 +12,9 @@ import statistics
 import sys
 
 TARGETS = {'direct': ('host', 1.15), 'engine': ('floor', 1.15)}
+# The same targets against the floors that also make the one hash pass the manifest needs (a backup
+# hashes what it writes; a restore checks the archive before its first write), which no module can skip.
+HASHED_TARGETS = {'direct': ('host_sha', 1.15), 'engine': ('floor_sha', 1.15)}
 FLAT_MIB = 8.0      # peak RSS counts as flat when the big volume's exceeds the small one's by at most this
 LABELS = (
     ('direct', 'module, direct path (method=direct)'),
@@ -19,8 +22,8 @@ LABELS = (
     ('floor', 'engine endpoint alone (curl GET / PUT, no Python)'),
     ('host', 'host tar c / x of the Mountpoint'),
     ('recipe', 'recipe: docker run busybox tar c / x'),
-    ('floor_sha', 'endpoint + one sha256 (curl, openssl)'),
-    ('host_sha', 'host tar + one sha256 (tar, openssl)'),
+    ('floor_sha', 'endpoint + the hash pass (curl, openssl)'),
+    ('host_sha', 'host tar + the hash pass (tar, openssl)'),
 )
 
 
@@ -40,10 +43,13 @@ def summarize(results, args):
         med[compression] = dict((op, dict((way, median(values)) for way, values in per_way.items()))
                                 for op, per_way in per_op.items())
         for op in ('backup', 'restore'):
-            for way, (floor, target) in sorted(TARGETS.items()):
-                value = ratio(med[compression][op][way], med[compression][op][floor])
-                checks.append(dict(name='%s %s %s/%s' % (compression, op, way, floor), value=value,
-                                   target='<= %.2f' % target, passed=value is not None and value <= target))
+            for targets in (TARGETS, HASHED_TARGETS):
+                for way, (floor, target) in sorted(targets.items()):
+                    if floor not in med[compression][op]:
+                        continue
+                    value = ratio(med[compression][op][way], med[compression][op][floor])
+                    checks.append(dict(name='%s %s %s/%s' % (compression, op, way, floor), value=value,
+                                       target='<= %.2f' % target, passed=value is not None and value <= target))
     rss = results.get('peak_rss_mib', {})
     for op in ('backup', 'restore'):
         for way in ('direct', 'engine'):
@@ -76,8 +82,8 @@ def _table(results, compression, med):
                                                  ratio(per['floor'], per['host'])))
         if 'floor_sha' in per:
             hashed = (op, ratio(per['direct'], per['host_sha']), ratio(per['engine'], per['floor_sha']))
-            lines.append('  %s against the floors that hash once: direct/(host tar + sha256) %.2f, '
-                         'engine/(endpoint + sha256) %.2f' % hashed)
+            lines.append('  %s against the floors with the hash pass: direct/(host tar + hash) %.2f, '
+                         'engine/(endpoint + hash) %.2f' % hashed)
     return lines
 
 
