@@ -18,6 +18,7 @@ import random
 import re
 
 import docker
+import pytest
 
 from conftest import RUN_ID, remove_lab_objects
 
@@ -117,3 +118,18 @@ def resolve(api, peer, name):
 
 def address(inspect, network):
     return inspect['NetworkSettings']['Networks'][network]['IPAddress']
+
+
+# Fixtures of the modules that rewire application containers; a module takes them by importing them.
+@pytest.fixture(autouse=True)
+def tidy(lab, api):
+    """Afterwards: the test's containers, and the anonymous volumes they and the collection made."""
+    yield
+    remove_lab_objects(api, lab.prefix, set())
+
+
+@pytest.fixture
+def front(lab, api):
+    """A user network with a subnet of its own: (its name, its address prefix)."""
+    with lab_network(api, lab, 'front', subnet=True) as network:
+        yield network

@@ -19,26 +19,13 @@ __metaclass__ = type
 import docker
 import pytest
 
-from app_lab import address, lab_network, run_as_root
-from conftest import IMAGE, RUN_ID, failed, remove_lab_objects, run_module
+from app_lab import address, front, run_as_root, tidy  # noqa: F401 (fixtures: front, tidy)
+from conftest import IMAGE, RUN_ID, failed, run_module
 from lab import ExtraEngine
 from test_faithful_recreation import APP_LOOP, docker_cli
 from test_volumes_from import LOOP, exists, ok, same_named, wire
 
 REPLACES, WAS_RUNNING, PREVIOUS = ('persistent.volumes.%s' % label for label in ('replaces', 'was-running', 'previous'))
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """Afterwards: this test's containers, and the anonymous volumes they and the collection made."""
-    yield
-    remove_lab_objects(api, lab.prefix, set())
-
-
-@pytest.fixture
-def front(lab, api):
-    with lab_network(api, lab, 'front', subnet=True) as network:
-        yield network
 
 
 def data_with_file(lab, suffix='dc', path='/data'):

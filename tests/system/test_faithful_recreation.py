@@ -18,17 +18,10 @@ import subprocess
 
 import pytest
 
-from app_lab import address, inspect_differences, lab_network, resolve, run_as_root, user_aliases
-from conftest import IMAGE, RUN_ID, remove_lab_objects, run_module
+from app_lab import address, inspect_differences, lab_network, resolve, run_as_root, tidy, user_aliases  # noqa: F401 (fixture: tidy)
+from conftest import IMAGE, RUN_ID, run_module
 
 APP_LOOP = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 1; done']
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """Afterwards: this test's containers, and the anonymous volumes they and the collection made."""
-    yield
-    remove_lab_objects(api, lab.prefix, set())
 
 
 @pytest.fixture

@@ -24,24 +24,11 @@ import subprocess
 
 import pytest
 
-from app_lab import address, lab_network, resolve, run_as_root, user_aliases
-from conftest import IMAGE, RUN_ID, remove_lab_objects, run_module, venv_tool
+from app_lab import address, front, resolve, run_as_root, tidy, user_aliases  # noqa: F401 (fixtures: front, tidy)
+from conftest import IMAGE, RUN_ID, run_module, venv_tool
 from test_faithful_recreation import APP_LOOP
 
 PEER_COLLECTIONS = os.path.join(os.getcwd(), '.build', 'peer-collections')
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """Afterwards: this test's containers, and the anonymous volumes they and the collection made."""
-    yield
-    remove_lab_objects(api, lab.prefix, set())
-
-
-@pytest.fixture
-def front(lab, api):
-    with lab_network(api, lab, 'front', subnet=True) as network:
-        yield network
 
 
 def wire(app, data, check=False):
