@@ -17,7 +17,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
     inspect_named,
     observe_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import HostDirectory
@@ -81,11 +81,16 @@ class EngineFacts(object):
                       if ((summary.get('HostConfig') or {}).get('NetworkMode') or '') in modes)
 
     def layer_changes(self, container):
-        """What changed in ``container``'s own layer (none for a container that never ran)."""
-        started_at = (container.raw.get('State') or {}).get('StartedAt') or '0001-'
-        if started_at.startswith('0001-'):  # the engine's zero time: never started
+        """What changed in ``container``'s own layer, as far as the engine can say: none for a
+        container that never ran, and none when the engine cannot list them (a container it
+        marked for removal has lost its layer already); the warning is a courtesy, not a check."""
+        state = container.raw.get('State') or {}
+        if (state.get('StartedAt') or '0001-').startswith('0001-') or state.get('Status') in ('dead', 'removing'):
+            return []  # never started (the engine's zero time), or being removed
+        try:
+            return self.api.container_changes(container.id)
+        except EngineError:
             return []
-        return self.api.container_changes(container.id)
 
     def networks(self):
         """Names and IDs of the engine's networks."""

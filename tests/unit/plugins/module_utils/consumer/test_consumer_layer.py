@@ -11,6 +11,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.layer import layer_warning, written_paths
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import EngineFacts
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     DATA,
@@ -57,3 +60,35 @@ def test_no_recreation_asks_nothing_about_the_layer():
     facts = FakeFacts(changes=['/tmp/x'])
     plan = build_planner({}, holder=web(), sources=[DATA], pairs=[('data', 'rw')], facts=facts).plan()
     assert not plan.recreated and ('layer_changes', 'web') not in facts.asked and not plan.warnings
+
+
+class LayerAPI(object):
+    """The one engine call EngineFacts.layer_changes makes, answered or refused."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.asked = []
+
+    def container_changes(self, name_or_id):
+        self.asked.append(name_or_id)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+STARTED = '2026-01-02T03:04:05.678Z'
+
+
+@pytest.mark.parametrize('state, answer, expected, asked', [
+    pytest.param({'StartedAt': STARTED, 'Status': 'exited'}, changes('/x'), changes('/x'), True, id='ran'),
+    pytest.param({'StartedAt': '0001-01-01T00:00:00Z', 'Status': 'created'}, changes('/x'), [], False, id='never-ran'),
+    pytest.param({'StartedAt': STARTED, 'Status': 'dead'}, changes('/x'), [], False, id='dead'),
+    pytest.param({'StartedAt': STARTED, 'Status': 'removing'}, changes('/x'), [], False, id='removing'),
+    pytest.param({'StartedAt': STARTED, 'Status': 'exited'}, EngineError('RWLayer of container c is unexpectedly nil'),
+                 [], True, id='engine-cannot-say'),
+])
+def test_layer_changes_asks_the_engine_only_when_it_can_answer(state, answer, expected, asked):
+    api = LayerAPI(answer)
+    container = ContainerDetail({'Id': 'c', 'Name': '/web', 'State': state, 'Config': {}, 'HostConfig': {}})
+    assert EngineFacts(api).layer_changes(container) == expected
+    assert api.asked == (['c'] if asked else [])
