@@ -21,8 +21,9 @@ description:
   - The Docker engine at O(docker_host) must answer, with API version 1.41 or newer. Otherwise the
     module fails naming the engine, and what it answered or why it did not.
   - With O(layout), it also reads a layout (the options of P(persistent.volumes.layout#module)) with
-    the layout module's own parser, without looking at the engine's objects, and fails naming every
-    problem it finds, before the engine is asked anything.
+    the layout module's own parser, without looking at the engine's objects, and fails before the
+    engine is asked anything, naming what is wrong - the parser's first complaint, or else every
+    consumer wired to a data container the layout does not declare.
   - The role P(persistent.volumes.data_volume_container#role) runs it once per host, with its lists as
     O(layout), before it changes anything.
 author:
