@@ -82,6 +82,8 @@ def archive_check(compression, archive):
     if compression == 'gzip':
         check += ' && gzip -dc %s | %s' % (archive, SHA)
     return check
+
+
 # The recipe's commands in the image (busybox: its tar finds no gzip applet link, so gzip is piped).
 RECIPE = {
     'none': (['tar', 'cf', '/backup/%(archive)s', '/dbdata'], ['tar', 'xf', '/backup/%(archive)s', '-C', '/']),

@@ -171,8 +171,10 @@ class Lab(object):
 
 @pytest.fixture
 def lab(api, request):
-    yield Lab(api, request.node.name)
-    _cleanup(api, 'pvt-%s-%s-' % (RUN_ID, request.node.name[:20].replace('_', '-').strip('-')))
+    made = Lab(api, request.node.name)
+    yield made
+    remove_lab_objects(api, made.prefix)  # the anonymous volumes its containers had, or released
+    _cleanup(api, made.prefix)
 
 
 @pytest.fixture(scope='session')

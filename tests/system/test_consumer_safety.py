@@ -19,11 +19,14 @@ __metaclass__ = type
 import docker
 import pytest
 
-from app_lab import address, front, run_as_root, tidy  # noqa: F401 (fixtures: front, tidy)
+import app_lab
+from app_lab import address, run_as_root
 from conftest import IMAGE, RUN_ID, failed, run_module
 from lab import ExtraEngine
 from test_faithful_recreation import APP_LOOP, docker_cli
 from test_volumes_from import LOOP, exists, ok, same_named, wire
+
+front, tidy = app_lab.front, app_lab.tidy  # fixtures, found by pytest under these names
 
 REPLACES, WAS_RUNNING, PREVIOUS = ('persistent.volumes.%s' % label for label in ('replaces', 'was-running', 'previous'))
 

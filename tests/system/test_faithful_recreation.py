@@ -18,8 +18,11 @@ import subprocess
 
 import pytest
 
-from app_lab import address, inspect_differences, lab_network, resolve, run_as_root, tidy, user_aliases  # noqa: F401 (fixture: tidy)
+import app_lab
+from app_lab import address, inspect_differences, lab_network, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, run_module
+
+tidy = app_lab.tidy  # a fixture, found by pytest under this name
 
 APP_LOOP = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 1; done']
 

@@ -24,9 +24,12 @@ import subprocess
 
 import pytest
 
-from app_lab import address, front, resolve, run_as_root, tidy, user_aliases  # noqa: F401 (fixtures: front, tidy)
+import app_lab
+from app_lab import address, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, run_module, venv_tool
 from test_faithful_recreation import APP_LOOP
+
+front, tidy = app_lab.front, app_lab.tidy  # fixtures, found by pytest under these names
 
 PEER_COLLECTIONS = os.path.join(os.getcwd(), '.build', 'peer-collections')
 

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tarfile
 
-import docker
 import pytest
 
 from conftest import IMAGE, RUN_ID, run_module, venv_tool
