@@ -17,10 +17,10 @@ import posixpath
 SHOWN = 5
 
 
-def mount_points(raw):
-    """The paths where the container has a volume, a bind mount or a tmpfs."""
-    points = set(mount.get('Destination') for mount in raw.get('Mounts') or [] if mount.get('Destination'))
-    points.update((((raw.get('HostConfig') or {}).get('Tmpfs')) or {}).keys())
+def mount_points(container):
+    """The paths where ``container`` (a ContainerDetail) has a volume, a bind mount or a tmpfs."""
+    points = set(path for path in container.mounts if path)
+    points.update((((container.raw.get('HostConfig') or {}).get('Tmpfs')) or {}).keys())
     return points
 
 
@@ -32,11 +32,11 @@ def _ancestors(path):
     return found
 
 
-def written_paths(changes, raw):
+def written_paths(changes, container):
     """The changed paths of ``changes`` (the engine's ``docker diff``) that hold what the container
     wrote: mount points and the directories above them (the engine makes those) are left out, and
     a directory is left out when a path below it is listed."""
-    points = mount_points(raw)
+    points = mount_points(container)
     paths = set(change.get('Path') for change in changes or [] if change.get('Path'))
     made = set()
     for point in points:

@@ -284,7 +284,7 @@ class ConsumerPlanner(object):
 
     def _recreate(self, plan, current, others, was_running):
         check_recreatable(current, self.facts)
-        left_behind = layer_warning(current.name, written_paths(self.facts.layer_changes(current), current.raw))
+        left_behind = layer_warning(current.name, written_paths(self.facts.layer_changes(current), current))
         if left_behind:
             plan.warn(left_behind)
         if self.image_action:

@@ -27,7 +27,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import posixpath
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
@@ -38,16 +37,6 @@ ENDPOINT_STATE = ('NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLe
 
 # Network modes whose container has no endpoint of its own to give.
 NO_ENDPOINTS = ('host', 'none')
-
-
-def clean_path(path):
-    """A path as the engine stores it (Go's filepath.Clean): ``/a/../b`` -> ``/b``, ``/tmp/`` -> ``/tmp``."""
-    if not path:
-        return path
-    normal = posixpath.normpath(path)
-    if normal.startswith('//'):
-        normal = '/' + normal.lstrip('/')
-    return normal
 
 
 def short_id(raw):

@@ -15,10 +15,9 @@ __metaclass__ = type
 
 import shlex
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replica import clean_path
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
-from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map, user_labels
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, normal_path, string_map, user_labels
 
 RESTART_POLICIES = ['no', 'on-failure', 'always', 'unless-stopped']
 
@@ -90,7 +89,7 @@ class ConsumerSpec(object):
         if working_dir is not None and (not isinstance(working_dir, str) or not working_dir.startswith('/')):
             raise InputError('working_dir must be an absolute path, got %r.' % working_dir)
         # compared as the engine stores it: /a/../b is /b, /tmp/ is /tmp
-        self.working_dir = clean_path(working_dir)
+        self.working_dir = normal_path(working_dir)
         self.labels = user_labels(labels)
         self.network_mode = network_mode
         if restart_policy is not None and restart_policy not in RESTART_POLICIES:
@@ -121,7 +120,7 @@ class ConsumerSpec(object):
         for key, value in sorted((self.env or {}).items()):
             differ('env.%s' % key, value, have_env.get(key))
         differ('user', self.user, config.get('User') or '')
-        differ('working_dir', self.working_dir, clean_path(config.get('WorkingDir') or ''))
+        differ('working_dir', self.working_dir, normal_path(config.get('WorkingDir') or ''))
         for key, value in sorted((self.labels or {}).items()):
             differ('labels.%s' % key, value, (config.get('Labels') or {}).get(key))
         have_network = host.get('NetworkMode')

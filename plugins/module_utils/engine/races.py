@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 
 RACE_STATUSES = (404, 409)
@@ -29,8 +30,7 @@ def _volume_race(api, action):
         return 'volume %s was created meanwhile' % action.target if exists else None
     if not exists:
         return 'volume %s was removed meanwhile' % action.target
-    users = sorted(name.lstrip('/') for summary in api.list_containers(filters={'volume': action.target})
-                   for name in (summary.get('Names') or [])[:1])
+    users = sorted(container_name(summary) for summary in api.list_containers(filters={'volume': action.target}))
     return 'container %s started using volume %s meanwhile' % (', '.join(users), action.target) if users else None
 
 

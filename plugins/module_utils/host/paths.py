@@ -9,8 +9,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import posixpath
 import stat
+
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import normal_path
 
 SENSITIVE = ('/', '/etc', '/boot', '/proc', '/sys', '/dev', '/root')
 SENSITIVE_TREES = ('/etc', '/proc', '/sys', '/boot', '/dev')
@@ -26,13 +27,6 @@ SYSTEM_DIRECTORIES = frozenset((
     '/srv', '/run', '/tmp', '/mnt', '/media', '/lost+found',
 ))
 LIBRARY_PARENTS = ('/', '/usr/')
-
-
-def normal_path(path):
-    normal = posixpath.normpath(path)
-    if normal.startswith('//'):
-        normal = '/' + normal.lstrip('/')
-    return normal
 
 
 def _judge(path, data_root, sockets):

@@ -23,6 +23,7 @@ import tempfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
@@ -112,7 +113,7 @@ class ArchiveFill(object):
 def _held_only_by(api, volume, holder):
     """True when no container but ``holder`` uses ``volume`` (the swap did not reach it)."""
     try:
-        names = [(c.get('Names') or [''])[0].lstrip('/') for c in api.list_containers(filters={'volume': volume})]
+        names = [container_name(c) for c in api.list_containers(filters={'volume': volume})]
     except PersistentVolumesError:
         return False
     return set(names) <= set([holder])

@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, stale_fills
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
@@ -47,8 +48,7 @@ def volume_state(engine, name, entry, scheme, access):
 
 
 def running_users(api, name):
-    return sorted((c.get('Names') or [''])[0].lstrip('/') for c in api.list_containers(filters={'volume': name})
-                  if c.get('State') == 'running')
+    return sorted(container_name(c) for c in api.list_containers(filters={'volume': name}) if c.get('State') == 'running')
 
 
 def vanishes(api, name, stale):

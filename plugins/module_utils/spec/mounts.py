@@ -14,11 +14,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import grp
-import posixpath
 import pwd
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
-from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import NAME_PATTERN, NAME_RULE
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import NAME_PATTERN, NAME_RULE, normal_path
 
 ANONYMOUS = 'anonymous'
 VOLUME = 'volume'
@@ -75,9 +74,7 @@ def check_container_path(path, where):
     if not path.startswith('/'):
         raise InputError('%s: container path %r is relative; it must be absolute, like /%s.'
                          % (where, path, path.lstrip('./')))
-    normal = posixpath.normpath(path)
-    if normal.startswith('//'):
-        normal = '/' + normal.lstrip('/')
+    normal = normal_path(path)
     if normal != path:
         raise InputError('%s: container path %r is not normalised; write %r.' % (where, path, normal))
     if path == '/':
@@ -90,9 +87,7 @@ def check_host_path(path, where):
     check_printable(path, where, 'host path')
     if ':' in path:
         raise InputError('%s: host path %r contains a colon, which the engine cannot mount.' % (where, path))
-    normal = posixpath.normpath(path)
-    if normal.startswith('//'):
-        normal = '/' + normal.lstrip('/')
+    normal = normal_path(path)
     if normal != path:
         raise InputError('%s: host path %r is not normalised; write %r.' % (where, path, normal))
     return path

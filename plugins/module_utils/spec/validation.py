@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import posixpath
 import re
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
@@ -17,6 +18,17 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.labels im
 NAME_PATTERN = re.compile(r'^[a-zA-Z0-9][a-zA-Z0-9_.-]+\Z')
 NAME_RULE = ('letters, digits, "_", "." and "-", starting with a letter or digit, '
              'at least 2 characters')
+
+
+def normal_path(path):
+    """A path as the engine stores it (Go's filepath.Clean): ``/a/../b`` -> ``/b``, ``/tmp/`` -> ``/tmp``,
+    ``//x`` -> ``/x``; an empty path stays empty."""
+    if not path:
+        return path
+    normal = posixpath.normpath(path)
+    if normal.startswith('//'):
+        normal = '/' + normal.lstrip('/')
+    return normal
 
 
 def check_name(value, what='name'):

@@ -38,7 +38,7 @@ def changes(*paths):
     pytest.param(('/etc/passwd',), ['/etc/passwd'], id='changed-file'),
 ])
 def test_written_paths(paths, written):
-    assert written_paths(changes(*paths), RAW) == written
+    assert written_paths(changes(*paths), ContainerDetail(RAW)) == written
 
 
 def test_layer_warning_names_a_few_paths():

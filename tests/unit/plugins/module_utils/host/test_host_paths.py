@@ -12,10 +12,10 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import (
     HostDirectory,
-    normal_path,
     sensitive_reason,
     system_directory_reason,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import normal_path
 
 DATA_ROOT = '/var/lib/docker'
 SYSTEM = '%s is a system directory'

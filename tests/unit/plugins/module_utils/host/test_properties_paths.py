@@ -29,7 +29,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
-from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import normal_path, sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
+from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import normal_path
 
 # Deterministic and database-less, applied per test (no global profile is loaded).
 CI = settings(derandomize=True, database=None, deadline=None, max_examples=200,
