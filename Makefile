@@ -9,7 +9,6 @@ MAKEFLAGS += --no-print-directory
 
 VENV        := .venv
 VBIN        := $(CURDIR)/$(VENV)/bin
-VENV_STAMP  := $(VENV)/.requirements-dev.stamp
 BUILD       := .build
 DIST        := $(BUILD)/dist
 PKG         := $(CURDIR)/$(BUILD)/pkg
@@ -23,6 +22,9 @@ PYTEST_ARGS ?=
 export PYTEST_ARGS
 UNITS_ARGS ?=
 SANITY_ARGS ?=
+# Every venv is made from the lock files in lock/ (make lock writes them); make test-latest points
+# this at .build/latest-lock, resolved afresh.
+export PV_LOCK_DIR ?= $(CURDIR)/lock
 
 # Modules run on this machine (-c local) with the venv's python, which has the Docker
 # SDK. Interpreter discovery would pick some other python3 (here: a pyenv shim that
@@ -37,7 +39,7 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: help deps apt-deps venv engine image install demo units system system-oldest molecule sanity lint \
+.PHONY: help deps apt-deps venv lock test-latest engine image install demo units system system-oldest molecule sanity lint \
         changelog-lint galaxy-importer test clean pkg-link peer-tools
 
 help: ## List the targets
@@ -45,15 +47,16 @@ help: ## List the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo "Variables: PYTEST_ARGS (units, system), UNITS_ARGS (units: ansible-test's), SANITY_ARGS (sanity), e.g. SANITY_ARGS='--test pep8'"
 
-deps: apt-deps venv ## Debian packages (only if missing) and the .venv from requirements-dev.txt
+deps: apt-deps venv ## Debian packages (only if missing) and the .venv from lock/dev.txt
 
 apt-deps:
 	@scripts/apt-deps.sh
 
-venv: apt-deps $(VENV_STAMP)
+venv: apt-deps
+	@scripts/venv.sh
 
-$(VENV_STAMP): requirements-dev.txt
-	@scripts/venv.sh $@
+lock: ## Write lock/*.txt (exact versions, sha256) from requirements-dev.txt, requirements.txt, lock/*.in; LOCK_UPGRADE=1: newest of all
+	@scripts/lock.sh
 
 engine: deps ## Reuse or start (detached) the Docker engine on /var/run/docker.sock
 	@scripts/engine-up.sh
@@ -87,8 +90,9 @@ system: deps engine image install pkg-link peer-tools ## System tests (tests/sys
 sanity: deps ## ansible-test sanity on a staged copy in .build/sanity
 	@scripts/sanity.sh $(SANITY_ARGS)
 
-lint: install ## ansible-lint (production profile) of the repository root (.ansible-lint says what is left out); the size rules of plugins/
+lint: install ## ansible-lint (production profile) of the repository root (.ansible-lint says what is left out); the size rules of plugins/; lock/ matches its inputs
 	$(VBIN)/python scripts/code-shape.py plugins
+	@scripts/lock.sh --check
 	PATH="$(VBIN):$$PATH" $(ANSIBLE_ENV) $(VBIN)/ansible-lint --offline --profile production --nocolor
 
 system-oldest: deps engine image install pkg-link peer-tools ## System tests with the oldest ansible-core meta/runtime.yml claims
@@ -107,8 +111,11 @@ galaxy-importer: install ## galaxy-importer (Galaxy's upload checker) on the bui
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint galaxy-importer, in order
+test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint galaxy-importer, in order (from lock/)
 	@MAKE="$(MAKE)" scripts/test.sh
+
+test-latest: ## make test with the newest versions the requirements allow (resolved into .build/latest-lock), and what changed
+	@MAKE="$(MAKE)" scripts/test-latest.sh
 
 .PHONY: bench
 bench: ## Benchmark against community.docker (own venv .build/bench-venv; not in 'test'), e.g. BENCH_ARGS='--reps 1'

@@ -34,9 +34,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get update </dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" </dev/null
 fi
-if ! "$VENV/bin/python" -c 'import docker, ansible' >/dev/null 2>&1; then
-    scripts/venv.sh "$VENV/.requirements-dev.stamp"
-fi
+scripts/venv.sh
 scripts/engine-up.sh
 scripts/image.sh
 

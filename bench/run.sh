@@ -5,15 +5,15 @@
 #   bench/run.sh [bench.py options]      # e.g. --reps 1 --fleet-hosts 0
 #
 # Set-up, all below .build/ and redone only when missing:
-# - its own venv .build/bench-venv with 'pip install ansible docker requests' from PyPI
-#   (the ansible package brings the peer, community.docker);
+# - its own venv .build/bench-venv from lock/bench.txt (ansible, docker, requests; exact versions
+#   and sha256: the ansible package brings the peer, community.docker);
 # - this collection built (.build/bench/dist) and installed into .build/bench-collections,
 #   which comes first in the collections path, before the venv's bundled collections;
 # - the Debian packages, the main engine and local/busybox:latest (scripts/).
 # Then bench/bench.py measures and prints the table; .build/bench/results.json has it all.
 # The fleet scenario restarts the lab engines (scripts/fleet-up.sh, fleet-down.sh).
 #
-# Environment: BENCH_PYTHON (python3), BENCH_UPGRADE=1 (reinstall the venv's packages),
+# Environment: BENCH_PYTHON (python3), PV_LOCK_DIR (lock),
 # BENCH_COUNT (20), BENCH_REPS (3), BENCH_FLEET_HOSTS (4), BENCH_PEER_FLEET (auto|yes|no),
 # BENCH_PIPELINING (true|false).
 set -euo pipefail
@@ -37,20 +37,12 @@ scripts/engine-up.sh
 scripts/image.sh
 
 # -- the benchmark's venv -----------------------------------------------------------------
-if [ -e "$VENV" ] && ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-    log "$VENV is broken; recreating it"
-    rm -rf "$VENV"
-fi
-if [ ! -x "$VENV/bin/python" ]; then
-    log "creating $VENV with $("$PYTHON" --version 2>&1)"
-    "$PYTHON" -m venv "$VENV"
-fi
-if [ "${BENCH_UPGRADE:-}" = 1 ] || [ ! -x "$VENV/bin/ansible-playbook" ] ||
-    ! "$VENV/bin/python" -c 'import docker, requests, ansible_collections.community.docker' >/dev/null 2>&1; then
-    log "installing ansible, docker and requests from PyPI into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip </dev/null
-    "$VENV/bin/python" -m pip install --quiet --upgrade ansible docker requests </dev/null
-fi
+# (ansible with the peer, docker, requests: lock/bench.txt, versions and sha256.)
+(
+    # shellcheck source=../scripts/lib.sh
+    . scripts/lib.sh
+    venv_from_lock "$VENV" "$LOCK_DIR/bench.txt" "$PYTHON"
+)
 log "venv: $("$VENV/bin/python" -m pip list 2>/dev/null | awk '$1 ~ /^(ansible|ansible-core|docker|requests)$/ { printf "%s %s  ", $1, $2 }')"
 
 # -- this collection, from the work tree --------------------------------------------------

@@ -57,9 +57,7 @@ engine_down() {
 [ "$(id -u)" -eq 0 ] || die "the benchmark starts an engine of its own; run it as root"
 
 scripts/apt-deps.sh
-if ! "$VENV/bin/python" -c 'import docker, ansible' >/dev/null 2>&1; then
-    scripts/venv.sh "$VENV/.requirements-dev.stamp"
-fi
+scripts/venv.sh
 command -v nsenter >/dev/null || die "nsenter not found"
 [ -x /usr/sbin/dockerd ] || die "/usr/sbin/dockerd not found (run 'make deps': docker.io)"
 

@@ -19,8 +19,8 @@
 #   pvlab (created here, key login only, sudo without password) with the lab's key
 #   /tmp/pvlab/ssh/id_ed25519; /tmp/pvlab/ssh/known_hosts holds the host keys.
 # The hosts' Python is a venv, .build/lab/host-python, made from Debian's /usr/bin/python3
-# with 'pip install -r requirements.txt' (the collection's own requirements: the Docker
-# SDK), as a user installs it on a host; all hosts share it (the filesystem is shared).
+# from lock/host.txt (requirements.txt, the collection's own requirements: the Docker SDK,
+# locked), as a user installs it on a host; all hosts share it (the filesystem is shared).
 #
 # The inventory is written to .build/lab/fleet.yml: group docker_hosts, each host with its
 # ansible_host and lab_engine_socket (its engine's socket as seen from this machine, for
@@ -49,14 +49,8 @@ if ip -4 -o addr show | grep -qF " $LAB_NET."; then
 fi
 
 # -- the hosts' Python: a venv with the collection's requirements ------------------------
-stamp="$HOST_PYTHON/.requirements-$(sha256sum requirements.txt | cut -c1-16)"
-if [ ! -e "$stamp" ] || ! "$HOST_PYTHON/bin/python" -c 'import docker' >/dev/null 2>&1; then
-    log "making the hosts' Python: ${HOST_PYTHON#"$REPO_ROOT"/} (/usr/bin/python3, pip install -r requirements.txt)"
-    rm -rf "$HOST_PYTHON"
-    /usr/bin/python3 -m venv "$HOST_PYTHON"
-    "$HOST_PYTHON/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt </dev/null
-    touch "$stamp"
-fi
+# (requirements.txt as lock/host.txt pins it: the Docker SDK and what it pulls in.)
+venv_from_lock "$HOST_PYTHON" "$LOCK_DIR/host.txt" /usr/bin/python3
 
 # -- the login user and the lab's key ----------------------------------------------------
 if ! id "$LAB_USER" >/dev/null 2>&1; then

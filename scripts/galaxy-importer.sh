@@ -8,18 +8,9 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-IMPORTER_VERSION=0.4.44
 VENV=.build/importer-venv
-STAMP="$VENV/.galaxy-importer-$IMPORTER_VERSION"
-
-if [ ! -e "$STAMP" ] || ! "$VENV/bin/python" -c 'import galaxy_importer' >/dev/null 2>&1; then
-    rm -rf "$VENV"
-    log "creating $VENV with galaxy-importer $IMPORTER_VERSION"
-    python3 -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip </dev/null
-    "$VENV/bin/python" -m pip install --quiet "galaxy-importer==$IMPORTER_VERSION" </dev/null
-    touch "$STAMP"
-fi
+# galaxy-importer and everything it pins (its ansible-core, ansible-lint), from lock/importer.txt.
+venv_from_lock "$VENV" "$LOCK_DIR/importer.txt"
 
 shopt -s nullglob
 tarballs=(.build/dist/persistent-volumes-*.tar.gz)

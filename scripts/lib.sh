@@ -88,3 +88,37 @@ PY
         log "installed pip bootstrap stand-in at $cached"
     fi
 }
+
+# The lock files every venv of the project installs from (lock/*.txt, written by 'make lock'):
+# PV_LOCK_DIR, when set, names another directory of them ('make test-latest' resolves the newest
+# versions into .build/latest-lock).
+LOCK_DIR="${PV_LOCK_DIR:-$REPO_ROOT/lock}"
+export LOCK_DIR
+
+# venv_from_lock VENV LOCK [PYTHON]: make VENV hold exactly what the lock file LOCK lists
+# (pinned versions, every file checked against its sha256, no other package), with PYTHON
+# (python3). A venv made from the same lock content is kept; any other is made anew.
+venv_from_lock() {
+    local venv="$1" lock="$2" python="${3:-python3}" want
+    [ -s "$lock" ] || die "lock file $lock missing (run 'make lock')"
+    want="$(sha256sum "$lock" | cut -d' ' -f1)"
+    if [ "$(cat "$venv/.lock-sha256" 2>/dev/null)" = "$want" ] && "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+        return 0
+    fi
+    log "making $venv from $lock"
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    pip_locked "$venv/bin/python" "$lock"
+    "$venv/bin/python" -m pip check >/dev/null || die "$venv: 'pip check' failed after installing $lock"
+    echo "$want" >"$venv/.lock-sha256"
+}
+
+# pip_locked PYTHON LOCK [pip install options...]: install a lock file in hash-checking mode,
+# with no dependency resolution (the lock lists every package). The machine's pip configuration
+# may name extra local indexes that do not exist; pip's notes about them are left out.
+pip_locked() {
+    local python="$1" lock="$2"
+    shift 2
+    "$python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps "$@" -r "$lock" \
+        </dev/null 2> >(grep -v "^WARNING: Location '.*' is ignored" >&2)
+}

@@ -14,17 +14,17 @@ oldest="$(sed -n 's/^requires_ansible: *"*>= *\([0-9]*\.[0-9]*\).*/\1/p' meta/ru
 [ -n "$oldest" ] || die "cannot read requires_ansible from meta/runtime.yml"
 major="${oldest%%.*}"
 minor="${oldest#*.}"
-next="$major.$((minor + 1))"
 sdk="$(sed -n "s/^MINIMUM_SDK = '\(.*\)'$/\1/p" plugins/module_utils/engine/sdk_version.py)"
 [ -n "$sdk" ] || die "cannot read MINIMUM_SDK from plugins/module_utils/engine/sdk_version.py"
 VENV=.build/venv-oldest
-STAMP="$VENV/.core-$oldest-docker-$sdk"
-if [ ! -e "$STAMP" ]; then
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check "ansible-core>=$oldest,<$next" "docker==$sdk" requests pytest
-    touch "$STAMP"
-fi
+LOCK="$LOCK_DIR/oldest.txt"
+# lock/oldest.in names the same two versions; a lock that disagrees with meta/runtime.yml or
+# MINIMUM_SDK would test something the collection does not claim.
+grep -Eq "^ansible-core==$major\.$minor\.[0-9]+ " "$LOCK" ||
+    die "$LOCK has no ansible-core $oldest.x (meta/runtime.yml's requires_ansible): update lock/oldest.in, then 'make lock'"
+grep -q "^docker==$sdk " "$LOCK" ||
+    die "$LOCK has no docker==$sdk (MINIMUM_SDK): update lock/oldest.in, then 'make lock'"
+venv_from_lock "$VENV" "$LOCK"
 have="$("$VENV/bin/python" -c 'import docker; print(docker.__version__)')"
 [ "$have" = "$sdk" ] || die "the oldest-versions venv has Docker SDK $have, not $sdk"
 log "$("$VENV/bin/ansible" --version | sed -n 1p), Docker SDK for Python $have"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tools that make the application containers users point this collection at, for the
 # system tests that prove the collection and those tools do not fight over a container:
-# - community.docker, pinned: PyPI's 'ansible' package bundles it. Only its
+# - community.docker, pinned by lock/peer.txt (version and sha256): PyPI's 'ansible' package bundles it. Only its
 #   ansible_collections/community/docker is kept, in .build/peer-collections, which only
 #   those tests put on ANSIBLE_COLLECTIONS_PATH: it is no dependency of the collection, and
 #   no other run (the .venv's ansible-core included) sees it.
@@ -12,20 +12,19 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-ANSIBLE_PACKAGE=12.3.0     # bundles community.docker 4.8.5
+LOCK="$LOCK_DIR/peer.txt"  # ansible==12.3.0 (bundles community.docker 4.8.5), by its sha256
 DEST=.build/peer-collections
-STAMP="$DEST/.ansible-$ANSIBLE_PACKAGE"
+STAMP="$DEST/.lock-$(sha256sum "$LOCK" | cut -c1-16)"
 PYTHON="${PEER_PYTHON:-.venv/bin/python}"
 
 if [ -e "$STAMP" ] && [ -d "$DEST/ansible_collections/community/docker" ]; then
-    log "community.docker present in $DEST (from ansible $ANSIBLE_PACKAGE)"
+    log "community.docker present in $DEST (from ${LOCK#"$REPO_ROOT"/})"
     exit 0
 fi
 download=.build/peer-download
 rm -rf "$download" "$DEST"
-log "installing community.docker from PyPI's ansible==$ANSIBLE_PACKAGE into $DEST (the rest of that package is dropped)"
-"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --target "$download" \
-    "ansible==$ANSIBLE_PACKAGE" </dev/null
+log "installing community.docker from PyPI's ansible package (${LOCK#"$REPO_ROOT"/}) into $DEST (the rest of that package is dropped)"
+pip_locked "$PYTHON" "$LOCK" --target "$download"
 mkdir -p "$DEST/ansible_collections/community"
 mv "$download/ansible_collections/community/docker" "$DEST/ansible_collections/community/docker"
 rm -rf "$download"

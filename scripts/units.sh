@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 'make units': the unit tests as contributors to any collection run them,
-# 'ansible-test units --venv --python 3.11' (requirements: tests/unit/requirements.txt), on a
+# 'ansible-test units --venv --python 3.11' (requirements: tests/unit/requirements.txt, versions from lock/units.txt), on a
 # staged copy of the collection in .build/units/ansible_collections/persistent/volumes (see
 # stage_collection in lib.sh). Extra arguments are passed on to ansible-test (e.g. a test
 # directory: tests/unit/plugins/module_utils/volume/).
@@ -31,6 +31,10 @@ if [ -n "${PYTEST_ARGS:-}" ]; then
 fi
 
 dest="$(stage_collection .build/units)"
+# ansible-test installs tests/unit/requirements.txt and its own requirements into its venv, under
+# the constraints of tests/unit/constraints.txt: the staged copy's are lock/units.txt's exact
+# versions (pins without hashes: ansible-test's pip call mixes in requirements of its own).
+cp "$LOCK_DIR/units.txt" "$dest/tests/unit/constraints.txt"
 install_pip_standin
 cd "$dest"
 export PATH="$REPO_ROOT/.venv/bin:$PATH"

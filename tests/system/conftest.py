@@ -201,3 +201,28 @@ def ansible_env():
 
 def venv_tool(name):
     return os.path.join(os.path.dirname(sys.executable), name)
+
+
+# A Python warning as the warnings module prints it: 'FILE:LINE: CATEGORY: message', then the
+# source line, indented.
+PYTHON_WARNING = re.compile(r'^(?P<file>\S.*?\.py):\d+: (?P<category>\w*Warning): ')
+COLLECTION_PATH = re.compile(r'ansible_collections/persistent/volumes/|^plugins/')
+
+
+def own_problems(stderr):
+    """What a tool (ansible-doc, ansible-playbook) wrote to stderr that is about this collection:
+    everything but a Python warning raised in another project's file (a dependency's deprecation
+    notice, e.g. cryptography's about ansible-core's DSA import) and the source line under it."""
+    kept, skip_source = [], False
+    for line in stderr.splitlines():
+        if skip_source and line.startswith(' '):
+            skip_source = False
+            continue
+        skip_source = False
+        match = PYTHON_WARNING.match(line)
+        if match and not COLLECTION_PATH.search(match.group('file')):
+            skip_source = True
+            continue
+        if line.strip():
+            kept.append(line)
+    return '\n'.join(kept)

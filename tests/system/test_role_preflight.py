@@ -16,7 +16,7 @@ import subprocess
 import pytest
 
 from conftest import IMAGE, RUN_ID, venv_tool
-from test_sdk_minimum import MINIMUM, OLD_SDK, throwaway_venv
+from test_sdk_minimum import MINIMUM, OLD_SDK, OLD_SDK_LOCK, throwaway_venv
 
 PLAYBOOK = '''
 - name: The role on the local engine
@@ -99,7 +99,7 @@ def test_one_task_per_host_whatever_the_lists_hold(tmp_path, ansible_env):
 
 
 def test_the_preflight_names_an_old_sdk_and_its_interpreter(tmp_path, ansible_env, api):
-    python = throwaway_venv('docker-' + OLD_SDK, 'docker==' + OLD_SDK)
+    python = throwaway_venv('docker-' + OLD_SDK, OLD_SDK_LOCK)
     rc, output = run_role(tmp_path, ansible_env, {
         'data_volume_container_data_containers': [{'name': name('d'), 'volumes': ['/a']}]}, python)
     assert rc != 0 and tasks(output)[-1] == PREFLIGHT, output

@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A host whose Python has no Docker SDK, or one older than the supported minimum: the modules
 and the role's preflight say so, naming the SDK, the interpreter and the install command, never
-blaming the engine. The old SDK is the real one, from PyPI, in a throwaway venv of .build/."""
+blaming the engine. The old SDK is the real one, from PyPI, in a throwaway venv of .build/ made from
+lock/sdk-old.txt (docker 7.0.0 beside the requests pip resolves for it)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -25,22 +26,30 @@ OLD_SDK = '7.0.0'   # the newest release below the minimum: it fails with today'
 MINIMUM = '7.1.0'
 
 
-def throwaway_venv(name, *packages):
-    """A venv of its own below .build/sdk-venvs, made once per set of packages."""
+LOCK_DIR = os.environ.get('PV_LOCK_DIR') or os.path.join(REPO, 'lock')
+OLD_SDK_LOCK = os.path.join(LOCK_DIR, 'sdk-old.txt')
+
+
+def throwaway_venv(name, lock=None):
+    """A venv of its own below .build/sdk-venvs: empty, or exactly what the lock file lists
+    (hash-checked), made again when the lock changes."""
     path = os.path.join(REPO, '.build', 'sdk-venvs', name)
     stamp = os.path.join(path, '.made')
-    if not os.path.exists(stamp):
+    want = open(lock, 'rb').read().decode() if lock else ''
+    if not os.path.exists(stamp) or open(stamp).read() != want:
         subprocess.run([sys.executable, '-m', 'venv', '--clear', path], check=True)
-        if packages:
+        if lock:
             subprocess.run([os.path.join(path, 'bin', 'python'), '-m', 'pip', 'install', '--quiet',
-                            '--disable-pip-version-check'] + list(packages), check=True, stdin=subprocess.DEVNULL)
-        open(stamp, 'w').close()
+                            '--disable-pip-version-check', '--require-hashes', '--no-deps', '-r', lock],
+                           check=True, stdin=subprocess.DEVNULL)
+        with open(stamp, 'w') as made:
+            made.write(want)
     return os.path.join(path, 'bin', 'python')
 
 
 @pytest.fixture(scope='module')
 def old_sdk_python():
-    return throwaway_venv('docker-' + OLD_SDK, 'docker==' + OLD_SDK)
+    return throwaway_venv('docker-' + OLD_SDK, OLD_SDK_LOCK)
 
 
 @pytest.fixture(scope='module')
