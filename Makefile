@@ -102,7 +102,7 @@ molecule: deps engine image install ## The role's molecule scenarios: default (l
 	@cd roles/data_volume_container && for scenario in default fleet; do \
 	    echo "== molecule test -s $$scenario"; \
 	    PATH="$(VBIN):$$PATH" PV_PYTHON=$(VBIN)/python PV_REPO=$(CURDIR) NO_COLOR=1 ANSIBLE_NOCOLOR=1 \
-	        ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VBIN)/molecule test -s $$scenario || exit 1; \
+	        ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) flock /tmp/pv-fleet.lock $(VBIN)/molecule test -s $$scenario || exit 1; \
 	done
 
 galaxy-importer: install ## galaxy-importer (Galaxy's upload checker) on the built tarball, no container (own venv .build/importer-venv)

@@ -9,6 +9,7 @@ over SSH like real Docker hosts (``Fleet``)."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import fcntl
 import os
 import shutil
 import signal
@@ -20,6 +21,8 @@ import docker
 import yaml
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+# Held while a fleet is up, by the tests and by 'make molecule' (flock(1) on the same file).
+FLEET_LOCK = '/tmp/pv-fleet.lock'
 
 
 class ExtraEngine(object):
@@ -101,6 +104,9 @@ class Fleet(object):
 
     def __enter__(self):
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        # One fleet on the machine (/tmp/pvlab): another test run's waits until this one is down.
+        self._lock = open(FLEET_LOCK, 'a')
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
         self._script('fleet-up.sh', str(self.count))
         with open(self.inventory) as handle:
             hosts = yaml.safe_load(handle)['docker_hosts']['hosts']
@@ -109,7 +115,10 @@ class Fleet(object):
         return self
 
     def __exit__(self, *exc_info):
-        self._script('fleet-down.sh')
+        try:
+            self._script('fleet-down.sh')
+        finally:
+            self._lock.close()
 
     def api(self, host):
         return docker.APIClient(base_url=self.sockets[host], version='auto', timeout=60)
