@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$REPO_ROOT"
 
 venv_from_lock .venv "$LOCK_DIR/dev.txt"
-log "venv ready: $(.venv/bin/ansible --version | head -n1) (from ${LOCK_DIR#"$REPO_ROOT"/}/dev.txt)"
+log "venv ready: $(.venv/bin/ansible --version | sed -n 1p) (from ${LOCK_DIR#"$REPO_ROOT"/}/dev.txt)"
