@@ -58,7 +58,7 @@ def inventory(tmp_path, hosts, **group_vars):
 def playbook(ansible_env, cwd, inventory_path, name, *options):
     """ansible-playbook persistent.volumes.NAME, started in ``cwd`` as a user would."""
     proc = subprocess.run([venv_tool('ansible-playbook'), '-i', inventory_path, 'persistent.volumes.%s' % name]
-                          + list(options), cwd=str(cwd), env=ansible_env, stdout=subprocess.PIPE,
+                          + list(options), cwd=str(cwd), env=dict(ansible_env, PWD=str(cwd)), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=600, check=False)
     return proc.returncode, ' '.join(proc.stdout.decode().split())
 
@@ -144,6 +144,15 @@ def test_backup_check_mode_writes_nothing(lab, tmp_path, ansible_env, collection
     assert 'changed=2' in output and sorted(os.listdir(str(backups))) == [name + '.tar.gz', name + '.tar.gz.manifest.json']
     output = ok(playbook(ansible_env, tmp_path, hosts, 'backup', '--check', *options))
     assert 'changed=0' in output
+
+
+def test_storage_map_of_a_limited_run_is_written_where_the_user_is(lab, tmp_path, ansible_env, collection):
+    del collection, lab
+    hosts = inventory(tmp_path, {'pv_a': {}, 'pv_b': {}})
+    output = ok(playbook(ansible_env, tmp_path, hosts, 'storage_map', '-l', 'pv_b', '-e', 'storage_map_include_usage=false'))
+    page = tmp_path / 'storage-map.html'
+    assert 'Storage map of 1 hosts written to %s' % page in output
+    assert 'data-host="pv_b"' in page.read_text() and 'data-host="pv_a"' not in page.read_text()
 
 
 @pytest.fixture(scope='module')
