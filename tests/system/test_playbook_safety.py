@@ -155,6 +155,17 @@ def test_storage_map_of_a_limited_run_is_written_where_the_user_is(lab, tmp_path
     assert 'data-host="pv_b"' in page.read_text() and 'data-host="pv_a"' not in page.read_text()
 
 
+@pytest.mark.parametrize('form', ['%s,%s', '["%s","%s"]', 'json'])
+def test_backup_takes_the_containers_as_a_list_or_names(lab, tmp_path, ansible_env, form):
+    first, second = lab.name('a'), lab.name('b')
+    hosts = inventory(tmp_path, {'pv_only': {}})
+    value = '{"backup_containers": ["%s", "%s"]}' % (first, second) if form == 'json' \
+        else 'backup_containers=' + form % (first, second)
+    output = ok(playbook(ansible_env, tmp_path, hosts, 'backup', '--check', '-e', value,
+                         '-e', 'backup_dir=%s' % (tmp_path / 'none')))
+    assert 'back up %s, %s into it' % (first, second) in output
+
+
 @pytest.fixture(scope='module')
 def target_engine():
     engine = ExtraEngine('pvm%s' % RUN_ID)
