@@ -16,8 +16,10 @@ description:
   - Checks, on the managed node, what every other module of this collection needs there, and
     reports it.
   - The Python that runs the module must import the Docker SDK for Python (C(docker)) 7.1.0 or
-    newer. Otherwise the module fails naming the SDK version found, the interpreter, and the
-    command that installs a supported SDK for that interpreter.
+    newer. Otherwise the module fails naming the SDK version found, the interpreter, the
+    command that installs a supported SDK for that interpreter, and the playbook
+    C(persistent.volumes.prepare_hosts), which makes a venv with the SDK on hosts whose system
+    Python refuses pip installs (PEP 668, "externally-managed-environment").
   - The Docker engine at O(docker_host) must answer, with API version 1.41 or newer. Otherwise the
     module fails naming the engine, and what it answered or why it did not.
   - With O(layout), it also reads a layout (the options of P(persistent.volumes.layout#module)) with

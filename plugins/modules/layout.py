@@ -64,9 +64,14 @@ EXAMPLES = r'''
       - container: billing_db
         from: [billing_data]
         image: postgres:16
+        env:
+          # the official image refuses to initialise without it; keep it in a vault
+          POSTGRES_PASSWORD: "{{ billing_db_password }}"
         running: true
       - container: billing_reports
         from: ["billing_data:ro"]
+        image: busybox:latest
+        command: sleep infinity
         binds:
           - source: /srv/reports
             target: /reports

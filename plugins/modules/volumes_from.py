@@ -69,12 +69,14 @@ EXAMPLES = r'''
     command: sleep infinity
     running: true
 
-- name: A reporting consumer that may only read
+- name: A reporting consumer that may only read (created, not started, when missing)
   persistent.volumes.volumes_from:
     container: reporter
     from:
       - container: datacontainer
         mode: ro
+    image: busybox:latest
+    command: sleep infinity
 
 - name: Unwire a consumer from an old data container
   persistent.volumes.volumes_from:

@@ -16,6 +16,7 @@ import subprocess
 import pytest
 
 from conftest import IMAGE, RUN_ID, venv_tool
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import PREPARE_HINT
 from test_sdk_minimum import MINIMUM, OLD_SDK, OLD_SDK_LOCK, throwaway_venv
 
 PLAYBOOK = '''
@@ -106,5 +107,6 @@ def test_the_preflight_names_an_old_sdk_and_its_interpreter(tmp_path, ansible_en
     assert failure(output) == (
         'The Docker SDK for Python (docker) on %s is version %s; this collection needs %s or newer (older releases '
         'cannot reach the engine with the requests library pip installs today: "Not supported URL scheme '
-        'http+docker"). Install it with: %s -m pip install \'docker>=%s\'' % (python, OLD_SDK, MINIMUM, python, MINIMUM))
+        'http+docker"). Install it with: %s -m pip install \'docker>=%s\' %s'
+        % (python, OLD_SDK, MINIMUM, python, MINIMUM, PREPARE_HINT))
     assert not api.containers(all=True, filters={'name': name('')})

@@ -44,10 +44,21 @@ def install_command(python):
     return "%s -m pip install 'docker>=%s'" % (python, MINIMUM_SDK)
 
 
+# A system Python (Debian 12, Ubuntu 24.04) refuses pip installs (PEP 668): the playbook makes a venv.
+PREPARE_HINT = ('(a system Python that refuses it as "externally-managed-environment": run the playbook '
+                'persistent.volumes.prepare_hosts, which makes a venv with the SDK, and set '
+                'ansible_python_interpreter to the venv\'s python)')
+
+
+def fix_hint(python):
+    """How to get a supported SDK for the interpreter ``python``."""
+    return '%s %s' % (install_command(python), PREPARE_HINT)
+
+
 def missing_sdk_hint(python):
     """What to add to ``missing_required_lib``'s message: the version and the command."""
     return ('This collection needs the Docker SDK for Python %s or newer; install it with: %s'
-            % (MINIMUM_SDK, install_command(python)))
+            % (MINIMUM_SDK, fix_hint(python)))
 
 
 def sdk_problem(version, python):
@@ -58,7 +69,7 @@ def sdk_problem(version, python):
     return ('The Docker SDK for Python (docker) on %s is version %s; this collection needs %s or newer '
             '(older releases cannot reach the engine with the requests library pip installs today: '
             '"Not supported URL scheme http+docker"). Install it with: %s'
-            % (python, version or 'unknown', MINIMUM_SDK, install_command(python)))
+            % (python, version or 'unknown', MINIMUM_SDK, fix_hint(python)))
 
 
 def api_problem(api_version, engine_version, docker_host):

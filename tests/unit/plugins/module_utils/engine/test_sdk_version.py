@@ -69,7 +69,9 @@ def test_sdk_problem_names_the_sdk_the_interpreter_and_the_fix():
         'The Docker SDK for Python (docker) on /usr/bin/python3 is version 7.0.0; this collection needs 7.1.0 or '
         'newer (older releases cannot reach the engine with the requests library pip installs today: '
         '"Not supported URL scheme http+docker"). Install it with: '
-        "/usr/bin/python3 -m pip install 'docker>=7.1.0'")
+        "/usr/bin/python3 -m pip install 'docker>=7.1.0' (a system Python that refuses it as "
+        '"externally-managed-environment": run the playbook persistent.volumes.prepare_hosts, which makes a venv with '
+        "the SDK, and set ansible_python_interpreter to the venv's python)")
     assert 'is version unknown;' in sdk_problem(None, '/venv/bin/python')
 
 
@@ -114,6 +116,7 @@ def _read(path):
     ('requirements.txt', r'(?:^| )docker>=(\S+)(?: |$)'),
     ('plugins/doc_fragments/docker.py', r'Docker SDK for Python \(C\(docker\)\) (\S+) or newer'),
     ('README.md', r"pip install 'docker>=(\S+)'"),
+    ('playbooks/prepare_hosts.yml', r"default\('docker>=(\S+)'\)"),
     ('roles/data_volume_container/tasks/preflight.yml', r'Docker SDK for Python (\S+) or newer'),
     ('roles/data_volume_container/README.md', r'Docker SDK for Python (\S+) or newer'),
     ('plugins/modules/engine_info.py', r'Docker SDK for Python \(C\(docker\)\) (\S+) or'),
