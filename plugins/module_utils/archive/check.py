@@ -70,7 +70,7 @@ def resolve(parts, links, depth=0):
     is too. A chain such as ``x -> .`` then ``y -> x/..`` is caught here, where a member
     judged on its own looks harmless.
     """
-    out = []
+    out, key = [], ''
     for part in parts:
         if part in ('', '.'):
             continue
@@ -78,9 +78,11 @@ def resolve(parts, links, depth=0):
             if not out:
                 return None
             out.pop()
+            key = '/'.join(out)
             continue
         out.append(part)
-        target = links.get('/'.join(out))
+        key = key + '/' + part if key else part  # the path so far, built as it grows (deep trees)
+        target = links.get(key) if links else None
         if target is not None:
             if depth > 40:
                 return None
@@ -88,6 +90,7 @@ def resolve(parts, links, depth=0):
             out = resolve(base + target.split('/'), links, depth + 1)
             if out is None:
                 return None
+            key = '/'.join(out)
     return out
 
 

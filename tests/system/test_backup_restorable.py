@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) persistent.volumes contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every archive the collection writes restores, whatever the data holds (DESIGN promise 9):
+hard links across many directories (a pnpm store, a Maildir, rsnapshot trees), trees deeper than
+Python's recursion limit, on the direct path and through the engine, into a data container and
+into a new volume; a restore that fails leaves no new volume behind."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import hashlib
+import io
+import json
+import os
+import stat
+import tarfile
+
+import pytest
+
+from conftest import failed, run_module
+from test_backup_restore import data_container
+from test_restore_hostile import mounts, mountpoint, ok, remove_ours, snapshot
+
+FORMAT = 'persistent.volumes/backup/1'
+
+
+@pytest.fixture(autouse=True)
+def tidy(lab, api):
+    yield
+    remove_ours(api, lab.prefix)
+
+
+def store_of_links(root, count):
+    """``count`` files, each hard-linked from a package directory of its own (a pnpm store's shape)."""
+    for i in range(1, count + 1):
+        os.makedirs(os.path.join(root, 'a', str(i)))
+        os.makedirs(os.path.join(root, 'p', 'nm', 'pkg%d' % i, 'lib'))
+        with open(os.path.join(root, 'a', str(i), 'f'), 'w') as handle:
+            handle.write('%d\n' % i)
+        os.link(os.path.join(root, 'a', str(i), 'f'), os.path.join(root, 'p', 'nm', 'pkg%d' % i, 'lib', 'f'))
+
+
+def deep_tree(root, depth):
+    """A chain of ``depth`` directories, a file and a hard link to it at every 100th level."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    first = None
+    for level in range(depth):
+        os.mkdir('d', dir_fd=fd)
+        child = os.open('d', os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = child
+        if level % 100 == 99:
+            with open(os.open('f', os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), 'w') as handle:
+                handle.write('level %d\n' % level)
+            if first is None:
+                first = os.open('.', os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            else:
+                os.link('f', 'g', src_dir_fd=first, dst_dir_fd=fd)
+    os.close(fd)
+    if first is not None:
+        os.close(first)
+
+
+def deep_snapshot(root):
+    """(relative path, kind, size, inode group) of every entry, walked without path-length limits."""
+    found, inodes = [], {}
+    stack = [('', os.open(root, os.O_RDONLY | os.O_DIRECTORY))]
+    while stack:
+        prefix, fd = stack.pop()
+        for name in sorted(os.listdir(fd)):
+            st = os.lstat(name, dir_fd=fd)
+            found.append((prefix + name, st.st_mode, st.st_size if stat.S_ISREG(st.st_mode) else None, st.st_nlink))
+            inodes.setdefault(st.st_ino, []).append(prefix + name)
+            if os.path.isdir('/proc/self/fd/%d/%s' % (fd, name)) and not os.path.islink('/proc/self/fd/%d/%s' % (fd, name)):
+                stack.append((prefix + name + '/', os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)))
+        os.close(fd)
+    groups = sorted(tuple(sorted(names)) for names in inodes.values() if len(names) > 1)
+    return sorted(found), groups
+
+
+SHAPES = {
+    'pnpm-100': lambda root: store_of_links(root, 100),
+    'links-3000-dirs': lambda root: store_of_links(root, 1500),
+    'deep-1200': lambda root: deep_tree(root, 1200),
+}
+
+
+@pytest.mark.parametrize('shape', sorted(SHAPES))
+@pytest.mark.parametrize('backup_method, restore_method', [('direct', 'direct'), ('engine', 'engine'),
+                                                           ('direct', 'engine')])
+def test_hard_links_and_deep_trees_restore(lab, api, tmp_path, shape, backup_method, restore_method):
+    source = data_container(lab, 'src', paths=['/d'])
+    root = mountpoint(api, mounts(api, source)['/d'])
+    SHAPES[shape](root)
+    expected = deep_snapshot(root)
+    dest = str(tmp_path / 'links.tar.gz')
+    made = ok(run_module('volume_backup', dict(container=source, dest=dest, compression='gzip',
+                                               method=backup_method)))
+    assert made['method'] == backup_method
+
+    target = data_container(lab, 'dst', paths=['/d'])
+    restored = ok(run_module('volume_restore', dict(src=dest, container=target, method=restore_method)))
+    assert restored['changed'] is True and restored['method'] == restore_method
+    assert deep_snapshot(mountpoint(api, mounts(api, target)['/d'])) == expected
+
+    volume = lab.name('vol')
+    into_volume = ok(run_module('volume_restore', dict(src=dest, volume=volume, method=restore_method)))
+    assert into_volume['changed'] is True
+    assert deep_snapshot(mountpoint(api, volume)) == expected
+    again = ok(run_module('volume_restore', dict(src=dest, volume=volume, method=restore_method)))
+    assert again['changed'] is False
+
+
+def archive_with(tmp_path, members, source):
+    """An archive of ``members`` (TarInfo, bytes) under ``d``, with a manifest whose sha256 matches."""
+    dest = str(tmp_path / 'crafted.tar')
+    with tarfile.open(dest, 'w', format=tarfile.PAX_FORMAT) as out:
+        root = tarfile.TarInfo('d')
+        root.type, root.mode = tarfile.DIRTYPE, 0o755
+        out.addfile(root)
+        for info, data in members:
+            out.addfile(info, io.BytesIO(data) if data is not None else None)
+    with open(dest, 'rb') as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    manifest = dict(format=FORMAT, source=dict(container=source), compression='none', archive='crafted.tar',
+                    sha256=digest, size=os.path.getsize(dest), content_sha256='0' * 64, content_scheme=2,
+                    paths=[dict(path='/d', member='d', volume='x', files=1, bytes=1, content_sha256='0' * 64)])
+    with open(dest + '.manifest.json', 'w') as handle:
+        json.dump(manifest, handle)
+    return dest
+
+
+@pytest.mark.parametrize('method', ['direct', 'engine'])
+def test_a_restore_that_fails_while_writing_leaves_no_new_volume(lab, api, tmp_path, method):
+    """A member name longer than the file system allows passes every check and fails while writing."""
+    long_name = tarfile.TarInfo('d/' + 'n' * 300)
+    long_name.size = 2
+    dest = archive_with(tmp_path, [(long_name, b'x\n')], lab.name('src'))
+    volume = lab.name('vol')
+    result = run_module('volume_restore', dict(src=dest, volume=volume, method=method))
+    assert result.get('failed'), result
+    assert not lab.volume_exists(volume)
+    target = data_container(lab, 'dst', paths=['/d'])
+    before = mounts(api, target)
+    result = run_module('volume_restore', dict(src=dest, container=target, method=method))
+    assert result.get('failed'), result
+    assert mounts(api, target) == before
+    assert not [v for v in api.volumes()['Volumes'] if v['Name'] not in before.values() and
+                (v.get('Labels') or {}).get('persistent.volumes.anonymous-for') == target]
