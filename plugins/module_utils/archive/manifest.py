@@ -14,6 +14,7 @@ member root, sizes and digest.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import hashlib
 import json
 import os
 import time
@@ -65,3 +66,34 @@ def new_manifest(label, compression, archive, written, stats):
                 sha256=written['sha256'], size=written['size'], content_sha256=written['content'][SCHEME],
                 content_scheme=SCHEME, paths=[item.as_dict() for item in stats],
                 files=sum(item.files for item in stats), bytes=sum(item.bytes for item in stats))
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        for block in iter(lambda: handle.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describing(manifest, archive):
+    """The manifest of the file ``archive`` as ``manifest`` records it (None when it records another).
+
+    While a backup replaces an archive, its manifest describes both the new archive and, under
+    ``previous``, the one it replaces (backup/commit.py): whichever of the two is in place, the
+    pair matches. Sizes tell them apart; when both have the same size, the file's sha256 does.
+    """
+    if not isinstance(manifest, dict):
+        return None
+    previous = manifest.get('previous')
+    current = dict((key, value) for key, value in manifest.items() if key != 'previous')
+    candidates = [current] + ([previous] if isinstance(previous, dict) else [])
+    try:
+        size = os.path.getsize(archive)
+    except OSError:
+        return None
+    sized = [candidate for candidate in candidates if candidate.get('size') == size]
+    if len(sized) <= 1 or sized[0].get('sha256') == sized[1].get('sha256'):
+        return sized[0] if sized else None
+    actual = file_sha256(archive)
+    return next((candidate for candidate in sized if candidate.get('sha256') == actual), None)

@@ -24,7 +24,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.generati
     free_generation_path,
     list_generations,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, manifest_path, read_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import (
+    FORMAT,
+    describing,
+    manifest_path,
+    read_manifest,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 
@@ -48,7 +53,7 @@ def foreign_reason(dest, label):
                 else '%s is not a persistent.volumes backup manifest' % manifest_path(dest))
     if manifest.get('source') != label:
         return 'its manifest says it is an archive of %s' % describe_source(manifest.get('source'))
-    if archive and os.path.getsize(dest) != manifest.get('size'):
+    if archive and describing(manifest, dest) is None:
         return 'its manifest describes another file (%s bytes, the file has %d)' % (manifest.get('size'),
                                                                                     os.path.getsize(dest))
     return None
@@ -76,7 +81,8 @@ class Destination(object):
                           'or set force=true to replace it; nothing was changed.'
                           % (self.dest, describe_source(source.label), reason))
         if reason is None and os.path.isfile(self.dest):
-            self.previous, self.previous_path = read_manifest(manifest_path(self.dest)), self.dest
+            self.previous = describing(read_manifest(manifest_path(self.dest)), self.dest)
+            self.previous_path = self.dest
 
     def series(self, source):
         return list_generations(self.dest, source.label, FORMAT)
@@ -90,30 +96,37 @@ class Destination(object):
 
     def describe(self):
         """What writing it does, as the plan says it."""
-        what = 'write %s (mode 0600, through a temporary file beside it) and its manifest' % self.path
+        what = 'write %s (mode 0600, through a temporary file beside it) and its manifest, the pair replaced so that ' \
+            'it matches at every moment' % self.path
         if self.keep:
             what += '; then read it back and keep the newest %d archives of the series' % self.keep
         return what
 
 
-def move_into_place(move, temporary, dest):
-    """``move`` (the module's atomic_move) with a umask that keeps the file private (mode 0600)."""
-    previous = os.umask(0o077)
+def replace_file(temporary, dest):
+    """Rename ``temporary`` (beside ``dest``) over ``dest``, private (mode 0600), durably: the file is
+    synced before and its directory after. Raises OSError (never exits the module: every failure of
+    a backup's writes is reported with what it changed)."""
+    os.chmod(temporary, 0o600)
+    os.rename(temporary, dest)
+    directory = os.open(os.path.dirname(dest) or '.', os.O_RDONLY | os.O_DIRECTORY)
     try:
-        move(temporary, dest)
+        os.fsync(directory)
     finally:
-        os.umask(previous)
-    os.chmod(dest, 0o600)
+        os.close(directory)
 
 
-def write_manifest(move, dest, manifest):
+def write_manifest(dest, manifest):
+    """The manifest of the archive ``dest``, written beside it through a temporary file."""
     directory = os.path.dirname(dest)
     handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(manifest_path(dest)), dir=directory)
     try:
         with os.fdopen(handle, 'w') as out:
             json.dump(manifest, out, indent=2, sort_keys=True)
             out.write('\n')
-        move_into_place(move, temporary, manifest_path(dest))
+            out.flush()
+            os.fsync(out.fileno())
+        replace_file(temporary, manifest_path(dest))
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)

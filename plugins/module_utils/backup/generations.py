@@ -18,7 +18,7 @@ import os
 import re
 import time
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path, read_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import describing, manifest_path, read_manifest
 
 STAMP = '%Y%m%dT%H%M%SZ'
 STAMP_PATTERN = r'\d{8}T\d{6}Z'
@@ -66,9 +66,8 @@ def list_generations(dest, source, fmt):
         path = os.path.join(directory, name)
         if not match or not os.path.isfile(path) or os.path.islink(path):
             continue
-        manifest = read_manifest(manifest_path(path))
-        if manifest and manifest.get('format') == fmt and manifest.get('source') == source \
-                and manifest.get('size') == os.path.getsize(path):
+        manifest = describing(read_manifest(manifest_path(path)), path)
+        if manifest and manifest.get('format') == fmt and manifest.get('source') == source:
             found.append(Generation(path, match.group(1), manifest))
     found.sort(key=lambda generation: generation.stamp, reverse=True)
     return found

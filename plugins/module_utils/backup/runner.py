@@ -121,7 +121,7 @@ def converge_backup(engine):
     if engine.check_mode:
         return predict(backup, result)
     plan = plan_backup(backup.spec, backup.source, backup.target, backup.reader)
-    appliers = backup_appliers(backup.access, engine.module.atomic_move)
+    appliers = backup_appliers(backup.access)
     answer = carry_out(backup, plan, appliers)
     if not answer['written']:
         result = backup.up_to_date(result)

@@ -100,3 +100,29 @@ def test_generation_names_sort_by_time_and_wait_when_taken(tmp_path):
     slept = []
     assert free_generation_path(dest, now=0, sleep=slept.append) == str(tmp_path / 'app.19700101T000001Z.tar.gz')
     assert slept == [1] and os.path.exists(taken)
+
+
+# --- a manifest describing the pair in place while a backup replaces it -------------------------
+def _described(size, sha):
+    return dict(format=FORMAT, size=size, sha256=sha, content_sha256='c' + sha)
+
+
+@pytest.mark.parametrize('content, manifest, expected', [
+    (b'abc', _described(3, 'x'), 'x'),
+    (b'abc', _described(4, 'x'), None),
+    (b'abc', dict(_described(4, 'new'), previous=_described(3, 'old')), 'old'),
+    (b'abcd', dict(_described(4, 'new'), previous=_described(3, 'old')), 'new'),
+    (b'abc', dict(_described(3, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'),
+                  previous=_described(3, 'old')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'),
+    (b'abc', dict(_described(3, 'new'), previous=_described(3, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')),
+     'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'),
+    (b'abc', dict(_described(3, 'new'), previous=_described(3, 'old')), None),  # same size, neither hash
+    (b'abc', None, None),
+])
+def test_describing_picks_the_description_of_the_archive_in_place(tmp_path, content, manifest, expected):
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import describing
+    archive = tmp_path / 'a.tar'
+    archive.write_bytes(content)
+    found = describing(manifest, str(archive))
+    assert (found or {}).get('sha256') == expected
+    assert found is None or 'previous' not in found
