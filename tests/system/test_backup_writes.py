@@ -159,3 +159,37 @@ def test_a_failed_generation_leaves_the_series_as_it_was(lab, api, tmp_path, fau
     finally:
         if fault == 'disk-full':
             subprocess.check_call(['umount', str(directory)])
+
+
+def clock_ahead(seconds):
+    """A preamble: the module's clock is ``seconds`` ahead (time.time and time.gmtime)."""
+    return ('import time\n_t = time.time\n_g = time.gmtime\ntime.time = lambda: _t() + %d\n'
+            'time.gmtime = lambda s=None: _g(time.time() if s is None else s)\n' % seconds)
+
+
+YEAR = 366 * 24 * 3600
+
+
+@pytest.mark.parametrize('ahead, keep', [([4], 1), ([4, 5], 1), ([4, 5], 2), ([4], 3)],
+                         ids=['one-future-keep-1', 'two-future-keep-1', 'two-future-keep-2', 'one-future-keep-3'])
+def test_a_clock_that_was_once_ahead_never_costs_the_new_archive(lab, api, tmp_path, ahead, keep):
+    source = Source(lab, api)
+    dest = str(tmp_path / 'app.tar.gz')
+    args = dict(container=source.name, dest=dest, compression='gzip', keep=keep)
+    source.put('from before')
+    first = ok(run_module('volume_backup', args))['dest']
+    future = []
+    for years in ahead:  # the host booted with a wrong clock, more than once
+        source.put('written while the clock was %d years ahead' % years)
+        future.append(ok(run_module('volume_backup', args, preamble=clock_ahead(years * YEAR)))['dest'])
+    assert all(os.path.basename(path) > 'app.2030' for path in future)
+    source.put('now')  # NTP fixed the clock
+    result = ok(run_module('volume_backup', args))
+    assert result['changed'] is True and os.path.isfile(result['dest'])
+    assert any('dated in the future' in w and future[-1] in w for w in result['warning_texts']), result['warning_texts']
+    assert result['generations'][0] == result['dest'] and len(result['generations']) == keep
+    assert result['dest'] not in result['removed_generations']
+    assert result['generations'] == ([result['dest']] + future[::-1] + [first])[:keep]
+    assert source.restored_from(result['dest'], 'r1') == 'now'
+    again = ok(run_module('volume_backup', args))
+    assert again['changed'] is False and again['dest'] == result['dest']

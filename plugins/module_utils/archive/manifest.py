@@ -58,10 +58,11 @@ def load_manifest(path):
     return manifest
 
 
-def new_manifest(label, compression, archive, written, stats):
+def new_manifest(label, compression, archive, written, stats, sequence=1):
     """The manifest of the archive ``archive`` just written: ``written`` holds its ``sha256``,
-    ``size`` and ``content`` digests; ``stats`` the PathStats of its paths."""
-    return dict(format=FORMAT, created_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+    ``size`` and ``content`` digests; ``stats`` the PathStats of its paths; ``sequence`` orders it
+    in its series (one more than the newest archive of the same source there)."""
+    return dict(format=FORMAT, sequence=sequence, created_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                 source=label, compression=compression, archive=os.path.basename(archive),
                 sha256=written['sha256'], size=written['size'], content_sha256=written['content'][SCHEME],
                 content_scheme=SCHEME, paths=[item.as_dict() for item in stats],

@@ -22,7 +22,9 @@ import tempfile
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
     free_generation_path,
+    future_dated,
     list_generations,
+    next_sequence,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import (
     FORMAT,
@@ -68,10 +70,13 @@ class Destination(object):
         self.force = spec.force
         self.previous = None
         self.previous_path = None
+        self.future = []
         if self.keep:
-            newest = self.series(source)[:1]
-            if newest:
-                self.previous, self.previous_path = newest[0].manifest, newest[0].path
+            series = self.series(source)
+            if series:
+                self.previous, self.previous_path = series[0].manifest, series[0].path
+            self.sequence = next_sequence(series)
+            self.future = [generation.path for generation in future_dated(series)]
             self.path = free_generation_path(self.dest)
             return
         self.path = self.dest
@@ -83,6 +88,8 @@ class Destination(object):
         if reason is None and os.path.isfile(self.dest):
             self.previous = describing(read_manifest(manifest_path(self.dest)), self.dest)
             self.previous_path = self.dest
+        sequence = (self.previous or {}).get('sequence')
+        self.sequence = sequence + 1 if isinstance(sequence, int) else 1
 
     def series(self, source):
         return list_generations(self.dest, source.label, FORMAT)

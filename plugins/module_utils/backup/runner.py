@@ -55,6 +55,10 @@ class Backup(object):
         result.update(self.access.as_result())
         if self.spec.keep:
             result['generations'] = [generation.path for generation in self.target.series(self.source)]
+        if self.target.future:
+            self.engine.warn('These archives of the series are dated in the future (this host\'s clock was ahead when '
+                             'they were written): %s. The series is ordered by the sequence its manifests record, so '
+                             'a new archive still counts as the newest.' % ', '.join(self.target.future))
         return result
 
     def up_to_date(self, result):
