@@ -149,3 +149,55 @@ def test_a_restore_that_fails_while_writing_leaves_no_new_volume(lab, api, tmp_p
     assert mounts(api, target) == before
     assert not [v for v in api.volumes()['Volumes'] if v['Name'] not in before.values() and
                 (v.get('Labels') or {}).get('persistent.volumes.anonymous-for') == target]
+
+
+# --- files that change type while the direct path reads them ---------------------------------
+def swapper(root, kind, stop):
+    """Replace ``root/f`` (a regular file) by a ``kind`` and back, as fast as it goes, until ``stop``."""
+    import socket
+    path, temporary = os.path.join(root, 'f'), os.path.join(root, '.f.tmp')
+    make = {'fifo': lambda p: os.mkfifo(p),
+            'device': lambda p: os.mknod(p, 0o600 | stat.S_IFCHR, os.makedev(1, 9)),  # /dev/urandom's numbers
+            'socket': lambda p: socket.socket(socket.AF_UNIX).bind(p),
+            'symlink': lambda p: os.symlink('/etc/shadow', p)}[kind]
+    while not stop.is_set():
+        for special in (True, False):
+            if special:
+                make(temporary)
+            else:
+                with open(temporary, 'wb') as handle:
+                    handle.write(b'regular content\n' * 4096)
+            os.rename(temporary, path)
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'device', 'socket', 'symlink'])
+def test_a_file_swapped_while_read_never_blocks_and_is_archived_as_what_it_is(lab, api, tmp_path, kind):
+    import threading
+    source = data_container(lab, 'src', paths=['/d'])
+    root = mountpoint(api, mounts(api, source)['/d'])
+    with open(os.path.join(root, 'f'), 'wb') as handle:
+        handle.write(b'regular content\n' * 4096)
+    stop = threading.Event()
+    thread = threading.Thread(target=swapper, args=(root, kind, stop))
+    thread.start()
+    try:
+        for attempt in range(6):
+            dest = str(tmp_path / ('swap%d.tar' % attempt))
+            made = ok(run_module('volume_backup', dict(container=source, dest=dest, compression='none',
+                                                       method='direct')))  # run_module times out after 300 s
+            with tarfile.open(dest) as archive:
+                for info in archive:
+                    if posixpath_base(info.name) != 'f':
+                        continue
+                    assert info.type in (tarfile.REGTYPE, tarfile.FIFOTYPE, tarfile.CHRTYPE, tarfile.SYMTYPE), info.type
+                    if info.isreg():
+                        assert archive.extractfile(info).read() == b'regular content\n' * 4096
+                    assert info.size == 0 or info.isreg()
+            assert made['changed'] is True
+    finally:
+        stop.set()
+        thread.join()
+
+
+def posixpath_base(name):
+    return name.rstrip('/').split('/')[-1]
