@@ -201,3 +201,31 @@ def test_a_file_swapped_while_read_never_blocks_and_is_archived_as_what_it_is(la
 
 def posixpath_base(name):
     return name.rstrip('/').split('/')[-1]
+
+
+# --- check mode and the real run choose the same consumers -------------------------------------
+def test_check_mode_and_the_real_run_rewire_the_same_consumers(lab, api, tmp_path):
+    from conftest import IMAGE
+    from test_restore_hostile import LOOP
+    source = data_container(lab, 'src', paths=['/data', '/other'])
+    root = mountpoint(api, mounts(api, source)['/data'])
+    with open(os.path.join(root, 'f'), 'w') as handle:
+        handle.write('archived')
+    dest = str(tmp_path / 'b.tar')
+    ok(run_module('volume_backup', dict(container=source, dest=dest, compression='none', paths=['/data'])))
+    target = data_container(lab, 'dst', paths=['/data', '/other'])
+    by_name = lab.name('by-name')
+    ok(run_module('volumes_from', {'container': by_name, 'from': [target], 'image': IMAGE, 'command': LOOP,
+                                   'running': True}))
+    own = lab.name('own-data')  # its /data is a volume of its own, which the restore does not touch
+    own_volume = lab.name('own-vol')
+    api.create_container(IMAGE, command=LOOP, name=own, host_config=api.create_host_config(
+        volumes_from=[target], binds=['%s:/data' % own_volume]))
+    args = dict(src=dest, container=target, paths=['/data'])
+    predicted = ok(run_module('volume_restore', args, check=True))
+    done = ok(run_module('volume_restore', args))
+    assert predicted['consumers'] == done['consumers'] == [by_name]
+    assert mounts(api, by_name)['/data'] == mounts(api, target)['/data']
+    assert mounts(api, own)['/data'] == own_volume
+    again = ok(run_module('volume_restore', args, check=True))
+    assert again['changed'] is False and again.get('consumers', []) == []

@@ -24,7 +24,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.image.choice im
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import rewire_consumers, wired_to
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import followers, rewire_consumers
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard, stale_fills
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
@@ -104,7 +104,10 @@ def restore_container(engine, spec):
     if run.settled:
         if run.done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
-            result['consumers'] = rewire_consumers(engine, run.name)
+            wanted = dict((path, m.name) for path, m in run.current.mounts.items()
+                          if path in set(e['path'] for e in spec.entries))
+            names = followers(engine.api, run.name, run.current.id, wanted)
+            result['consumers'] = names if engine.check_mode else rewire_consumers(engine, names)
             result['changed'] = bool(result['consumers'])
         return result
     if run.todo:
@@ -113,11 +116,12 @@ def restore_container(engine, spec):
     plan, fills, swap = run.plan(archive)
     result.update(previous_volumes=swap.released, volumes=dict((f.entry['path'], f.volume) for f in fills),
                   actions=plan.describe())
+    names = followers(engine.api, run.name, run.current.id, result['volumes'])
     if engine.check_mode:
         result['changed'] = bool(result['actions'])
-        result['consumers'] = wired_to(engine.api, run.name, set(result['volumes'])) if fills else []
+        result['consumers'] = names
         return result
     applied = run.carry_out(plan, fills, archive)
-    result['consumers'] = rewire_consumers(engine, run.name)
+    result['consumers'] = rewire_consumers(engine, names)
     result['changed'] = bool(run.todo) or applied['changed'] or bool(result['consumers'])
     return result
