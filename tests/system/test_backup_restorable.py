@@ -229,3 +229,76 @@ def test_check_mode_and_the_real_run_rewire_the_same_consumers(lab, api, tmp_pat
     assert mounts(api, own)['/data'] == own_volume
     again = ok(run_module('volume_restore', args, check=True))
     assert again['changed'] is False and again.get('consumers', []) == []
+
+
+# --- trusting the manifest: it must describe its archive, and never add a mount path ----------
+TAMPER = {  # field of the manifest -> how it is changed (the archive and its sha256 stay as they are)
+    'path': lambda m: m['paths'][0].update(path='/usr/local/bin'),
+    'path-and-member': lambda m: m['paths'][0].update(path='/usr/local/bin', member='usr/local/bin'),
+    'files': lambda m: m['paths'][0].update(files=m['paths'][0]['files'] + 1),
+    'bytes': lambda m: m['paths'][0].update(bytes=m['paths'][0]['bytes'] - 1),
+    'entries': lambda m: m['paths'][0].update(entries=m['paths'][0]['entries'] + 1),
+    'path-digest': lambda m: m['paths'][0].update(content_sha256='0' * 64),
+    'whole-digest': lambda m: m.update(content_sha256='0' * 64),
+}
+
+
+@pytest.mark.parametrize('field', sorted(TAMPER))
+def test_a_manifest_that_disagrees_with_its_archive_is_refused(lab, api, tmp_path, field):
+    source = data_container(lab, 'src', paths=['/data'])
+    with open(os.path.join(mountpoint(api, mounts(api, source)['/data']), 'f'), 'w') as handle:
+        handle.write('payload')
+    dest = str(tmp_path / 'b.tar')
+    ok(run_module('volume_backup', dict(container=source, dest=dest, compression='none')))
+    with open(dest + '.manifest.json') as handle:
+        manifest = json.load(handle)
+    TAMPER[field](manifest)
+    with open(dest + '.manifest.json', 'w') as handle:
+        json.dump(manifest, handle)
+    target = data_container(lab, 'dst', paths=['/data', '/usr/local/bin'])
+    before = mounts(api, target)
+    for args in (dict(container=target, add_paths=True), dict(volume=lab.name('vol'))):
+        for check in (True, False):
+            result = run_module('volume_restore', dict(args, src=dest), check=check)
+            failed(result, 'does not describe its archive' if field != 'path-and-member' else 'not below any path')
+    assert mounts(api, target) == before and not lab.volume_exists(lab.name('vol'))
+
+
+def crafted_archive(tmp_path, path, source):
+    """A consistent archive and manifest (the collection's own format) whose one path is ``path``."""
+    import hashlib as _hashlib
+    member = path.strip('/')
+    dest = str(tmp_path / 'crafted.tar')
+    with tarfile.open(dest, 'w', format=tarfile.PAX_FORMAT) as out:
+        root = tarfile.TarInfo(member)
+        root.type, root.mode = tarfile.DIRTYPE, 0o755
+        out.addfile(root)
+        tool = tarfile.TarInfo(member + '/ls')
+        tool.size, tool.mode = 3, 0o755
+        out.addfile(tool, io.BytesIO(b'hi\n'))
+    with open(dest, 'rb') as handle:
+        digest = _hashlib.sha256(handle.read()).hexdigest()
+    manifest = dict(format=FORMAT, source=dict(container=source), compression='none', archive='crafted.tar',
+                    sha256=digest, size=os.path.getsize(dest), paths=[dict(path=path, member=member)])
+    with open(dest + '.manifest.json', 'w') as handle:
+        json.dump(manifest, handle)
+    return dest
+
+
+@pytest.mark.parametrize('method', ['direct', 'engine'])
+def test_a_restore_never_adds_a_mount_path_unless_asked(lab, api, tmp_path, method):
+    from conftest import IMAGE
+    from test_restore_hostile import LOOP
+    target = data_container(lab, 'dst', paths=['/data'])
+    app = lab.name('app')
+    ok(run_module('volumes_from', {'container': app, 'from': [target], 'image': IMAGE, 'command': LOOP,
+                                   'running': True}))
+    dest = crafted_archive(tmp_path, '/usr/local/bin', lab.name('elsewhere'))
+    before = (mounts(api, target), mounts(api, app), api.inspect_container(app)['Id'])
+    for check in (True, False):
+        failed(run_module('volume_restore', dict(src=dest, container=target, method=method), check=check),
+               '/usr/local/bin', 'add_paths=true', 'nothing was changed')
+    assert (mounts(api, target), mounts(api, app), api.inspect_container(app)['Id']) == before
+    asked = ok(run_module('volume_restore', dict(src=dest, container=target, method=method, add_paths=True)))
+    assert asked['restored'] == ['/usr/local/bin'] and asked['consumers'] == []
+    assert '/usr/local/bin' in mounts(api, target)

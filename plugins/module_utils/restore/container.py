@@ -19,7 +19,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container
@@ -61,6 +61,7 @@ class ContainerRestore(object):
             raise InputError('Data container %r does not exist; create it first (persistent.volumes.data_container).'
                              % self.name)
         check_target(self.current, api.inspect_image(self.current.image_id))
+        check_paths(self.current, spec.entries, engine.params.get('add_paths'))
         mounted = [self.current.mounts[entry['path']] for entry in spec.entries if entry['path'] in self.current.mounts]
         self.access = choose_access(engine, spec.method,
                                     [api.inspect_volume(m.name) or {} for m in mounted if m.type == 'volume'])
@@ -94,6 +95,16 @@ class ContainerRestore(object):
         for reason in archive.fallbacks:
             self.engine.warn('A restored volume was filled through the engine: %s.' % reason)
         return result
+
+
+def check_paths(current, entries, add_paths):
+    """Refuse a path of the archive that the data container does not mount, unless ``add_paths``."""
+    new = [entry['path'] for entry in entries if entry['path'] not in current.mounts]
+    if new and not add_paths:
+        raise Refusal('Refusing to restore into container %s: the archive holds %s, which it does not mount (it mounts '
+                      '%s). The data container and the containers wired to it would gain a mount there. Choose the '
+                      'paths to restore with paths, or set add_paths=true to add them; nothing was changed.'
+                      % (current.name, ', '.join(new), ', '.join(sorted(current.mounts)) or 'nothing'))
 
 
 def restore_container(engine, spec):
