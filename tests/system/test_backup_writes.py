@@ -193,3 +193,34 @@ def test_a_clock_that_was_once_ahead_never_costs_the_new_archive(lab, api, tmp_p
     assert source.restored_from(result['dest'], 'r1') == 'now'
     again = ok(run_module('volume_backup', args))
     assert again['changed'] is False and again['dest'] == result['dest']
+
+
+# --- hosts sharing one backup directory ------------------------------------------------------
+def test_hosts_sharing_a_directory_never_touch_each_others_archives(lab, api, tmp_path):
+    """Two hosts (as the role names them) with a data container of the same name write one flat
+    directory: each prunes only its own generations, and never replaces the other's archive."""
+    source = Source(lab, api)
+    series = str(tmp_path / 'app.tar')
+    made = {}
+    for round_ in range(3):
+        for host in ('host1', 'host2'):
+            source.put('%s round %d' % (host, round_))
+            result = ok(run_module('volume_backup', dict(container=source.name, dest=series, compression='none',
+                                                         keep=2, host=host)))
+            assert result['changed'] is True and result['manifest']['host'] == host
+            assert all(path in made.get(host, []) for path in result['removed_generations'])
+            made.setdefault(host, []).append(result['dest'])
+            assert result['generations'] == made[host][::-1][:2]
+    for host in ('host1', 'host2'):
+        assert all(os.path.isfile(path) for path in made[host][-2:])
+        assert source.restored_from(made[host][-1], 'r-' + host) == '%s round 2' % host
+    single = str(tmp_path / 'one.tar')
+    source.put('host1 data')
+    ok(run_module('volume_backup', dict(container=source.name, dest=single, compression='none', host='host1')))
+    source.put('host2 data')
+    refused = run_module('volume_backup', dict(container=source.name, dest=single, compression='none', host='host2'))
+    assert refused.get('failed') and 'archive of host host1, not of host2' in refused['msg'], refused
+    assert source.restored_from(single, 'r-single') == 'host1 data'
+    default = ok(run_module('volume_backup', dict(container=source.name, dest=str(tmp_path / 'd.tar'),
+                                                  compression='none')))
+    assert default['manifest']['host'] == api.info()['ID']

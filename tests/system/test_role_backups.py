@@ -52,6 +52,7 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
     play = tmp_path / 'role.yml'
     play.write_text(ROLE_PLAY % dict(name=name, backups=backups))
     playbook(ansible_env, str(play))                      # the data container, and a first generation
+    backups, shared = os.path.join(backups, 'localhost'), backups  # each host below its inventory name
     first = generations(backups, name)
     lab.write('/data/db', 'good-data', volumes_from=[name])
     playbook(ansible_env, str(play))
@@ -59,7 +60,7 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
     assert len(first) == 1 and len(good) == 2 and good[1] == first[0]
     playbook(ansible_env, str(play))                      # unchanged data: no new generation
     assert generations(backups, name) == good
-    assert oct(os.stat(backups).st_mode & 0o777) == oct(0o700)
+    assert oct(os.stat(backups).st_mode & 0o777) == oct(0o700) == oct(os.stat(shared).st_mode & 0o777)
 
     lab.write('/data/db', 'corrupted-by-the-application', volumes_from=[name])
     playbook(ansible_env, str(play))
@@ -68,7 +69,7 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
     assert sorted(os.listdir(backups)) == sorted(now + [entry + '.manifest.json' for entry in now])
 
     restore = os.path.join(PLAYBOOKS, 'restore.yml')
-    options = ['-e', 'restore_hosts=localhost', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups,
+    options = ['-e', 'restore_hosts=localhost', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % shared,
                '-e', 'ansible_python_interpreter=%s' % venv_tool('python')]
     output = playbook(ansible_env, restore, *(options + ['-e', 'restore_generation=1']))
     assert 'restored from %s' % os.path.join(backups, good[0]) in output
@@ -83,8 +84,8 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
 
 def test_restore_playbook_names_the_generations_when_the_chosen_one_is_missing(lab, tmp_path, ansible_env):
     backups = tmp_path / 'backups'
-    backups.mkdir()
-    (backups / 'app.20240102T030405Z.tar.gz').write_text(u'x')
+    (backups / 'localhost').mkdir(parents=True)
+    (backups / 'localhost' / 'app.20240102T030405Z.tar.gz').write_text(u'x')
     proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
                            os.path.join(PLAYBOOKS, 'restore.yml'), '-e', 'restore_hosts=localhost',
                            '-e', 'restore_container=app', '-e', 'restore_dir=%s' % backups,
@@ -92,5 +93,5 @@ def test_restore_playbook_names_the_generations_when_the_chosen_one_is_missing(l
                           env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
     output = proc.stdout.decode()
     assert proc.returncode != 0
-    assert "No generation 3 of app in %s; there are ['app.20240102T030405Z.tar.gz'] (0 is the newest)." % backups \
+    assert "No generation 3 of app in %s/localhost; there are ['app.20240102T030405Z.tar.gz'] (0 is the newest)." % backups \
         in ' '.join(output.split())

@@ -5,8 +5,8 @@
 
 """The manifest beside every archive: its format, where it lies, what it records, and reading it.
 
-``<archive>.manifest.json`` names the format, the source (``{container: name}`` or ``{volume:
-name}``), the compression, the archive's file name, sha256 and size, the content digest of the
+``<archive>.manifest.json`` names the format, the host and the source (``{container: name}`` or
+``{volume: name}``), the sequence number of the archive in its series, the compression, the archive's file name, sha256 and size, the content digest of the
 data (``content_sha256`` in ``content_scheme``, see canonical.py) and, per path, its volume,
 member root, sizes and digest.
 """
@@ -58,11 +58,12 @@ def load_manifest(path):
     return manifest
 
 
-def new_manifest(label, compression, archive, written, stats, sequence=1):
+def new_manifest(label, compression, archive, written, stats, sequence=1, host=None):
     """The manifest of the archive ``archive`` just written: ``written`` holds its ``sha256``,
     ``size`` and ``content`` digests; ``stats`` the PathStats of its paths; ``sequence`` orders it
-    in its series (one more than the newest archive of the same source there)."""
-    return dict(format=FORMAT, sequence=sequence, created_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+    in its series (one more than the newest archive of the same source there); ``host`` names the
+    host whose data it is."""
+    return dict(format=FORMAT, sequence=sequence, host=host, created_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
                 source=label, compression=compression, archive=os.path.basename(archive),
                 sha256=written['sha256'], size=written['size'], content_sha256=written['content'][SCHEME],
                 content_scheme=SCHEME, paths=[item.as_dict() for item in stats],

@@ -39,8 +39,14 @@ def describe_source(label):
     return ' '.join('%s %s' % item for item in sorted((label or {}).items())) or 'an unknown source'
 
 
-def foreign_reason(dest, label):
-    """Why the files at ``dest`` are not an earlier archive of ``label`` (None when they are, or are absent)."""
+def same_host(manifest, host):
+    """True when ``manifest`` is of ``host`` (manifests written before hosts were recorded count as any host's)."""
+    return manifest.get('host') is None or host is None or manifest.get('host') == host
+
+
+def foreign_reason(dest, label, host=None):
+    """Why the files at ``dest`` are not an earlier archive of ``label`` on ``host`` (None when they are,
+    or are absent)."""
     archive, manifest_file = os.path.lexists(dest), os.path.lexists(manifest_path(dest))
     if not archive and not manifest_file:
         return None
@@ -55,6 +61,8 @@ def foreign_reason(dest, label):
                 else '%s is not a persistent.volumes backup manifest' % manifest_path(dest))
     if manifest.get('source') != label:
         return 'its manifest says it is an archive of %s' % describe_source(manifest.get('source'))
+    if not same_host(manifest, host):
+        return 'its manifest says it is an archive of host %s, not of %s' % (manifest.get('host'), host)
     if archive and describing(manifest, dest) is None:
         return 'its manifest describes another file (%s bytes, the file has %d)' % (manifest.get('size'),
                                                                                     os.path.getsize(dest))
@@ -64,8 +72,9 @@ def foreign_reason(dest, label):
 class Destination(object):
     """The archive to write (``path``), and the earlier archive of the same data, if any."""
 
-    def __init__(self, spec, source):
+    def __init__(self, spec, source, host=None):
         self.dest = spec.dest
+        self.host = host
         self.keep = spec.keep
         self.force = spec.force
         self.previous = None
@@ -80,7 +89,7 @@ class Destination(object):
             self.path = free_generation_path(self.dest)
             return
         self.path = self.dest
-        reason = foreign_reason(self.dest, source.label)
+        reason = foreign_reason(self.dest, source.label, host)
         if reason and not self.force:
             raise Refusal('Refusing to replace %s: it is not an earlier archive of %s (%s). Choose another dest, '
                           'or set force=true to replace it; nothing was changed.'
@@ -92,7 +101,7 @@ class Destination(object):
         self.sequence = sequence + 1 if isinstance(sequence, int) else 1
 
     def series(self, source):
-        return list_generations(self.dest, source.label, FORMAT)
+        return list_generations(self.dest, source.label, FORMAT, self.host)
 
     def schemes(self):
         """The content digest schemes to compute: the current one, and the earlier archive's."""

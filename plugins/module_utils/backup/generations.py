@@ -52,8 +52,9 @@ class Generation(object):
                     content_sha256=manifest.get('content_sha256'), created_at=manifest.get('created_at'))
 
 
-def list_generations(dest, source, fmt):
-    """The series' archives whose manifest says they are of ``source``, newest first."""
+def list_generations(dest, source, fmt, host=None):
+    """The series' archives whose manifest says they are of ``source`` on ``host``, newest first
+    (a manifest that names no host is of any: it was written before hosts were recorded)."""
     stem, suffix = split_dest(dest)
     directory, base = os.path.split(stem)
     pattern = re.compile(r'^%s\.(%s)%s\Z' % (re.escape(base), STAMP_PATTERN, re.escape(suffix)))
@@ -68,7 +69,8 @@ def list_generations(dest, source, fmt):
         if not match or not os.path.isfile(path) or os.path.islink(path):
             continue
         manifest = describing(read_manifest(manifest_path(path)), path)
-        if manifest and manifest.get('format') == fmt and manifest.get('source') == source:
+        if manifest and manifest.get('format') == fmt and manifest.get('source') == source \
+                and manifest.get('host') in (None, host if host is not None else manifest.get('host')):
             found.append(Generation(path, match.group(1), manifest))
     found.sort(key=order, reverse=True)
     return found

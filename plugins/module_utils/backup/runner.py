@@ -33,6 +33,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.write im
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 
 
+def engine_host(api):
+    """The name of the host by default: the engine's ID (its name when it has none)."""
+    info = api.info() or {}
+    return info.get('ID') or info.get('Name') or None
+
+
 class Backup(object):
     """One backup: the spec, the source, the path that reads it, the destination."""
 
@@ -45,7 +51,7 @@ class Backup(object):
         else:
             self.source = source_from_volume(api, self.spec.volume)
         self.access = choose_access(engine, self.spec.method, self.source.volumes)
-        self.target = Destination(self.spec, self.source)
+        self.target = Destination(self.spec, self.source, self.spec.host or engine_host(api))
         needs_reader = self.source.temporary and not self.access.direct
         self.reader = TemporaryReader(api, self.source) if needs_reader else None
 

@@ -39,7 +39,8 @@ def write_backup(api, action, access):
     if unchanged(target.previous, written['content'], spec):
         os.unlink(written['path'])
         return dict(written=False)
-    manifest = new_manifest(source.label, spec.compression, target.path, written, stats, target.sequence)
+    manifest = new_manifest(source.label, spec.compression, target.path, written, stats, target.sequence,
+                            target.host)
     put_in_place(written['path'], target.path, manifest, target.previous if target.previous_path == target.path else None)
     return dict(written=True, manifest=manifest, changed_while_read=written['changed_while_read'])
 
