@@ -236,8 +236,21 @@ def _listing(dir_fd):
     return names
 
 
+def allow_open_files():
+    """Raise this process's soft limit of open files to its hard limit: the walk holds one handle per
+    level of the tree, and trees deeper than the usual soft limit (1024) exist."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def directory_members(root, record_root, changed=None):
     """(TarInfo, content chunks) for ``root`` and everything below it, named under ``record_root``."""
+    allow_open_files()
     walk = _Walk(changed or ChangedWhileRead())
     root_fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0))
     try:
