@@ -20,6 +20,7 @@ import tarfile
 import zlib
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import (
+    SCHEME,
     PathStats,
     combined_digest,
     emit_members,
@@ -141,6 +142,7 @@ def manifest_problem(manifest, tally):
     path's member root is the path's, and its entries, files, bytes and content digest are the
     archive's; so is the digest of the whole."""
     scheme = manifest.get('content_scheme', 1)
+    keys = ('entries', 'files', 'bytes', 'content_sha256') if scheme == SCHEME else ()
     for entry in manifest['paths']:
         stats = tally[entry['member']]
         if not isinstance(entry.get('path'), str) or entry['member'] != entry['path'].strip('/') or \
@@ -148,14 +150,15 @@ def manifest_problem(manifest, tally):
             return 'path %r is stored under member %r, which is not that path' % (entry.get('path'), entry['member'])
         if not stats.entries:
             return 'path %s has no member in the archive' % entry['path']
-        for key in ('entries', 'files', 'bytes', 'content_sha256'):
+        for key in keys:  # scheme 1 digested the engine's stream, which the archive does not keep
             if key in entry and entry[key] != getattr(stats, key):
                 return 'path %s: the manifest says %s %s, the archive holds %s' % (
                     entry['path'], key, entry[key], getattr(stats, key))
     whole = combined_digest([(entry['member'], tally[entry['member']].content_sha256) for entry in manifest['paths']])
-    if scheme in (1, 2) and manifest.get('content_sha256') not in (None, whole):
+    if scheme == SCHEME and manifest.get('content_sha256') not in (None, whole):
         return 'the manifest says content_sha256 %s, the archive holds %s' % (manifest.get('content_sha256'), whole)
     return None
+
 
 READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError, IOError)
 
@@ -184,8 +187,7 @@ def check_archive(src, manifest, roots):
     digest = hashlib.sha256()
     tally = None
     if isinstance(manifest.get('paths'), list) and manifest['paths']:
-        scheme = manifest.get('content_scheme', 1)
-        tally = dict((root, PathStats('/' + root, None, root, new_digest(scheme))) for root in roots)
+        tally = dict((root, PathStats('/' + root, None, root, new_digest(SCHEME))) for root in roots)
     with open(src, 'rb') as handle:
         problem = unreadable = None
         try:

@@ -112,8 +112,7 @@ class Destination(object):
 
     def describe(self):
         """What writing it does, as the plan says it."""
-        what = 'write %s (mode 0600, through a temporary file beside it) and its manifest, the pair replaced so that ' \
-            'it matches at every moment' % self.path
+        what = 'write %s (mode 0600, through a temporary file beside it) and its manifest' % self.path
         if self.keep:
             what += '; then read it back and keep the newest %d archives of the series' % self.keep
         return what
