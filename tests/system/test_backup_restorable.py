@@ -21,7 +21,7 @@ import pytest
 
 from conftest import failed, run_module
 from test_backup_restore import data_container
-from test_restore_hostile import mounts, mountpoint, ok, remove_ours, snapshot
+from test_restore_hostile import mounts, mountpoint, ok, remove_ours
 
 FORMAT = 'persistent.volumes/backup/1'
 
@@ -156,7 +156,7 @@ def swapper(root, kind, stop):
     """Replace ``root/f`` (a regular file) by a ``kind`` and back, as fast as it goes, until ``stop``."""
     import socket
     path, temporary = os.path.join(root, 'f'), os.path.join(root, '.f.tmp')
-    make = {'fifo': lambda p: os.mkfifo(p),
+    make = {'fifo': os.mkfifo,
             'device': lambda p: os.mknod(p, 0o600 | stat.S_IFCHR, os.makedev(1, 9)),  # /dev/urandom's numbers
             'socket': lambda p: socket.socket(socket.AF_UNIX).bind(p),
             'symlink': lambda p: os.symlink('/etc/shadow', p)}[kind]

@@ -166,8 +166,7 @@ READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lz
 def _members(handle, digest=None):
     """The members of the archive file ``handle``, read once (content not asked for is skipped)."""
     reader = ForwardReader(decompressed(file_chunks(handle, digest)))
-    for member in tar_members(reader):
-        yield member
+    yield from tar_members(reader)
 
 
 def _finish(handle, digest):
