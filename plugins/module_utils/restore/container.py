@@ -67,6 +67,14 @@ class ContainerRestore(object):
                                     [api.inspect_volume(m.name) or {} for m in mounted if m.type == 'volume'])
         self.todo, self.done_before = compare(api, spec, self.current, self.access)
 
+    def wanted(self, restored):
+        """{path: the volume the data container has there once restored}: ``restored`` ({path: fresh
+        volume}) for the paths filled now, the one it mounts for the archive's other paths."""
+        paths = set(entry['path'] for entry in self.spec.entries)
+        wanted = dict((path, m.name) for path, m in self.current.mounts.items() if path in paths and m.type == 'volume')
+        wanted.update(restored)
+        return wanted
+
     @property
     def settled(self):
         """Nothing to restore and no interrupted swap to finish."""
@@ -115,9 +123,7 @@ def restore_container(engine, spec):
     if run.settled:
         if run.done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
-            wanted = dict((path, m.name) for path, m in run.current.mounts.items()
-                          if path in set(e['path'] for e in spec.entries))
-            names = followers(engine.api, run.name, run.current.id, wanted)
+            names = followers(engine.api, run.name, run.current.id, run.wanted({}))
             result['consumers'] = names if engine.check_mode else rewire_consumers(engine, names)
             result['changed'] = bool(result['consumers'])
         return result
@@ -127,7 +133,7 @@ def restore_container(engine, spec):
     plan, fills, swap = run.plan(archive)
     result.update(previous_volumes=swap.released, volumes=dict((f.entry['path'], f.volume) for f in fills),
                   actions=plan.describe())
-    names = followers(engine.api, run.name, run.current.id, result['volumes'])
+    names = followers(engine.api, run.name, run.current.id, run.wanted(result['volumes']))
     if engine.check_mode:
         result['changed'] = bool(result['actions'])
         result['consumers'] = names
