@@ -93,6 +93,14 @@ options:
     type: str
     default: auto
     choices: [auto, direct, engine]
+  host:
+    description:
+      - The name of the host whose data this is, recorded in the manifest. An archive or a generation whose
+        manifest names another host is never replaced or removed (hosts sharing one backup directory, an NFS
+        mount, keep apart even when their data containers have the same name); without O(force), such a file
+        at O(dest) is refused.
+      - The role and the playbooks pass the inventory name. Default the engine's ID.
+    type: str
   keep:
     description:
       - Keep this many dated archives of the series O(dest) names (see above). Without it, O(dest) is
@@ -211,6 +219,7 @@ ARGUMENT_SPEC = dict(
     force=dict(type='bool', default=False),
     method=dict(type='str', default='auto', choices=METHODS),
     keep=dict(type='int'),
+    host=dict(type='str'),
 )
 MUTUALLY_EXCLUSIVE = [('container', 'volume')]
 REQUIRED_ONE_OF = [('container', 'volume')]

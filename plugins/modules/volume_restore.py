@@ -72,6 +72,16 @@ options:
       - The archive's paths to restore; all when omitted.
     type: list
     elements: str
+  add_paths:
+    description:
+      - Into a data container, a restore only fills paths the data container mounts already; a path of the
+        archive it does not have is refused, naming it, because the data container and the consumers wired
+        to it would gain a mount there (an archive whose manifest names C(/usr/local/bin) would put its files
+        into the applications).
+      - V(true) adds such paths to the data container; the containers wired to it mount them once their
+        wiring is converged again (M(persistent.volumes.volumes_from), the role's next run).
+    type: bool
+    default: false
   method:
     description:
       - V(auto) writes the volumes' directories directly when the module can prove they are the engine's
@@ -159,6 +169,7 @@ ARGUMENT_SPEC = dict(
     container=dict(type='str'),
     volume=dict(type='str'),
     paths=dict(type='list', elements='str'),
+    add_paths=dict(type='bool', default=False),
     method=dict(type='str', default='auto', choices=METHODS),
 )
 MUTUALLY_EXCLUSIVE = [('container', 'volume')]

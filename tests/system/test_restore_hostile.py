@@ -195,8 +195,7 @@ def craft(directory, members, compression='none', roots=('data',), sha256=None, 
         real = hashlib.sha256(handle.read()).hexdigest()
     manifest = dict(format=FORMAT, compression=compression, archive=name, sha256=sha256 or real,
                     size=os.path.getsize(path), source={'container': 'elsewhere'},
-                    paths=[dict(path='/' + root, member=root, volume='v' * 64, bytes=0, files=0, entries=0)
-                           for root in roots])
+                    paths=[dict(path='/' + root, member=root, volume='v' * 64) for root in roots])
     with open(path + '.manifest.json', 'w') as handle:
         json.dump(manifest, handle)
     return path

@@ -9,6 +9,7 @@ playbooks/restore.yml brings the previous generation back."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import os
 import re
 import subprocess
@@ -52,6 +53,7 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
     play = tmp_path / 'role.yml'
     play.write_text(ROLE_PLAY % dict(name=name, backups=backups))
     playbook(ansible_env, str(play))                      # the data container, and a first generation
+    backups, shared = os.path.join(backups, 'localhost'), backups  # each host below its inventory name
     first = generations(backups, name)
     lab.write('/data/db', 'good-data', volumes_from=[name])
     playbook(ansible_env, str(play))
@@ -59,7 +61,7 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
     assert len(first) == 1 and len(good) == 2 and good[1] == first[0]
     playbook(ansible_env, str(play))                      # unchanged data: no new generation
     assert generations(backups, name) == good
-    assert oct(os.stat(backups).st_mode & 0o777) == oct(0o700)
+    assert oct(os.stat(backups).st_mode & 0o777) == oct(0o700) == oct(os.stat(shared).st_mode & 0o777)
 
     lab.write('/data/db', 'corrupted-by-the-application', volumes_from=[name])
     playbook(ansible_env, str(play))
@@ -68,7 +70,7 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
     assert sorted(os.listdir(backups)) == sorted(now + [entry + '.manifest.json' for entry in now])
 
     restore = os.path.join(PLAYBOOKS, 'restore.yml')
-    options = ['-e', 'restore_hosts=localhost', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups,
+    options = ['-e', 'restore_hosts=localhost', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % shared,
                '-e', 'ansible_python_interpreter=%s' % venv_tool('python')]
     output = playbook(ansible_env, restore, *(options + ['-e', 'restore_generation=1']))
     assert 'restored from %s' % os.path.join(backups, good[0]) in output
@@ -83,8 +85,8 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
 
 def test_restore_playbook_names_the_generations_when_the_chosen_one_is_missing(lab, tmp_path, ansible_env):
     backups = tmp_path / 'backups'
-    backups.mkdir()
-    (backups / 'app.20240102T030405Z.tar.gz').write_text(u'x')
+    (backups / 'localhost').mkdir(parents=True)
+    (backups / 'localhost' / 'app.20240102T030405Z.tar.gz').write_text(u'x')
     proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local',
                            os.path.join(PLAYBOOKS, 'restore.yml'), '-e', 'restore_hosts=localhost',
                            '-e', 'restore_container=app', '-e', 'restore_dir=%s' % backups,
@@ -92,5 +94,40 @@ def test_restore_playbook_names_the_generations_when_the_chosen_one_is_missing(l
                           env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
     output = proc.stdout.decode()
     assert proc.returncode != 0
-    assert "No generation 3 of app in %s; there are ['app.20240102T030405Z.tar.gz'] (0 is the newest)." % backups \
+    assert "No generation 3 of app in %s/localhost; there are ['app.20240102T030405Z.tar.gz'] (0 is the newest)." % backups \
         in ' '.join(output.split())
+
+
+def test_two_hosts_sharing_a_backup_directory_restore_only_their_own(lab, tmp_path, ansible_env):
+    """Two hosts of one inventory (both on this engine) write one backup directory with backup.yml;
+    restore.yml on one sees only its own archives unless restore_from_host names the other."""
+    name, shared = lab.name('dc'), str(tmp_path / 'shared')
+    lab.api.create_container('local/busybox:latest', name=name, volumes=['/data'],
+                             host_config=lab.api.create_host_config())
+    lab.write('/data/db', 'shared-name', volumes_from=[name])
+    inventory = tmp_path / 'hosts'
+    inventory.write_text(u'h1 ansible_connection=local\nh2 ansible_connection=local\n')
+    python = '-e', 'ansible_python_interpreter=%s' % venv_tool('python')
+
+    def run(path, *options):
+        proc = subprocess.run([venv_tool('ansible-playbook'), '-i', str(inventory), path] + list(python) + list(options),
+                              env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600,
+                              check=False)
+        return proc.returncode, ' '.join(proc.stdout.decode().split())
+
+    code, output = run(os.path.join(PLAYBOOKS, 'backup.yml'), '-e', 'backup_hosts=h1:h2', '-e', 'backup_dir=' + shared,
+                       '-e', 'backup_keep=1', '-e', '{"backup_containers": ["%s"]}' % name)
+    assert code == 0, output
+    for host in ('h1', 'h2'):
+        archives = generations(os.path.join(shared, host), name)
+        assert len(archives) == 1, (host, os.listdir(shared))
+        with open(os.path.join(shared, host, archives[0] + '.manifest.json')) as handle:
+            assert json.load(handle)['host'] == host
+    for entry in os.listdir(os.path.join(shared, 'h2')):
+        os.unlink(os.path.join(shared, 'h2', entry))
+    restore = os.path.join(PLAYBOOKS, 'restore.yml')
+    options = ['-e', 'restore_hosts=h2', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % shared]
+    code, output = run(restore, *options)
+    assert code != 0 and 'No generation 0 of %s in %s/h2' % (name, shared) in output, output
+    code, output = run(restore, *(options + ['-e', 'restore_from_host=h1']))
+    assert code == 0 and 'restored from %s/h1/' % shared in output, output

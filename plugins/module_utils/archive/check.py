@@ -19,6 +19,13 @@ import posixpath
 import tarfile
 import zlib
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import (
+    SCHEME,
+    PathStats,
+    combined_digest,
+    emit_members,
+    new_digest,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import (
     ForwardReader,
     decompressed,
@@ -70,7 +77,7 @@ def resolve(parts, links, depth=0):
     is too. A chain such as ``x -> .`` then ``y -> x/..`` is caught here, where a member
     judged on its own looks harmless.
     """
-    out = []
+    out, key = [], ''
     for part in parts:
         if part in ('', '.'):
             continue
@@ -78,9 +85,11 @@ def resolve(parts, links, depth=0):
             if not out:
                 return None
             out.pop()
+            key = '/'.join(out)
             continue
         out.append(part)
-        target = links.get('/'.join(out))
+        key = key + '/' + part if key else part  # the path so far, built as it grows (deep trees)
+        target = links.get(key) if links else None
         if target is not None:
             if depth > 40:
                 return None
@@ -88,6 +97,7 @@ def resolve(parts, links, depth=0):
             out = resolve(base + target.split('/'), links, depth + 1)
             if out is None:
                 return None
+            key = '/'.join(out)
     return out
 
 
@@ -107,31 +117,56 @@ def chain_problem(info, roots, links):
     return None
 
 
-def _scan(infos, src, roots, sizes):
-    """The first problem of the archive's members (None when all may be restored)."""
+def _scan(members, src, roots, sizes, tally=None):
+    """The first problem of the archive's members (None when all may be restored); with ``tally``
+    ({root: PathStats}), each member's content is also counted and digested as its path's."""
     links = {}
     seen = set()
-    for info in infos:
+    for info, content in members:
         problem = member_problem(info, roots) or chain_problem(info, roots, links)
         if not problem and info.islnk() and posixpath.normpath(info.linkname) not in seen:
             problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
         seen.add(posixpath.normpath(info.name))
         if problem:
             return 'Refusing to restore %s: member %r %s. Nothing was restored.' % (src, info.name, problem)
+        root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
         if info.isreg():
-            root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
             sizes[root] += info.size
+        if tally is not None:
+            emit_members([(info, content)], tally[root])
+    return None
+
+
+def manifest_problem(manifest, tally):
+    """How the manifest's paths disagree with the archive's members (None when they agree): each
+    path's member root is the path's, and its entries, files, bytes and content digest are the
+    archive's; so is the digest of the whole."""
+    scheme = manifest.get('content_scheme', 1)
+    keys = ('entries', 'files', 'bytes', 'content_sha256') if scheme == SCHEME else ()
+    for entry in manifest['paths']:
+        stats = tally[entry['member']]
+        if not isinstance(entry.get('path'), str) or entry['member'] != entry['path'].strip('/') or \
+                posixpath.normpath('/' + entry['member']) != entry['path']:
+            return 'path %r is stored under member %r, which is not that path' % (entry.get('path'), entry['member'])
+        if not stats.entries:
+            return 'path %s has no member in the archive' % entry['path']
+        for key in keys:  # scheme 1 digested the engine's stream, which the archive does not keep
+            if key in entry and entry[key] != getattr(stats, key):
+                return 'path %s: the manifest says %s %s, the archive holds %s' % (
+                    entry['path'], key, entry[key], getattr(stats, key))
+    whole = combined_digest([(entry['member'], tally[entry['member']].content_sha256) for entry in manifest['paths']])
+    if scheme == SCHEME and manifest.get('content_sha256') not in (None, whole):
+        return 'the manifest says content_sha256 %s, the archive holds %s' % (manifest.get('content_sha256'), whole)
     return None
 
 
 READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError, IOError)
 
 
-def _headers(handle, digest=None):
-    """The members' headers of the archive file ``handle``, read once (content is skipped, not kept)."""
+def _members(handle, digest=None):
+    """The members of the archive file ``handle``, read once (content not asked for is skipped)."""
     reader = ForwardReader(decompressed(file_chunks(handle, digest)))
-    for info, dummy in tar_members(reader):
-        yield info
+    yield from tar_members(reader)
 
 
 def _finish(handle, digest):
@@ -149,10 +184,13 @@ def check_archive(src, manifest, roots):
     """
     sizes = dict((root, 0) for root in roots)
     digest = hashlib.sha256()
+    tally = None
+    if isinstance(manifest.get('paths'), list) and manifest['paths']:
+        tally = dict((root, PathStats('/' + root, None, root, new_digest(SCHEME))) for root in roots)
     with open(src, 'rb') as handle:
         problem = unreadable = None
         try:
-            problem = _scan(_headers(handle, digest), src, roots, sizes)
+            problem = _scan(_members(handle, digest), src, roots, sizes, tally)
         except READ_ERRORS as exc:
             unreadable = exc
         actual = _finish(handle, digest)
@@ -163,4 +201,8 @@ def check_archive(src, manifest, roots):
         raise InputError('%s is not a readable tar archive: %s.' % (src, unreadable))
     if problem:
         raise Refusal(problem)
+    disagreement = manifest_problem(manifest, tally) if tally is not None else None
+    if disagreement:
+        raise Refusal('The manifest of %s does not describe its archive: %s. Nothing was restored.'
+                      % (src, disagreement))
     return sizes

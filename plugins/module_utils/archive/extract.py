@@ -18,6 +18,7 @@ times and modes are set last, deepest first, as tar does.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import collections
 import errno
 import os
 import posixpath
@@ -65,32 +66,63 @@ def write_sparse(fd, chunks, size):
 
 
 class Directories(object):
-    """Directory file descriptors below the root, opened without following any symlink."""
+    """Directory file descriptors below the root, opened without following any symlink.
+
+    A descriptor handed out by ``fd`` stays open until the next ``trim`` (the start of the next
+    member): a member may hold two (a hard link's directory and its target's). Between members
+    the least recently used beyond ``limit`` are closed; a path deeper than ``limit`` is walked
+    with its intermediate directories opened one at a time, so that no tree, however deep,
+    holds more than about ``limit`` descriptors.
+    """
 
     def __init__(self, root_fd, limit=64):
         self.root = root_fd
-        self.open = {}
+        self.open = collections.OrderedDict()
         self.limit = limit
+        self.pinned = set()
 
     def fd(self, parts):
-        """The directory ``parts`` (a tuple of components below the root)."""
+        """The directory ``parts`` (a tuple of components below the root), open until the next trim."""
         if not parts:
             return self.root
+        self.pinned.add(parts)
         found = self.open.get(parts)
         if found is not None:
+            self.open.move_to_end(parts)
             return found
-        parent = self.fd(parts[:-1])
-        fd = os.open(parts[-1], DIR_FLAGS, dir_fd=parent)
-        if len(self.open) >= self.limit:
-            for key in sorted(self.open, key=len, reverse=True)[:self.limit // 2]:
-                os.close(self.open.pop(key))
-        self.open[parts] = fd
-        return fd
+        depth = len(parts) - 1
+        while depth and parts[:depth] not in self.open:
+            depth -= 1
+        current = self.open[parts[:depth]] if depth else self.root
+        transient = None
+        for end in range(depth + 1, len(parts) + 1):
+            child = os.open(parts[end - 1], DIR_FLAGS, dir_fd=current)
+            if transient is not None:
+                os.close(transient)
+            transient = None
+            if len(parts) - end < self.limit:  # the deepest part of a long path is what comes next
+                self.open[parts[:end]] = child
+            else:
+                transient = child
+            current = child
+        return current
+
+    def trim(self):
+        """Close the least recently used descriptors beyond the limit; none is held any more."""
+        self.pinned = set()
+        while len(self.open) > self.limit:
+            dummy, fd = self.open.popitem(last=False)
+            os.close(fd)
+
+    def forget(self, parts):
+        """Close the descriptors of ``parts`` and below (that directory was removed)."""
+        for key in [key for key in self.open if key[:len(parts)] == parts and key not in self.pinned]:
+            os.close(self.open.pop(key))
 
     def close(self):
         for fd in self.open.values():
             os.close(fd)
-        self.open = {}
+        self.open = collections.OrderedDict()
 
 
 def _set_attributes(name, info, dir_fd, fd=None):
@@ -121,13 +153,16 @@ def _set_attributes(name, info, dir_fd, fd=None):
 
 
 def _clear(name, dir_fd):
-    """Make room for a member whose name is taken (a later member of a name wins, as in tar)."""
+    """Make room for a member whose name is taken (a later member of a name wins, as in tar);
+    True when that was a directory."""
     try:
         os.unlink(name, dir_fd=dir_fd)
     except IsADirectoryError:
         os.rmdir(name, dir_fd=dir_fd)
+        return True
     except FileNotFoundError:
         pass
+    return False
 
 
 class Extraction(object):
@@ -165,6 +200,7 @@ class Extraction(object):
         if posixpath.normpath(info.name) == self.member:
             self.root_info = info
             return
+        self.directories.trim()
         dir_fd, name, parts = self.place(info)
         if info.isdir():
             try:
@@ -176,33 +212,34 @@ class Extraction(object):
             self.dirs.append((parts, info))
             return
         if info.issym():
-            self._retry(lambda: os.symlink(info.linkname, name, dir_fd=dir_fd), name, dir_fd)
+            self._retry(lambda: os.symlink(info.linkname, name, dir_fd=dir_fd), parts, dir_fd)
             _set_attributes(name, info, dir_fd)
             return
         if info.islnk():
             target = posixpath.normpath(info.linkname).split('/')
             source_fd, source_name, dummy = self.place(tarfile.TarInfo('/'.join(target)))
             self._retry(lambda: os.link(source_name, name, src_dir_fd=source_fd, dst_dir_fd=dir_fd,
-                                        follow_symlinks=False), name, dir_fd)
+                                        follow_symlinks=False), parts, dir_fd)
             return
-        fd = self._retry(lambda: os.open(name, FILE_FLAGS, 0o600, dir_fd=dir_fd), name, dir_fd)
+        fd = self._retry(lambda: os.open(name, FILE_FLAGS, 0o600, dir_fd=dir_fd), parts, dir_fd)
         try:
             write_sparse(fd, content, info.size)
             _set_attributes(name, info, dir_fd, fd)
         finally:
             os.close(fd)
 
-    @staticmethod
-    def _retry(action, name, dir_fd):
+    def _retry(self, action, parts, dir_fd):
         try:
             return action()
         except FileExistsError:
-            _clear(name, dir_fd)
+            if _clear(parts[-1], dir_fd):
+                self.directories.forget(parts)
             return action()
 
     def finish(self):
         """Directories' attributes, deepest first, then the root's."""
         for parts, info in reversed(self.dirs):
+            self.directories.trim()
             fd = os.open(parts[-1], DIR_FLAGS, dir_fd=self.directories.fd(parts[:-1]))
             try:
                 _set_attributes(parts[-1], info, None, fd)

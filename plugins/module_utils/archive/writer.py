@@ -140,6 +140,9 @@ class ArchiveWriter(object):
                 self._worker.join(timeout=10)
         finally:
             if not self._file.closed:
-                self._file.close()
+                try:
+                    self._file.close()
+                except OSError:
+                    pass  # a full disk fails the close's flush as well; the file goes all the same
             if os.path.exists(self.path):
                 os.unlink(self.path)

@@ -22,9 +22,16 @@ import tempfile
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
     free_generation_path,
+    future_dated,
     list_generations,
+    next_sequence,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, manifest_path, read_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import (
+    FORMAT,
+    describing,
+    manifest_path,
+    read_manifest,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 
@@ -32,8 +39,14 @@ def describe_source(label):
     return ' '.join('%s %s' % item for item in sorted((label or {}).items())) or 'an unknown source'
 
 
-def foreign_reason(dest, label):
-    """Why the files at ``dest`` are not an earlier archive of ``label`` (None when they are, or are absent)."""
+def same_host(manifest, host):
+    """True when ``manifest`` is of ``host`` (manifests written before hosts were recorded count as any host's)."""
+    return manifest.get('host') is None or host is None or manifest.get('host') == host
+
+
+def foreign_reason(dest, label, host=None):
+    """Why the files at ``dest`` are not an earlier archive of ``label`` on ``host`` (None when they are,
+    or are absent)."""
     archive, manifest_file = os.path.lexists(dest), os.path.lexists(manifest_path(dest))
     if not archive and not manifest_file:
         return None
@@ -48,7 +61,9 @@ def foreign_reason(dest, label):
                 else '%s is not a persistent.volumes backup manifest' % manifest_path(dest))
     if manifest.get('source') != label:
         return 'its manifest says it is an archive of %s' % describe_source(manifest.get('source'))
-    if archive and os.path.getsize(dest) != manifest.get('size'):
+    if not same_host(manifest, host):
+        return 'its manifest says it is an archive of host %s, not of %s' % (manifest.get('host'), host)
+    if archive and describing(manifest, dest) is None:
         return 'its manifest describes another file (%s bytes, the file has %d)' % (manifest.get('size'),
                                                                                     os.path.getsize(dest))
     return None
@@ -57,29 +72,36 @@ def foreign_reason(dest, label):
 class Destination(object):
     """The archive to write (``path``), and the earlier archive of the same data, if any."""
 
-    def __init__(self, spec, source):
+    def __init__(self, spec, source, host=None):
         self.dest = spec.dest
+        self.host = host
         self.keep = spec.keep
         self.force = spec.force
         self.previous = None
         self.previous_path = None
+        self.future = []
         if self.keep:
-            newest = self.series(source)[:1]
-            if newest:
-                self.previous, self.previous_path = newest[0].manifest, newest[0].path
+            series = self.series(source)
+            if series:
+                self.previous, self.previous_path = series[0].manifest, series[0].path
+            self.sequence = next_sequence(series)
+            self.future = [generation.path for generation in future_dated(series)]
             self.path = free_generation_path(self.dest)
             return
         self.path = self.dest
-        reason = foreign_reason(self.dest, source.label)
+        reason = foreign_reason(self.dest, source.label, host)
         if reason and not self.force:
             raise Refusal('Refusing to replace %s: it is not an earlier archive of %s (%s). Choose another dest, '
                           'or set force=true to replace it; nothing was changed.'
                           % (self.dest, describe_source(source.label), reason))
         if reason is None and os.path.isfile(self.dest):
-            self.previous, self.previous_path = read_manifest(manifest_path(self.dest)), self.dest
+            self.previous = describing(read_manifest(manifest_path(self.dest)), self.dest)
+            self.previous_path = self.dest
+        sequence = (self.previous or {}).get('sequence')
+        self.sequence = sequence + 1 if isinstance(sequence, int) else 1
 
     def series(self, source):
-        return list_generations(self.dest, source.label, FORMAT)
+        return list_generations(self.dest, source.label, FORMAT, self.host)
 
     def schemes(self):
         """The content digest schemes to compute: the current one, and the earlier archive's."""
@@ -96,24 +118,30 @@ class Destination(object):
         return what
 
 
-def move_into_place(move, temporary, dest):
-    """``move`` (the module's atomic_move) with a umask that keeps the file private (mode 0600)."""
-    previous = os.umask(0o077)
+def replace_file(temporary, dest):
+    """Rename ``temporary`` (beside ``dest``) over ``dest``, private (mode 0600), durably: the file is
+    synced before and its directory after. Raises OSError (never exits the module: every failure of
+    a backup's writes is reported with what it changed)."""
+    os.chmod(temporary, 0o600)
+    os.rename(temporary, dest)
+    directory = os.open(os.path.dirname(dest) or '.', os.O_RDONLY | os.O_DIRECTORY)
     try:
-        move(temporary, dest)
+        os.fsync(directory)
     finally:
-        os.umask(previous)
-    os.chmod(dest, 0o600)
+        os.close(directory)
 
 
-def write_manifest(move, dest, manifest):
+def write_manifest(dest, manifest):
+    """The manifest of the archive ``dest``, written beside it through a temporary file."""
     directory = os.path.dirname(dest)
     handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(manifest_path(dest)), dir=directory)
     try:
         with os.fdopen(handle, 'w') as out:
             json.dump(manifest, out, indent=2, sort_keys=True)
             out.write('\n')
-        move_into_place(move, temporary, manifest_path(dest))
+            out.flush()
+            os.fsync(out.fileno())
+        replace_file(temporary, manifest_path(dest))
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)

@@ -6,9 +6,10 @@
 """Dated generations of a backup: ``dest`` names the series, each archive carries its time.
 
 ``/var/backups/app.tar.gz`` with ``keep`` gives ``/var/backups/app.20240102T030405Z.tar.gz``
-and so on (UTC, to the second; names sort by time). A file of that shape is one of the
-series only when its manifest says it is an archive of the same source; anything else
-is never counted, and never removed.
+and so on (UTC, to the second). A file of that shape is one of the series only when its
+manifest says it is an archive of the same source; anything else is never counted, and
+never removed. The series is ordered by what the manifests record (``order``), not by names:
+a clock that was once ahead named an archive in the future, and it is still the older one.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,7 +19,7 @@ import os
 import re
 import time
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path, read_manifest
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import describing, manifest_path, read_manifest
 
 STAMP = '%Y%m%dT%H%M%SZ'
 STAMP_PATTERN = r'\d{8}T\d{6}Z'
@@ -51,8 +52,9 @@ class Generation(object):
                     content_sha256=manifest.get('content_sha256'), created_at=manifest.get('created_at'))
 
 
-def list_generations(dest, source, fmt):
-    """The series' archives whose manifest says they are of ``source``, newest first."""
+def list_generations(dest, source, fmt, host=None):
+    """The series' archives whose manifest says they are of ``source`` on ``host``, newest first
+    (a manifest that names no host is of any: it was written before hosts were recorded)."""
     stem, suffix = split_dest(dest)
     directory, base = os.path.split(stem)
     pattern = re.compile(r'^%s\.(%s)%s\Z' % (re.escape(base), STAMP_PATTERN, re.escape(suffix)))
@@ -66,11 +68,37 @@ def list_generations(dest, source, fmt):
         path = os.path.join(directory, name)
         if not match or not os.path.isfile(path) or os.path.islink(path):
             continue
-        manifest = read_manifest(manifest_path(path))
+        manifest = describing(read_manifest(manifest_path(path)), path)
         if manifest and manifest.get('format') == fmt and manifest.get('source') == source \
-                and manifest.get('size') == os.path.getsize(path):
+                and manifest.get('host') in (None, host if host is not None else manifest.get('host')):
             found.append(Generation(path, match.group(1), manifest))
-    found.sort(key=lambda generation: generation.stamp, reverse=True)
+    found.sort(key=order, reverse=True)
+    return found
+
+
+def order(generation):
+    """What orders a series, as its manifests record it: the sequence number each backup gives its
+    archive (one more than the newest it found), then the time it was written; the name's stamp only
+    between archives of the same second. A clock that was once ahead dates a generation in the
+    future; the next one still comes after it."""
+    manifest = generation.manifest or {}
+    sequence = manifest.get('sequence')
+    return (sequence if isinstance(sequence, int) else 0, str(manifest.get('created_at') or ''), generation.stamp)
+
+
+def next_sequence(series):
+    """The sequence number of the next archive of ``series`` (its generations, newest first)."""
+    return max([order(generation)[0] for generation in series] + [0]) + 1
+
+
+def future_dated(series, now=None, slack=300):
+    """The generations whose manifest or name dates them later than ``now`` (the clock was ahead)."""
+    limit = time.strftime(STAMP, time.gmtime((time.time() if now is None else now) + slack))
+    found = []
+    for generation in series:
+        created = str((generation.manifest or {}).get('created_at') or '').replace('-', '').replace(':', '')
+        if generation.stamp > limit or created > limit:
+            found.append(generation)
     return found
 
 

@@ -46,5 +46,7 @@ def plan_prune(target, source, manifest):
     check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
     plan = Plan()
     for old in target.series(source)[target.keep:]:
-        plan.add('remove_generation', old.path, 'older than the newest %d of the series' % target.keep, generation=old)
+        if old.path != target.path:  # never the archive just written, whatever the others say
+            plan.add('remove_generation', old.path, 'older than the newest %d of the series' % target.keep,
+                     generation=old)
     return plan

@@ -33,6 +33,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.write im
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 
 
+def engine_host(api):
+    """The name of the host by default: the engine's ID (its name when it has none)."""
+    info = api.info() or {}
+    return info.get('ID') or info.get('Name') or None
+
+
 class Backup(object):
     """One backup: the spec, the source, the path that reads it, the destination."""
 
@@ -45,7 +51,7 @@ class Backup(object):
         else:
             self.source = source_from_volume(api, self.spec.volume)
         self.access = choose_access(engine, self.spec.method, self.source.volumes)
-        self.target = Destination(self.spec, self.source)
+        self.target = Destination(self.spec, self.source, self.spec.host or engine_host(api))
         needs_reader = self.source.temporary and not self.access.direct
         self.reader = TemporaryReader(api, self.source) if needs_reader else None
 
@@ -55,6 +61,10 @@ class Backup(object):
         result.update(self.access.as_result())
         if self.spec.keep:
             result['generations'] = [generation.path for generation in self.target.series(self.source)]
+        if self.target.future:
+            self.engine.warn('These archives of the series are dated in the future (this host\'s clock was ahead when '
+                             'they were written): %s. The series is ordered by the sequence its manifests record, so '
+                             'a new archive still counts as the newest.' % ', '.join(self.target.future))
         return result
 
     def up_to_date(self, result):
@@ -121,7 +131,7 @@ def converge_backup(engine):
     if engine.check_mode:
         return predict(backup, result)
     plan = plan_backup(backup.spec, backup.source, backup.target, backup.reader)
-    appliers = backup_appliers(backup.access, engine.module.atomic_move)
+    appliers = backup_appliers(backup.access)
     answer = carry_out(backup, plan, appliers)
     if not answer['written']:
         result = backup.up_to_date(result)

@@ -42,3 +42,6 @@ class BackupSpec(object):
         self.compression = params['compression']
         self.force = bool(params.get('force'))
         self.method = params['method']
+        self.host = params.get('host')
+        if self.host is not None and (not self.host.strip() or '/' in self.host):
+            raise InputError('host must be a host name (as the inventory names it), got %r.' % self.host)

@@ -7,8 +7,8 @@
 
 The data is read once, on the direct path or through the engine's archive endpoint, and
 written as the canonical archive to a temporary file beside the destination (mode 0600)
-while its checksums and sizes are computed; then it is moved into place atomically, then
-its manifest. An interrupted backup leaves the destination as it was.
+while its checksums and sizes are computed; then it and its manifest are put in place
+(commit.py): at every moment the destination holds a matching pair, the earlier or the new.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,36 +18,36 @@ import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import new_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import write_archive
-from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import (
-    move_into_place,
-    write_manifest,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.commit import BackupWriteError, put_in_place
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import remove_generation
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import unchanged
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 
 
-def write_backup(api, action, access, move):
+def write_backup(api, action, access):
     """``write_archive``: the archive, kept when it holds other data than the earlier one.
 
     Answers ``written`` (False: the earlier archive holds this data already; the new file is
     gone), and when written the ``manifest`` and the files that ``changed_while_read``.
     """
     source, target, spec = action.args['source'], action.args['destination'], action.args['spec']
-    written, stats = write_archive(api, source, access, target.path, spec.compression, target.schemes())
+    try:
+        written, stats = write_archive(api, source, access, target.path, spec.compression, target.schemes())
+    except OSError as exc:
+        raise BackupWriteError('The new archive beside %s could not be written whole (%s); nothing was changed: no partial file '
+                               'is left, and what %s held is as it was.' % (target.path, exc, os.path.dirname(target.path)))
     if unchanged(target.previous, written['content'], spec):
         os.unlink(written['path'])
         return dict(written=False)
-    manifest = new_manifest(source.label, spec.compression, target.path, written, stats)
-    move_into_place(move, written['path'], target.path)
-    write_manifest(move, target.path, manifest)
+    manifest = new_manifest(source.label, spec.compression, target.path, written, stats, target.sequence,
+                            target.host)
+    put_in_place(written['path'], target.path, manifest, target.previous if target.previous_path == target.path else None)
     return dict(written=True, manifest=manifest, changed_while_read=written['changed_while_read'])
 
 
-def backup_appliers(access, move):
-    """The engine's appliers and the backup's, reading on ``access`` and moving files with ``move``
-    (the module's atomic_move)."""
+def backup_appliers(access):
+    """The engine's appliers and the backup's, reading on ``access``."""
     appliers = dict(APPLIERS)
-    appliers['write_archive'] = lambda api, action: write_backup(api, action, access, move)
+    appliers['write_archive'] = lambda api, action: write_backup(api, action, access)
     appliers['remove_generation'] = lambda api, action: remove_generation(action.args['generation'])
     return appliers

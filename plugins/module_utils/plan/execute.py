@@ -54,7 +54,7 @@ def execute(plan, api, check_mode, appliers=None):
                 done = [action for action in done if not (action.kind == 'create_volume' and action.target == name)]
             except PersistentVolumesError:
                 pass
-        exc.details['changed'] = bool(done)
+        exc.details['changed'] = bool(done) or bool(exc.details.get('changed'))  # or the failed action's own
         exc.details['actions_done'] = [action.describe() for action in done]
         exc.details['actions_left'] = [action.describe() for action in left]
         raise

@@ -19,12 +19,12 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import rewire_consumers, wired_to
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import followers, rewire_consumers
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard, stale_fills
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
@@ -61,10 +61,19 @@ class ContainerRestore(object):
             raise InputError('Data container %r does not exist; create it first (persistent.volumes.data_container).'
                              % self.name)
         check_target(self.current, api.inspect_image(self.current.image_id))
+        check_paths(self.current, spec.entries, engine.params.get('add_paths'))
         mounted = [self.current.mounts[entry['path']] for entry in spec.entries if entry['path'] in self.current.mounts]
         self.access = choose_access(engine, spec.method,
                                     [api.inspect_volume(m.name) or {} for m in mounted if m.type == 'volume'])
         self.todo, self.done_before = compare(api, spec, self.current, self.access)
+
+    def wanted(self, restored):
+        """{path: the volume the data container has there once restored}: ``restored`` ({path: fresh
+        volume}) for the paths filled now, the one it mounts for the archive's other paths."""
+        paths = set(entry['path'] for entry in self.spec.entries)
+        wanted = dict((path, m.name) for path, m in self.current.mounts.items() if path in paths and m.type == 'volume')
+        wanted.update(restored)
+        return wanted
 
     @property
     def settled(self):
@@ -96,6 +105,16 @@ class ContainerRestore(object):
         return result
 
 
+def check_paths(current, entries, add_paths):
+    """Refuse a path of the archive that the data container does not mount, unless ``add_paths``."""
+    new = [entry['path'] for entry in entries if entry['path'] not in current.mounts]
+    if new and not add_paths:
+        raise Refusal('Refusing to restore into container %s: the archive holds %s, which it does not mount (it mounts '
+                      '%s). The data container and the containers wired to it would gain a mount there. Choose the '
+                      'paths to restore with paths, or set add_paths=true to add them; nothing was changed.'
+                      % (current.name, ', '.join(new), ', '.join(sorted(current.mounts)) or 'nothing'))
+
+
 def restore_container(engine, spec):
     run = ContainerRestore(engine, spec)
     result = dict(changed=bool(run.todo), container=run.name, restored=[e['path'] for e in run.todo],
@@ -104,7 +123,8 @@ def restore_container(engine, spec):
     if run.settled:
         if run.done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
-            result['consumers'] = rewire_consumers(engine, run.name)
+            names = followers(engine.api, run.name, run.current.id, run.wanted({}))
+            result['consumers'] = names if engine.check_mode else rewire_consumers(engine, names)
             result['changed'] = bool(result['consumers'])
         return result
     if run.todo:
@@ -113,11 +133,12 @@ def restore_container(engine, spec):
     plan, fills, swap = run.plan(archive)
     result.update(previous_volumes=swap.released, volumes=dict((f.entry['path'], f.volume) for f in fills),
                   actions=plan.describe())
+    names = followers(engine.api, run.name, run.current.id, run.wanted(result['volumes']))
     if engine.check_mode:
         result['changed'] = bool(result['actions'])
-        result['consumers'] = wired_to(engine.api, run.name, set(result['volumes'])) if fills else []
+        result['consumers'] = names
         return result
     applied = run.carry_out(plan, fills, archive)
-    result['consumers'] = rewire_consumers(engine, run.name)
+    result['consumers'] = rewire_consumers(engine, names)
     result['changed'] = bool(run.todo) or applied['changed'] or bool(result['consumers'])
     return result

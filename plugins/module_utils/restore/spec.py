@@ -12,7 +12,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import load_manifest, manifest_path
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import describing, load_manifest, manifest_path
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
 
@@ -35,7 +35,8 @@ class RestoreSpec(object):
         self.src = params['src']
         if not os.path.isfile(self.src):
             raise InputError('src %s is not a file on the managed host.' % self.src)
-        self.manifest = load_manifest(params.get('manifest') or manifest_path(self.src))
+        manifest = load_manifest(params.get('manifest') or manifest_path(self.src))
+        self.manifest = describing(manifest, self.src) or manifest  # the one of the pair in place
         self.scheme = self.manifest.get('content_scheme', 1)
         self.entries = chosen_entries(self.manifest, params.get('paths'))
         self.digest = self.manifest.get('content_sha256') or self.manifest.get('sha256')

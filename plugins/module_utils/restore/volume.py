@@ -22,7 +22,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, stale_fills
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard, stale_fills
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
@@ -98,10 +98,14 @@ def restore_volume(engine, spec):
     check_restorable(engine, name, state, raw)
     spec.check_archive(engine)
     archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access)
-    plan = plan_restore(archive, [Fill(name, entry, name, create=raw is None)], stale, name,
-                        engine.api.inspect_image(DEFAULT_IMAGE) is not None)
+    fill = Fill(name, entry, name, create=raw is None)
+    plan = plan_restore(archive, [fill], stale, name, engine.api.inspect_image(DEFAULT_IMAGE) is not None)
     result.update(changed=True, restored=[entry['path']], actions=plan.describe())
-    engine.apply(plan, archive.appliers())
+    try:
+        engine.apply(plan, archive.appliers())
+    except BaseException:
+        discard(engine.api, fill)  # the holder, and the volume when this restore created it
+        raise
     for reason in archive.fallbacks:
         engine.warn('The volume was filled through the engine: %s.' % reason)
     return result

@@ -98,6 +98,7 @@ def test_a_file_that_shrinks_while_read_keeps_its_size_and_is_reported(tmp_path)
     members = directory_members(str(tmp_path), 'd', changed)
     next(members)
     info, content = next(members)
+    content = iter(content)
     first = next(content)
     path.write_bytes(b'short')
     rest = b''.join(content)
@@ -232,3 +233,134 @@ def test_write_sparse(tmp_path, chunks, holes):
     assert (tmp_path / 'f').read_bytes() == data
     if holes == 3:
         assert os.stat(str(tmp_path / 'f')).st_blocks == 0
+
+
+# --- an entry swapped between the listing's lstat and the open ---------------------------------
+def _fifo(path):
+    os.mkfifo(path)
+
+
+def _socket(path):
+    import socket
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path)
+    server.close()
+
+
+def _device(path):
+    os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null's numbers
+
+
+def _symlink(path):
+    os.symlink('/etc/shadow', path)
+
+
+def _directory(path):
+    os.mkdir(path)
+
+
+def _other_file(path):
+    with open(path, 'w') as handle:
+        handle.write('another inode')
+
+
+SWAPS = [  # what replaces the regular file, what the walk then says it is (None: left out)
+    (_fifo, stat.S_IFIFO, False),
+    (_socket, stat.S_IFSOCK, False),
+    (_device, stat.S_IFCHR, False),
+    (_symlink, None, False),
+    (_directory, stat.S_IFDIR, True),
+    (_other_file, stat.S_IFREG, True),
+    (None, None, False),  # removed
+]
+
+
+@pytest.mark.parametrize('swap, kind, opened', SWAPS)
+def test_an_entry_is_described_by_the_handle_opened_not_by_the_listing(tmp_path, swap, kind, opened):
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_source import _opened
+    if swap is _device and os.geteuid() != 0:
+        pytest.skip('mknod needs root')
+    path = tmp_path / 'f'
+    path.write_bytes(b'x' * 10)
+    listed = os.lstat(str(path))
+    os.unlink(str(path))
+    if swap is not None:
+        swap(str(path))
+    dir_fd = os.open(str(tmp_path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        now, fd = _opened('f', dir_fd, listed)
+    finally:
+        os.close(dir_fd)
+    if fd is not None:
+        os.close(fd)
+    assert (fd is not None) == opened
+    if kind is None:
+        assert now is None or stat.S_ISLNK(now.st_mode)
+    else:
+        assert stat.S_IFMT(now.st_mode) == kind
+
+
+@pytest.mark.parametrize('swap, kind, opened', SWAPS[:3])
+def test_a_special_file_swapped_in_is_archived_as_what_it_is_and_never_read(tmp_path, swap, kind, opened):
+    """The walk itself: a fifo never blocks it, a device is never read, a socket is left out."""
+    if swap is _device and os.geteuid() != 0:
+        pytest.skip('mknod needs root')
+    (tmp_path / 'a').write_bytes(b'a')
+    (tmp_path / 'f').write_bytes(b'x' * 10)
+    changed = ChangedWhileRead()
+    members = directory_members(str(tmp_path), 'd', changed)
+    found = [(next(members)[0].name, next(members)[0].name)]
+    os.unlink(str(tmp_path / 'f'))
+    swap(str(tmp_path / 'f'))
+    rest = [(info.name, info.type, b''.join(content)) for info, content in members]
+    expected = {stat.S_IFIFO: [('d/f', tarfile.FIFOTYPE, b'')], stat.S_IFCHR: [('d/f', tarfile.CHRTYPE, b'')],
+                stat.S_IFSOCK: []}[kind]
+    assert found == [('d', 'd/a')] and rest == expected
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_walked():
+    import subprocess
+    import sys
+    import tempfile
+    depth = sys.getrecursionlimit() + 200
+    root = tempfile.mkdtemp(prefix='pv-unit-deep-')  # not in pytest's tmp_path: its clean-up recurses
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+        for dummy in range(depth):
+            os.mkdir('d', dir_fd=fd)
+            child = os.open('d', os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        os.close(fd)
+        names = [info.name for info, dummy in directory_members(root, 'x')]
+    finally:
+        subprocess.call(['rm', '-rf', '--', root])
+    assert len(names) == depth + 1 and names[-1] == 'x' + '/d' * depth
+
+
+# --- the extraction's directory handles --------------------------------------------------------
+@pytest.mark.parametrize('limit', [2, 4, 64])
+def test_hard_links_across_more_directories_than_the_cache_holds_restore(tmp_path, limit):
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive import extract
+    source = tmp_path / 'src'
+    source.mkdir()
+    for i in range(40):
+        os.makedirs(str(source / 'a' / str(i)))
+        os.makedirs(str(source / 'p' / ('pkg%d' % i) / 'lib'))
+        (source / 'a' / str(i) / 'f').write_text(str(i))
+        os.link(str(source / 'a' / str(i) / 'f'), str(source / 'p' / ('pkg%d' % i) / 'lib' / 'f'))
+    archive = str(tmp_path / 'a.tar')
+    stats = PathStats('/d', 'v', 'd', new_digest(2))
+    with open(archive, 'wb') as out:
+        out.write(end_of_archive(emit_members(directory_members(str(source), 'd'), stats, out)))
+    target = tmp_path / 'dst'
+    target.mkdir()
+    original = extract.Directories.__init__.__defaults__
+    extract.Directories.__init__.__defaults__ = (limit,)
+    try:
+        extract_path(archive, 'd', ['d'], str(target))
+    finally:
+        extract.Directories.__init__.__defaults__ = original
+    for i in range(40):
+        one, two = target / 'a' / str(i) / 'f', target / 'p' / ('pkg%d' % i) / 'lib' / 'f'
+        assert one.read_text() == str(i) and os.stat(str(one)).st_ino == os.stat(str(two)).st_ino

@@ -100,3 +100,69 @@ def test_generation_names_sort_by_time_and_wait_when_taken(tmp_path):
     slept = []
     assert free_generation_path(dest, now=0, sleep=slept.append) == str(tmp_path / 'app.19700101T000001Z.tar.gz')
     assert slept == [1] and os.path.exists(taken)
+
+
+# --- a manifest describing the pair in place while a backup replaces it -------------------------
+def _described(size, sha):
+    return dict(format=FORMAT, size=size, sha256=sha, content_sha256='c' + sha)
+
+
+@pytest.mark.parametrize('content, manifest, expected', [
+    (b'abc', _described(3, 'x'), 'x'),
+    (b'abc', _described(4, 'x'), None),
+    (b'abc', dict(_described(4, 'new'), previous=_described(3, 'old')), 'old'),
+    (b'abcd', dict(_described(4, 'new'), previous=_described(3, 'old')), 'new'),
+    (b'abc', dict(_described(3, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'),
+                  previous=_described(3, 'old')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'),
+    (b'abc', dict(_described(3, 'new'), previous=_described(3, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')),
+     'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'),
+    (b'abc', dict(_described(3, 'new'), previous=_described(3, 'old')), None),  # same size, neither hash
+    (b'abc', None, None),
+])
+def test_describing_picks_the_description_of_the_archive_in_place(tmp_path, content, manifest, expected):
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import describing
+    archive = tmp_path / 'a.tar'
+    archive.write_bytes(content)
+    found = describing(manifest, str(archive))
+    assert (found or {}).get('sha256') == expected
+    assert found is None or 'previous' not in found
+
+
+# --- the order of a series: what its manifests record ----------------------------------------
+def recorded(tmp_path, stamp, **fields):
+    path = tmp_path / ('app.%s.tar' % stamp)
+    write(path, 'data')
+    write(str(path) + '.manifest.json', json.dumps(dict(fields, format=FORMAT, source=SOURCE, size=4)))
+    return stamp
+
+
+@pytest.mark.parametrize('generations, newest_first', [
+    # a clock once ahead: the future-dated archive of before is older than the sequence after it
+    ([('20300101T000000Z', dict(created_at='2030-01-01T00:00:00Z')),
+      ('20261206T120000Z', dict(created_at='2026-12-06T12:00:00Z', sequence=1))],
+     ['20261206T120000Z', '20300101T000000Z']),
+    # several future-dated generations, then two written after the clock was fixed
+    ([('20300101T000000Z', dict(created_at='2030-01-01T00:00:00Z', sequence=3)),
+      ('20310101T000000Z', dict(created_at='2031-01-01T00:00:00Z', sequence=4)),
+      ('20261206T120000Z', dict(created_at='2026-12-06T12:00:00Z', sequence=5)),
+      ('20261206T120001Z', dict(created_at='2026-12-06T12:00:01Z', sequence=6))],
+     ['20261206T120001Z', '20261206T120000Z', '20310101T000000Z', '20300101T000000Z']),
+    # archives written before sequences: their recorded time, then the name
+    ([('20240101T000000Z', dict(created_at='2024-01-01T00:00:00Z')),
+      ('20230101T000000Z', dict(created_at='2024-02-01T00:00:00Z')),
+      ('20220101T000000Z', dict())],
+     ['20230101T000000Z', '20240101T000000Z', '20220101T000000Z']),
+], ids=['clock-was-ahead', 'several-future-dated', 'no-sequence'])
+def test_a_series_is_ordered_by_its_manifests(tmp_path, generations, newest_first):
+    from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
+        future_dated,
+        next_sequence,
+    )
+    for stamp, fields in generations:
+        recorded(tmp_path, stamp, **fields)
+    series = list_generations(str(tmp_path / 'app.tar'), SOURCE, FORMAT)
+    assert [g.stamp for g in series] == newest_first
+    assert next_sequence(series) == max([f.get('sequence', 0) for dummy, f in generations]) + 1
+    now = 1796558400  # 2026-12-06T12:00:00Z
+    assert sorted(g.stamp for g in future_dated(series, now=now)) == sorted(s for s, dummy in generations
+                                                                            if s > '2027')
