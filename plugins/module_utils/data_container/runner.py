@@ -31,6 +31,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.names imp
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import interrupted_restores
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
 
 
@@ -145,4 +146,7 @@ def converge_data_container(engine):
         consumer_mounts=[use.as_dict() for use in consumers],
     )
     result.update(container_result(engine, spec, run.holder, plan, planner.image))
+    current = run.holder or (run.leftovers[-1] if run.leftovers else None)
+    for warning in interrupted_restores(run.usage.containers, current.mounts if current else {}):
+        engine.warn(warning)
     return result

@@ -92,16 +92,27 @@ def find_journal(api, volume):
     return None
 
 
-def journal_warning(api, volume, path):
-    """A warning when a restore into ``volume`` (at ``path``) was interrupted, else None."""
-    journal = find_journal(api, volume)
-    if journal is None:
-        return None
+def journal_warning(journal, path):
+    """What to say about the interrupted restore ``journal`` into the volume at ``path``."""
     state = ('its earlier content is complete in volume %s' % journal.previous if journal.copied and journal.previous
-             else 'the volume itself was not written yet')
-    return ('Volume %s at %s: a restore from %s was interrupted (%s). Run volume_restore with that archive again '
-            'to finish it, or with another archive; until then its data may be incomplete.'
-            % (volume, path, journal.src, state))
+             else 'the volume itself was not written yet' if not journal.copied
+             else 'it was empty before')
+    return ('Volume %s at %s: a restore from %s was interrupted (%s), so its data may be incomplete. Run '
+            'volume_restore with that archive again to finish it, or with another archive (the earlier content is '
+            'put back first).' % (journal.target, path, journal.src, state))
+
+
+def interrupted_restores(containers, mounts):
+    """Warnings for the volumes of ``mounts`` ({path: MountedAt}) that an interrupted restore left half-written;
+    ``containers``: the engine's container listing (objects with ``name`` and ``labels``)."""
+    by_volume = dict((m.name, path) for path, m in mounts.items() if m.type == 'volume')
+    warnings = []
+    for container in containers:
+        labels = container.labels or {}
+        if labels.get(pv_labels.TEMPORARY) == JOURNAL and labels.get(pv_labels.RESTORE_TARGET) in by_volume:
+            journal = Journal(dict(Id=container.id, Names=['/' + container.name], Labels=labels), [])
+            warnings.append(journal_warning(journal, by_volume[journal.target]))
+    return sorted(warnings)
 
 
 def users_of(api, volume):
