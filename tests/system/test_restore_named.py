@@ -13,10 +13,13 @@ the earlier content kept in a volume of its own, and the re-run must change noth
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+import subprocess
+
 import docker
 import pytest
 
-from conftest import IMAGE, failed, run_module
+from conftest import IMAGE, failed, run_module, venv_tool
 from test_restore_hostile import LOOP, mounts, ok
 
 PREVIOUS_OF = 'persistent.volumes.previous-of'
@@ -155,3 +158,53 @@ def test_restore_refuses_a_bind_mounted_path_and_a_running_rm_container(lab, api
             api.remove_container(rm, force=True)
         except docker.errors.APIError:
             pass
+
+
+ROLE_PLAY = '''
+- name: The role, as the nightly run applies it
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    data_volume_container_data_containers:
+      - name: %(dc)s
+        volumes: ["%(volume)s:/data"]
+    data_volume_container_consumers:
+      - container: %(app)s
+        from: [%(dc)s]
+        image: %(image)s
+        command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+        running: true
+  roles:
+    - persistent.volumes.data_volume_container
+'''
+
+
+def role_run(ansible_env, play):
+    proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local', play], env=ansible_env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
+    output = proc.stdout.decode()
+    assert proc.returncode == 0, output
+    return output
+
+
+@pytest.mark.parametrize('method', ['direct', 'engine'])
+def test_the_role_after_a_restore_changes_nothing(lab, api, tmp_path, ansible_env, method):
+    dc, volume, app = lab.name('nvdc'), lab.name('pgdata'), lab.name('nvapp')
+    play = tmp_path / 'role.yml'
+    play.write_text(ROLE_PLAY % dict(dc=dc, volume=volume, app=app, image=IMAGE))
+    role_run(ansible_env, str(play))
+    api.exec_start(api.exec_create(app, ['sh', '-c', 'echo v1-good > /data/f']))
+    dest = str(tmp_path / 'nvdc.tar.gz')
+    ok(run_module('volume_backup', dict(container=dc, dest=dest, compression='gzip', method=method)))
+    api.exec_start(api.exec_create(app, ['sh', '-c', 'echo v2-bad > /data/f']))
+    restored = ok(run_module('volume_restore', dict(src=dest, container=dc, method=method)))
+    assert restored['changed'] is True and restored['method'] == method
+    ids = dict((name, api.inspect_container(name)['Id']) for name in (dc, app))
+
+    output = role_run(ansible_env, str(play))
+    assert re.search(r'localhost\s*: ok=\d+\s+changed=0\s+unreachable=0\s+failed=0', output), output
+    assert '[WARNING]' not in output, output
+    assert dict((name, api.inspect_container(name)['Id']) for name in (dc, app)) == ids
+    assert sh_read(lab, api, app, '/data/f') == 'v1-good' and lab.read('/data/f', volumes_from=[dc]) == 'v1-good'
+    assert mounts(api, dc) == {'/data': volume} and mounts(api, app)['/data'] == volume
