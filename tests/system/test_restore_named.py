@@ -208,3 +208,32 @@ def test_the_role_after_a_restore_changes_nothing(lab, api, tmp_path, ansible_en
     assert dict((name, api.inspect_container(name)['Id']) for name in (dc, app)) == ids
     assert sh_read(lab, api, app, '/data/f') == 'v1-good' and lab.read('/data/f', volumes_from=[dc]) == 'v1-good'
     assert mounts(api, dc) == {'/data': volume} and mounts(api, app)['/data'] == volume
+
+
+def test_a_restored_volume_the_task_declares_otherwise_is_kept_with_a_warning(lab, api, tmp_path):
+    dc, volume = lab.name('dc'), lab.name('declared')
+    ok(run_module('data_container', dict(name=dc, volumes=['/data'])))
+    lab.write('/data/f', 'v1-good', volumes_from=[dc])
+    dest = str(tmp_path / 'dc.tar')
+    ok(run_module('volume_backup', dict(container=dc, dest=dest)))
+    lab.write('/data/f', 'v2-bad', volumes_from=[dc])
+    restored = ok(run_module('volume_restore', dict(src=dest, container=dc)))['volumes']['/data']
+    assert len(restored) == 64  # an anonymous path gets a fresh volume: the task declaring /data agrees
+    assert ok(run_module('data_container', dict(name=dc, volumes=['/data'])))['warning_texts'] == []
+
+    declared = dict(name=dc, volumes=['%s:/data' % volume])
+    for check in (True, False):
+        kept = ok(run_module('data_container', declared, check=check))
+        assert kept['changed'] is False and mounts(api, dc) == {'/data': restored}
+        [warning] = kept['warning_texts']
+        assert 'data container %s: /data holds volume %s, which a restore filled' % (dc, restored) in warning
+        assert 'but the task declares %s there' % volume in warning and 'release_volumes: true' in warning
+    assert lab.read('/data/f', volumes_from=[dc]) == 'v1-good' and not lab.volume_exists(volume)
+
+    released = ok(run_module('data_container', dict(declared, release_volumes=True)))
+    assert released['changed'] is True and mounts(api, dc) == {'/data': volume}
+    assert [item['volume'] for item in released['released_volumes']] == [restored]
+    again = ok(run_module('volume_restore', dict(src=dest, container=dc)))
+    assert again['changed'] is True and again['volumes'] == {'/data': volume}
+    assert lab.read('/data/f', volumes_from=[dc]) == 'v1-good'
+    assert ok(run_module('data_container', declared))['changed'] is False

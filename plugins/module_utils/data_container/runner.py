@@ -97,6 +97,7 @@ class DataContainerRun(object):
             new_volume_name=new_volume_name,
             replacement_name=replacement_name(self.spec.name),
             is_empty=lambda container, path: is_empty(api, container, path),
+            inspect_volume=api.inspect_volume,
         )
 
     def plan(self, image):
