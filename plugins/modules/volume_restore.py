@@ -157,7 +157,7 @@ previous_volumes:
       was_in: datacontainer
 restarted:
   description:
-    - Containers that were running with a restored named volume: stopped while it was written, then started
+    - Containers that were running with a restored named volume, stopped while it was written, then started
       again (in check mode, those that would be).
   returned: always
   type: list
