@@ -278,6 +278,8 @@ class InPlace(object):
         if journal is not None and self.finishes:
             self.previous = journal.previous
             if self.restores:
+                for cid, user in self.running:  # started again since the interruption
+                    plan.add('stop_container', user, 'it uses volume %s, which is restored' % self.volume, id=cid)
                 self._add_fill(plan, journal.name)
             self._add_close(plan, journal.name, journal.helpers)
             return
