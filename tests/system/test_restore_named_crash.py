@@ -136,3 +136,19 @@ def test_killed_restore_is_undone_before_another_archive(lab, api, tmp_path, pro
     assert other['changed'] is True and other['restored'] == ['/data']
     # the content kept is the one from before the interrupted restore, once
     assert_converged(lab, api, dc, volume, app, 'v0-older', 'v2-bad\ny')
+
+
+@pytest.mark.parametrize('step', ['copy', 'fill'])
+def test_a_failed_restore_says_what_the_next_run_does(lab, api, tmp_path, proxy, step):
+    dc, volume, app, archives = prepared(lab, api, tmp_path)
+    args = dict(src=archives['v1-good'], container=dc)
+    pattern, count = STEPS[step]
+    rule = proxy.intercept(pattern, 'close')
+    rule.pattern = Nth(pattern, count)
+    result = run_module('volume_restore', dict(args, docker_host=proxy.docker_host))
+    assert rule.event.is_set() and result['rc'] == 1 and result['changed'] is True, result
+    assert 'Traceback' not in result['msg']
+    assert 'The restore into volume %s is recorded by its journal: run this task again to finish it' % volume \
+        in result['msg'], result['msg']
+    ok(run_module('volume_restore', args))
+    assert_converged(lab, api, dc, volume, app, 'v1-good', 'v2-bad\ny')

@@ -26,7 +26,11 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import rewire_consumers, wired_to
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import APPLIERS as IN_PLACE_APPLIERS, InPlace
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import (
+    APPLIERS as IN_PLACE_APPLIERS,
+    InPlace,
+    explain_interruption,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard, stale_fills
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
@@ -133,10 +137,11 @@ class ContainerRestore(object):
             appliers = archive.appliers()
             appliers.update(IN_PLACE_APPLIERS)
             result, dummy = self.engine.apply(plan, appliers)
-        except BaseException:
+        except BaseException as exc:
             rollback_swap(self.engine, self.name, self.current, set(c.id for c in self.leftovers))
             for fill in fills:
                 discard(self.engine.api, fill)
+            explain_interruption(exc, self.in_place)
             raise
         for reason in archive.fallbacks:
             self.engine.warn('A restored volume was filled through the engine: %s.' % reason)

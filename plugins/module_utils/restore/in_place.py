@@ -401,6 +401,17 @@ class InPlace(object):
                               % (self.volume, found, wanted, self.previous or '(none: it was empty)'))
 
 
+def explain_interruption(exc, restores):
+    """Say in ``exc`` (a failed restore) what its journal lets the next run do."""
+    started = [restore for restore in restores if restore.restores or restore.journal is not None]
+    if started and isinstance(exc, PersistentVolumesError):
+        exc.msg = '%s %s' % (exc.msg.rstrip(), ' '.join(
+            'The restore into volume %s is recorded by its journal: run this task again to finish it%s.'
+            % (restore.volume, ' (what the volume held before is kept in volume %s)' % restore.previous
+               if restore.previous else '') for restore in started))
+    return exc
+
+
 def _dispatch(kind):
     def apply(api, action):
         return getattr(action.args['run'], 'apply_' + kind)(action)

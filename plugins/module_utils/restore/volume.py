@@ -23,7 +23,11 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, add_stale, stale_fills
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import APPLIERS as IN_PLACE_APPLIERS, InPlace
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import (
+    APPLIERS as IN_PLACE_APPLIERS,
+    InPlace,
+    explain_interruption,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
@@ -106,7 +110,11 @@ def restore_volume(engine, spec):
                   actions=plan.describe())
     appliers = archive.appliers()
     appliers.update(IN_PLACE_APPLIERS)
-    engine.apply(plan, appliers)
+    try:
+        engine.apply(plan, appliers)
+    except BaseException as exc:
+        explain_interruption(exc, [in_place] if in_place is not None else [])
+        raise
     for reason in archive.fallbacks:
         engine.warn('The volume was filled through the engine: %s.' % reason)
     return result
