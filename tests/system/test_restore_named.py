@@ -237,3 +237,17 @@ def test_a_restored_volume_the_task_declares_otherwise_is_kept_with_a_warning(la
     assert again['changed'] is True and again['volumes'] == {'/data': volume}
     assert lab.read('/data/f', volumes_from=[dc]) == 'v1-good'
     assert ok(run_module('data_container', declared))['changed'] is False
+
+
+def test_restore_refuses_two_paths_of_one_named_volume(lab, api, tmp_path):
+    source, dc, volume = lab.name('src'), lab.name('dc'), lab.name('both')
+    ok(run_module('data_container', dict(name=source, volumes=['/a', '/b'])))
+    dest = str(tmp_path / 'ab.tar')
+    ok(run_module('volume_backup', dict(container=source, dest=dest)))
+    ok(run_module('data_container', dict(name=dc, volumes=['%s:/a' % volume, '%s:/b' % volume])))
+    lab.write('/a/f', 'kept', volumes_from=[dc])
+    for check in (True, False):
+        failed(run_module('volume_restore', dict(src=dest, container=dc), check=check),
+               'Refusing to restore /a and /b into data container %s: volume %s holds both paths' % (dc, volume))
+    assert lab.read('/b/f', volumes_from=[dc]) == 'kept'
+    assert ok(run_module('volume_restore', dict(src=dest, container=dc, paths=['/b'])))['changed'] is True

@@ -57,6 +57,19 @@ def refuse_binds(spec, current):
                       % (binds[0][0], current.name, binds[0][1]))
 
 
+def refuse_shared(spec, current):
+    """Two restored paths held by one named volume: which of them would the volume hold?"""
+    seen = {}
+    for entry in spec.entries:
+        mounted = current.mounts.get(entry['path'])
+        if mounted is not None and mounted.type == 'volume':
+            if mounted.name in seen:
+                raise Refusal('Refusing to restore %s and %s into data container %s: volume %s holds both paths, '
+                              'and a restore writes one path into it. Choose one with paths; nothing was changed.'
+                              % (seen[mounted.name], entry['path'], current.name, mounted.name))
+            seen[mounted.name] = entry['path']
+
+
 def volume_state(api, spec, current, access, entry):
     """('empty'|'same'|'other', the volume's labels) of the volume at ``entry``'s path, read through the container."""
     mounted = current.mounts[entry['path']]
@@ -103,6 +116,7 @@ class ContainerRestore(object):
                              % self.name)
         check_target(self.current, api.inspect_image(self.current.image_id))
         refuse_binds(spec, self.current)
+        refuse_shared(spec, self.current)
         mounted = [self.current.mounts[entry['path']] for entry in spec.entries if entry['path'] in self.current.mounts]
         self.access = choose_access(engine, spec.method,
                                     [api.inspect_volume(m.name) or {} for m in mounted if m.type == 'volume'])
