@@ -92,6 +92,8 @@ def test_restore_into_a_named_volume_stays_restored(lab, api, tmp_path, method):
     labels = info['volumes'][0]['labels']
     assert labels[PREVIOUS_OF] == volume and labels['persistent.volumes.was-in'] == dc
     assert labels['persistent.volumes.restored-path'] == '/data'
+    whose = info['volumes'][0]['previous_of']
+    assert (whose['volume'], whose['path'], whose['was_in']) == (volume, '/data', dc) and whose['replaced_at']
     assert not api.containers(all=True, filters={'label': JOURNAL})
 
     # the role's next run: the same tasks change nothing, and the data stays the archive's
