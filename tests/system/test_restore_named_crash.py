@@ -118,8 +118,8 @@ def test_killed_restore_is_finished_by_the_next_run(lab, api, tmp_path, proxy, s
     journal = [c for c in leftovers(api) if (c.get('Labels') or {}).get('persistent.volumes.restore-target') == volume]
     if journal:  # the data container's own task says so
         said = ok(run_module('data_container', dict(name=dc, volumes=['%s:/data' % volume])))
-        assert said['changed'] is False and any('a restore from %s was interrupted' % args['src'] in w
-                                                 for w in said['warning_texts']), said['warning_texts']
+        interrupted = 'a restore from %s was interrupted' % args['src']
+        assert said['changed'] is False and any(interrupted in w for w in said['warning_texts']), said['warning_texts']
     result = ok(run_module('volume_restore', args))
     assert result['changed'] is True  # finished, or at least its journal closed
     assert_converged(lab, api, dc, volume, app, 'v1-good', 'v2-bad\ny')

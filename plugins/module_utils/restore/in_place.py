@@ -300,9 +300,8 @@ class InPlace(object):
                          image=DEFAULT_IMAGE, binds=['%s:/%s:rw' % (journal.previous, member_root(journal.path or '/'))],
                          labels={pv_labels.TEMPORARY: HELPER, pv_labels.JOURNAL: journal.name})
                 journal.helpers = [helper]
-            plan.add('put_previous', self.volume, 'undo an interrupted restore', holder=journal.name, helper=helper, run=self,
-                     path=journal.path,
-                     previous=journal.previous,
+            plan.add('put_previous', self.volume, 'undo an interrupted restore', holder=journal.name, helper=helper,
+                     run=self, path=journal.path, previous=journal.previous,
                      text='put the earlier content of volume %s back from volume %s (an interrupted restore from %s)'
                      % (self.volume, journal.previous, journal.src))
         elif journal.copied:
@@ -376,8 +375,8 @@ class InPlace(object):
         return VolumeCopy(self.engine.api, self.access, action.args['path'] or self.entry['path'], self.copy.workdir)
 
     def apply_put_previous(self, action):
-        return self._copy_for(action).copy(action.args['helper'], action.args['previous'], action.args['holder'], action.target,
-                              True)
+        args = action.args
+        return self._copy_for(action).copy(args['helper'], args['previous'], args['holder'], action.target, True)
 
     def apply_empty_volume(self, action):
         return self._copy_for(action).empty(action.args['holder'], action.target)

@@ -97,8 +97,9 @@ UNDO = ['remove_container', 'remove_container', 'remove_volume']
     pytest.param('same', [], [], id='already-the-archive'),
     pytest.param('other', [app('exited')] + journal(False), UNDO + FRESH_KEEP[:6] + ['start_container']
                  + FRESH_KEEP[6:], id='killed-before-the-copy-was-complete'),
-    pytest.param('other', [app('exited')] + journal(True), ['replace_content', 'start_container', 'remove_container',
-                                                             'remove_container'], id='killed-after-the-copy-finished'),
+    pytest.param('other', [app('exited')] + journal(True),
+                 ['replace_content', 'start_container', 'remove_container', 'remove_container'],
+                 id='killed-after-the-copy-finished'),
     pytest.param('other', [app()] + journal(True), ['stop_container', 'replace_content', 'start_container',
                                                     'remove_container', 'remove_container'],
                  id='killed-after-the-copy-then-started-by-hand'),
