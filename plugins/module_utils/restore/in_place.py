@@ -129,6 +129,13 @@ def users_of(api, volume):
     return users
 
 
+def work_directory(src):
+    """Where the copy of a volume's content is written for a moment: beside the archive, or in the temporary
+    directory when that is not writable."""
+    directory = os.path.dirname(os.path.abspath(src))
+    return directory if os.access(directory, os.W_OK) else tempfile.gettempdir()
+
+
 def _remove_below(dir_fd):
     """Remove everything in the directory ``dir_fd``, never following a symlink."""
     for name in os.listdir(dir_fd):
@@ -238,7 +245,7 @@ class InPlace(object):
         self.running, self.users = running, running + stopped
         self.previous = None
         self.archive = None
-        self.copy = VolumeCopy(api, access, entry['path'], os.path.dirname(os.path.abspath(spec.src)))
+        self.copy = VolumeCopy(api, access, entry['path'], work_directory(spec.src))
 
     def _journal_stopped(self, api):
         found = []
