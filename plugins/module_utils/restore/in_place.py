@@ -193,7 +193,11 @@ class VolumeCopy(object):
             try:
                 self.api.put_archive(holder, parent, data.getvalue())
             except PersistentVolumesError:
-                pass  # "device or resource busy": the mount point itself stays
+                pass  # "device or resource busy": the mount point itself stays, as it must
+            else:  # the engine replaced the mount point, not what the volume holds: nothing can be proved
+                raise EngineError('The engine replaced the mount point of volume %s in %s instead of emptying the '
+                                  'volume, so the restore cannot go through it; the volume was not changed. Restore '
+                                  'with method=direct on the engine\'s host.' % (volume, holder))
         if self.digest(holder, volume)[1].entries > 1:
             raise EngineError('Volume %s could not be emptied through the engine for the restore; its earlier '
                               'content is kept (run the task again, or restore with method=direct).' % volume)
