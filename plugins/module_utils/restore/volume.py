@@ -103,8 +103,8 @@ def restore_volume(engine, spec):
                             engine.api.inspect_image(DEFAULT_IMAGE) is not None)
     else:
         plan = Plan()
-        in_place.add(plan, archive)
         add_stale(plan, stale, name)
+        in_place.add(plan, archive)
         result.update(previous_volumes=in_place.previous_report(), restarted=[user for dummy, user in in_place.users])
     result.update(changed=bool(plan.actions), restored=[entry['path']] if state != 'same' else [],
                   actions=plan.describe())
