@@ -33,6 +33,11 @@ description:
     they are empty and no other container uses them; otherwise they are kept and reported in
     RV(released_volumes).
   - O(state=absent) refuses while other containers use its volumes and names them.
+  - A restore stays restored. M(persistent.volumes.volume_restore) writes a named volume in place, so the task
+    that declares it changes nothing afterwards. A path whose volume a restore filled (label
+    C(persistent.volumes.restored-from)) while the task declares another source there is kept as it is, with
+    a warning naming the path and what to do, unless O(release_volumes=true). A restore into one of its volumes
+    that was interrupted is reported by a warning until M(persistent.volumes.volume_restore) finishes it.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:

@@ -153,6 +153,26 @@ volumes:
       description: The size of the volume's content in bytes; null when the driver cannot tell.
       type: int
       returned: when O(include_usage=true)
+    previous_of:
+      description:
+        - For a volume that keeps what a named volume held before M(persistent.volumes.volume_restore) wrote it
+          in place (label C(persistent.volumes.previous-of)), that volume, the path it was restored at, the data
+          container it was in (null for a volume restored alone) and when it was replaced (UTC).
+      type: dict
+      returned: when the volume keeps a named volume's earlier content
+      contains:
+        volume:
+          description: The named volume whose earlier content this is.
+          type: str
+        path:
+          description: The path restored.
+          type: str
+        was_in:
+          description: The data container it was restored for.
+          type: str
+        replaced_at:
+          description: When the restore replaced it.
+          type: str
   sample:
     - name: pgdata
       driver: local

@@ -18,17 +18,33 @@ description:
     refuses, before writing anything, absolute member names, C(..), symbolic or hard links that
     lead outside their path, device and fifo members, and archives larger than the free space of
     the engine's data root.
-  - Into a data container (O(container)), each restored path gets a fresh volume, filled while a
-    temporary container that is never started holds it (on the direct path the module writes the
-    volume's directory itself, through the engine the archive endpoint writes it); then the data
-    container is recreated with it, with the crash-safe swap of M(persistent.volumes.data_container). The previous volume is kept and
-    reported in RV(previous_volumes). Containers wired to the data container with C(--volumes-from)
-    are recreated to mount the restored data, and started again if they were running.
+  - Into a data container (O(container)), each path keeps its kind. A path held by a named volume
+    (C(pgdata:/data)) is restored into that very volume, so that the declared layout and the data agree
+    afterwards and the next converge (the role's nightly run) changes nothing; see the named volume steps
+    below. A path held by an anonymous volume (or missing from the container) gets a fresh volume, filled
+    while a temporary container that is never started holds it (on the direct path the module writes the
+    volume's directory itself, through the engine the archive endpoint writes it); then the data container is
+    recreated with it, with the crash-safe swap of M(persistent.volumes.data_container). The previous volume is
+    kept and reported in RV(previous_volumes). Containers wired to the data container with C(--volumes-from)
+    are recreated to mount the restored data, and started again if they were running. A path that is a bind
+    mount of a host directory is refused (a restore writes volumes), before anything is written.
   - Only data containers are restored into, never a running container nor one that is not a data
     container (it has been started, is wired with C(--volumes-from), or has a command of its own);
     those are refused before anything is read or written, in check mode too.
-  - Into a volume (O(volume)), the volume must not exist yet, be empty (and not used by a running
-    container), or already hold exactly the archive's data; it is created when missing and filled.
+  - Into a volume (O(volume)), a volume that does not exist is created and filled, an empty one is filled,
+    one that already holds exactly the archive's data is left alone, and one that holds other data is
+    restored in place as a named volume of a data container is.
+  - A named volume is restored in place in this order, each step recorded so that a run that dies at any
+    step is finished (the same archive) or undone (any other archive) by the next run of this module, and
+    reported by M(persistent.volumes.data_container) and M(persistent.volumes.layout) as a warning until then.
+    A journal, a container that is never started, holds the volume and records the restore; the volume's
+    current content is copied into a new volume C(<name>.previous-<UTC time>-<hex>), labelled
+    C(persistent.volumes.previous-of=<name>) (and C(was-in), C(replaced-by), C(replaced-at),
+    C(restored-path)), read back and compared; the running containers that use the volume are stopped (one
+    that runs with C(--rm) is refused, as stopping it would remove it); the volume is emptied, filled from
+    the archive and compared with the manifest; the stopped containers are started again
+    (RV(restarted)); the journal is removed. An empty volume keeps nothing. Reported in RV(previous_volumes),
+    and listed by M(persistent.volumes.volume_info) with its labels.
   - O(method) chooses the path as M(persistent.volumes.volume_backup) does; on the direct path, runs of
     zeros are written as holes (sparse files stay sparse), and nothing is reached through a symlink
     on the disk. An archive made on either path restores on either path.
@@ -100,6 +116,13 @@ EXAMPLES = r'''
     src: /var/backups/datacontainer.tar.gz
     container: datacontainer
 
+- name: Restore into the data container of a database on a named volume (pgdata:/var/lib/postgresql/data)
+  persistent.volumes.volume_restore:
+    src: /var/backups/pgdata-container.tar.gz
+    container: pgdata-container
+  register: restored
+  # restored.previous_volumes[0].volume: pgdata.previous-<time>-<hex>, what pgdata held before
+
 - name: Restore a volume backup into a new volume
   persistent.volumes.volume_restore:
     src: /var/backups/pgdata.tar
@@ -124,13 +147,17 @@ restored:
   elements: str
   sample: [/datastore]
 volumes:
-  description: The new volume of each restored path.
+  description: The volume of each restored path (a named volume is its own; other paths get a new one).
   returned: when restoring into a container
   type: dict
   sample:
     /datastore: 6c1f0e8f3b0a4d5e9c7b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d
 previous_volumes:
-  description: The volumes the data container had at those paths; they are kept, with their data.
+  description:
+    - The volumes that keep what those paths held before, with their data. For a path of a data container
+      held by an anonymous volume, the volume it had (C(was_in) the data container); for a named volume,
+      the new volume its earlier content was copied into (C(was_in) the data container, or the volume itself
+      when restoring into a volume).
   returned: always
   type: list
   elements: dict
@@ -138,6 +165,14 @@ previous_volumes:
     - path: /datastore
       volume: 0b6f2a34c1d84e5f9a7b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f
       was_in: datacontainer
+restarted:
+  description:
+    - Containers that were running with a restored named volume, stopped while it was written, then started
+      again (in check mode, those that would be).
+  returned: always
+  type: list
+  elements: str
+  sample: [app]
 consumers:
   description:
     - Containers wired to the data container that were recreated to mount the restored data (in check

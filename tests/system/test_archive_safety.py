@@ -186,7 +186,9 @@ def test_check_mode_writes_nothing_to_the_engine_or_the_host(lab, api, tmp_path)
         runs.append(run_module('volume_restore', dict(src=src, volume=lab.name('new'), method=method), check=True))
         runs.append(run_module('volume_restore', dict(src=src, container=dc, method=method), check=True))
     assert [r['changed'] for r in runs if not r.get('failed')] == [True] * 10, runs
-    failed(run_module('volume_restore', dict(src=src, volume=other), check=True), 'holds other data than this archive')
+    # a volume holding other data is restored in place, its content kept in a volume of its own: predicted only
+    replaced = ok(run_module('volume_restore', dict(src=src, volume=other), check=True))
+    assert replaced['changed'] is True and replaced['previous_volumes'][0]['volume'].startswith(other + '.previous-')
     unknown = run_module('volume_restore', dict(src=src, volume=other, method='engine'), check=True)
     assert unknown['changed'] is True and 'Check mode cannot read volume %s through the engine' % other in \
         ' '.join(unknown['warning_texts'])
@@ -221,11 +223,14 @@ def test_restore_into_an_empty_volume(lab, api, tmp_path, method):
     busy = lab.name('busy')
     api.create_volume(busy)
     user = lab.container(lab.name('user'), binds=['%s:/v' % busy], start=True, command=LOOP)
-    for check in (True, False):
-        failed(run_module('volume_restore', dict(src=src, volume=busy, method=method), check=check),
-               'Refusing to restore into volume %s: it is empty but running containers use it (%s); stop them '
-               'first. Nothing was changed.' % (busy, user))
-    assert os.listdir(mountpoint(api, busy)) == []
+    # running users are stopped while the volume is written, and started again; nothing to keep
+    predicted = ok(run_module('volume_restore', dict(src=src, volume=busy, method=method), check=True))
+    assert predicted['restarted'] == [user] and predicted['previous_volumes'] == []
+    assert os.listdir(mountpoint(api, busy)) == [] and api.inspect_container(user)['State']['Running'] is True
+    restored = ok(run_module('volume_restore', dict(src=src, volume=busy, method=method)))
+    assert restored['changed'] is True and restored['restarted'] == [user] and restored['previous_volumes'] == []
+    assert api.inspect_container(user)['State']['Running'] is True
+    assert lab.read('/v/f', binds=['%s:/v:ro' % busy]) == 'from-the-archive'
 
 
 # --- generations (issue 13 item 5) ------------------------------------------------------------

@@ -152,15 +152,14 @@ def test_restore_keeps_the_old_volume_and_rewires_consumers(lab, api, tmp_path):
     same = ok(run_module('data_container', dict(name=target, volumes=['/data', '/other'])))  # keeps the restored data
     assert same['changed'] is False and mounts(api, target) == now
 
-    # a volume that holds other data is never overwritten; one that holds the archive's is left alone
+    # a volume that holds other data keeps it in a volume of its own; one that holds the archive's is left alone
     stranger = lab.name('stranger')
     api.create_volume(stranger)
     lab.write('/v/f', 'stranger-data', binds=['%s:/v' % stranger])
-    for check in (True, False):
-        failed(run_module('volume_restore', dict(src=dest, volume=stranger), check=check),
-               'Refusing to restore into volume %s: it exists and holds other data than this archive' % stranger,
-               'nothing was changed')
-    assert lab.read('/v/f', binds=['%s:/v' % stranger]) == 'stranger-data'
+    replaced = ok(run_module('volume_restore', dict(src=dest, volume=stranger)))
+    [kept] = replaced['previous_volumes']
+    assert lab.read('/v/f', binds=['%s:/v' % kept['volume']]) == 'stranger-data'
+    assert lab.read('/v/f', binds=['%s:/v' % stranger]) == 'from-the-archive'
     fresh = lab.name('fresh')
     assert ok(run_module('volume_restore', dict(src=dest, volume=fresh)))['changed'] is True
     for check in (True, False):

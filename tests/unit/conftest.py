@@ -260,7 +260,7 @@ class FakeReadRoot(object):
 
 
 def build_data_planner(spec, holder=None, leftovers=(), image=None, others=(), volumes_from=None, roots=None,
-                       replacement_name=None, empty=None):
+                       replacement_name=None, empty=None, volume_labels=None):
     """A ``DataContainerPlanner`` for the data container ``spec`` (a ``DataContainerSpec``).
 
     ``holder``: ``raw_inspect`` keyword dict of the container that has the name (``name``
@@ -269,7 +269,8 @@ def build_data_planner(spec, holder=None, leftovers=(), image=None, others=(), v
     containers on the engine; ``volumes_from``: container name -> ``HostConfig.VolumesFrom``;
     ``image``: an ``ImageChoice`` (default: the default image, present, no VOLUME);
     ``replacement_name`` defaults to ``<name>.pv-000001``; ``empty``: the set of (container ID,
-    path) whose volume is empty (default: the planner cannot tell, as restore's).
+    path) whose volume is empty (default: the planner cannot tell, as restore's); ``volume_labels``:
+    volume name -> its labels (the others have none).
     """
     holder_raw = raw_inspect(**dict(dict(name=spec.name), **holder)) if holder is not None else None
     leftover_raws = [raw_inspect(**item) for item in leftovers]
@@ -282,7 +283,8 @@ def build_data_planner(spec, holder=None, leftovers=(), image=None, others=(), v
                                    [ContainerDetail(raw) for raw in leftover_raws], image, usage,
                                    FakeReadRoot(roots), new_volume_names(),
                                    replacement_name or '%s.pv-000001' % spec.name,
-                                   is_empty=None if empty is None else lambda container, path: (container, path) in empty)
+                                   is_empty=None if empty is None else lambda container, path: (container, path) in empty,
+                                   inspect_volume=lambda name: {'Name': name, 'Labels': (volume_labels or {}).get(name)})
     planner.raws = dict((raw['Name'].lstrip('/'), raw) for raw in leftover_raws + ([holder_raw] if holder_raw else []))
     return planner
 

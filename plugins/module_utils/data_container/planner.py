@@ -109,7 +109,7 @@ class DataContainerPlanner(object):
     """Builds the plan for one data container from observed facts (no engine calls)."""
 
     def __init__(self, spec, holder, leftovers, image, usage, read_root, new_volume_name, replacement_name,
-                 extra_owned=(), is_empty=None):
+                 extra_owned=(), is_empty=None, inspect_volume=None):
         self.spec = spec
         self.holder = holder
         self.leftovers = list(leftovers)
@@ -120,6 +120,7 @@ class DataContainerPlanner(object):
         self.replacement_name = replacement_name
         self.extra_owned = set(extra_owned)  # volumes made for it elsewhere (restored data)
         self.is_empty = is_empty  # (container, path) -> True only when that volume surely holds nothing
+        self.inspect_volume = inspect_volume  # name -> inspect data: is a volume a restore's? (None: not asked)
         self.own = set(c.name for c in [holder] + self.leftovers if c is not None)
 
     # --- what others use ------------------------------------------------------
@@ -153,10 +154,11 @@ class DataContainerPlanner(object):
         others = [c for c in self.leftovers if c is not current]
         previous = previous_mounts([c for c in [current] + list(reversed(others)) if c is not None])
         wanted = resolve(self.spec, self.image_paths(current), previous, self.new_volume_name)
+        plan = DataContainerPlan(before=summary_of(self.holder))
+        wanted = [self._keep_restored(plan, item, previous) for item in wanted]
         if not wanted:
             raise InputError('data container %s: volumes is empty and image %s declares no VOLUME; '
                              'list at least one path.' % (self.spec.name, self.image.reference))
-        plan = DataContainerPlan(before=summary_of(self.holder))
         plan.wanted = wanted
         if self.image.action:
             plan.add(self.image.action, self.image.reference, 'image not on the engine')
@@ -182,6 +184,25 @@ class DataContainerPlanner(object):
         if same and not plan.actions:
             plan.after = plan.before
         return plan
+
+    def _keep_restored(self, plan, item, previous):
+        """``item``, or the volume a restore put at its path when the task declares another source there:
+        recreating with the declared one would bring its earlier data back (promise 10), so it is kept and
+        the run says so, unless release_volumes=true lets it go."""
+        holder, mounted = previous.get(item.path, (None, None))
+        if mounted is None or mounted.type != 'volume' or item.new or item.identity == mounted.identity \
+                or self.inspect_volume is None:
+            return item
+        labels = (self.inspect_volume(mounted.name) or {}).get('Labels') or {}
+        if not labels.get(pv_labels.RESTORED_FROM) or self.spec.release_volumes:
+            return item
+        plan.warn('data container %s: %s holds volume %s, which a restore filled (restored-from %s), but the task '
+                  'declares %s there. It is kept, so the restore stays; recreating with %s would bring earlier data '
+                  'back. To use %s, run the task once with release_volumes: true (the restored volume is kept and '
+                  'released), then restore the archive into the data container again, which writes into %s.'
+                  % (self.spec.name, item.path, mounted.name, labels[pv_labels.RESTORED_FROM][:12], item.origin,
+                     item.origin, item.origin, item.origin))
+        return Wanted(item.spec, 'volume', mounted.name, holder=holder)
 
     def _check_orphans(self, current, released, wanted):
         """The volumes the container holds now and would drop: refused while they hold data that no

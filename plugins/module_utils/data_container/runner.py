@@ -31,6 +31,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.names imp
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import interrupted_restores
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
 
 
@@ -96,6 +97,7 @@ class DataContainerRun(object):
             new_volume_name=new_volume_name,
             replacement_name=replacement_name(self.spec.name),
             is_empty=lambda container, path: is_empty(api, container, path),
+            inspect_volume=api.inspect_volume,
         )
 
     def plan(self, image):
@@ -145,4 +147,7 @@ def converge_data_container(engine):
         consumer_mounts=[use.as_dict() for use in consumers],
     )
     result.update(container_result(engine, spec, run.holder, plan, planner.image))
+    current = run.holder or (run.leftovers[-1] if run.leftovers else None)
+    for warning in interrupted_restores(run.usage.containers, current.mounts if current else {}):
+        engine.warn(warning)
     return result

@@ -40,6 +40,24 @@ TEMPORARY = PREFIX + 'temporary'
 RESTORED_FROM = PREFIX + 'restored-from'
 RESTORED_PATH = PREFIX + 'restored-path'
 
+# A restore into a named volume (restore/in_place.py). On its journal, a never-started container
+# (temporary=restore-journal) that holds the volume while it is restored: the volume, the volume
+# keeping its earlier content, the archive (its path on the host; restored-from, restored-path) and
+# the containers it stopped (JSON list of IDs). On the helper holding the earlier content's volume
+# (temporary=restore-previous): the journal's name.
+RESTORE_TARGET = PREFIX + 'restore-target'
+RESTORE_PREVIOUS = PREFIX + 'restore-previous'
+RESTORE_SRC = PREFIX + 'restore-src'
+RESTORE_STOPPED = PREFIX + 'restore-stopped'
+JOURNAL = PREFIX + 'journal'
+
+# On the volume that keeps a named volume's content from before a restore: that volume's name, the
+# archive's content digest that replaced it, when, the path, and the data container it was in.
+PREVIOUS_OF = PREFIX + 'previous-of'
+REPLACED_BY = PREFIX + 'replaced-by'
+REPLACED_AT = PREFIX + 'replaced-at'
+WAS_IN = PREFIX + 'was-in'
+
 # On the collection's default empty image.
 IMAGE = PREFIX + 'image'
 

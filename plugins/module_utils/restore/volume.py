@@ -19,10 +19,21 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
     read_through_temporary,
     source_from_volume,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
-from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard, stale_fills
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import (
+    ArchiveFill,
+    Fill,
+    add_stale,
+    discard,
+    stale_fills,
+)
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import (
+    APPLIERS as IN_PLACE_APPLIERS,
+    InPlace,
+    explain_interruption,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
@@ -47,10 +58,6 @@ def volume_state(engine, name, entry, scheme, access):
     return 'same' if entry.get('content_sha256') and digest == entry['content_sha256'] else 'other'
 
 
-def running_users(api, name):
-    return sorted(container_name(c) for c in api.list_containers(filters={'volume': name}) if c.get('State') == 'running')
-
-
 def vanishes(api, name, stale):
     """True when taking back what killed restores left removes the volume ``name`` itself (they made
     it, and no other container uses it): it is then restored as a new one."""
@@ -58,19 +65,12 @@ def vanishes(api, name, stale):
     return bool(fillers) and all(summary['Id'] in fillers for summary in api.list_containers(filters={'volume': name}))
 
 
-def check_restorable(engine, name, state, raw):
-    """Refuse a volume that holds other data, or that running containers use; warn when it is unknown."""
-    if state == 'other':
-        raise Refusal('Refusing to restore into volume %s: it exists and holds other data than this archive, so it '
-                      'would be overwritten. Restore into a new volume name, or into a data container '
-                      '(which keeps the previous volume); nothing was changed.' % name)
-    users = running_users(engine.api, name) if raw is not None else []
-    if users:
-        raise Refusal('Refusing to restore into volume %s: it is empty but running containers use it (%s); stop '
-                      'them first. Nothing was changed.' % (name, ', '.join(users)))
+def check_restorable(engine, name, state):
+    """Warn when check mode cannot tell what the volume holds."""
     if state == 'unknown':
         engine.warn('Check mode cannot read volume %s through the engine without creating a temporary container; '
-                    'a real run restores into it only if it is empty or already holds this archive.' % name)
+                    'a real run reads it first, and keeps what it holds in a volume of its own before restoring.'
+                    % name)
 
 
 def observed_volume(engine, spec, name):
@@ -91,20 +91,38 @@ def observed_volume(engine, spec, name):
 def restore_volume(engine, spec):
     name = check_name(engine.params['volume'], 'volume name')
     entry, raw, access, stale, state = observed_volume(engine, spec, name)
-    result = dict(changed=False, volume=name, restored=[], previous_volumes=[])
+    result = dict(changed=False, volume=name, restored=[], previous_volumes=[], restarted=[])
     result.update(access.as_result())
-    if state == 'same':
-        return result
-    check_restorable(engine, name, state, raw)
-    spec.check_archive(engine)
+    in_place = None
+    if raw is not None:
+        in_place = InPlace(engine, spec, name, entry, state, access)
+        if not in_place.needed:
+            return result
+        if state == 'empty' and in_place.journal is None and not in_place.users:
+            in_place = None  # nothing to keep, nobody to stop: filled as a new volume is
+    check_restorable(engine, name, state)
+    if in_place is None or in_place.restores:
+        spec.check_archive(engine)  # before anything is written
     archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access)
-    fill = Fill(name, entry, name, create=raw is None)
-    plan = plan_restore(archive, [fill], stale, name, engine.api.inspect_image(DEFAULT_IMAGE) is not None)
-    result.update(changed=True, restored=[entry['path']], actions=plan.describe())
+    fill = None
+    if in_place is None:
+        fill = Fill(name, entry, name, create=raw is None)
+        plan = plan_restore(archive, [fill], stale, name, engine.api.inspect_image(DEFAULT_IMAGE) is not None)
+    else:
+        plan = Plan()
+        add_stale(plan, stale, name)
+        in_place.add(plan, archive)
+        result.update(previous_volumes=in_place.previous_report(), restarted=[user for dummy, user in in_place.users])
+    result.update(changed=bool(plan.actions), restored=[entry['path']] if state != 'same' else [],
+                  actions=plan.describe())
+    appliers = archive.appliers()
+    appliers.update(IN_PLACE_APPLIERS)
     try:
-        engine.apply(plan, archive.appliers())
-    except BaseException:
-        discard(engine.api, fill)  # the holder, and the volume when this restore created it
+        engine.apply(plan, appliers)
+    except BaseException as exc:
+        if fill is not None:
+            discard(engine.api, fill)  # the holder, and the volume when this restore created it
+        explain_interruption(exc, [in_place] if in_place is not None else [])
         raise
     for reason in archive.fallbacks:
         engine.warn('The volume was filled through the engine: %s.' % reason)

@@ -10,6 +10,8 @@ The volume module reports ``used_by`` the same way."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
+
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import current_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
@@ -39,6 +41,10 @@ def describe_volume(state, name):
     )
     if state.sizes is not None:
         entry['size_bytes'] = state.sizes.get(name)
+    labels = entry['labels']
+    if labels.get(pv_labels.PREVIOUS_OF):
+        entry['previous_of'] = dict(volume=labels[pv_labels.PREVIOUS_OF], path=labels.get(pv_labels.RESTORED_PATH),
+                                    was_in=labels.get(pv_labels.WAS_IN), replaced_at=labels.get(pv_labels.REPLACED_AT))
     return entry
 
 

@@ -336,3 +336,27 @@ def test_absent_never_removes_an_owned_volume_someone_uses(data_planner):
     planner, plan = run(data_planner, {'state': 'absent', 'remove_volumes': True, 'force': True},
                         dc([(B, '/logs')], owned=[A, B]), others=[BACKUP])
     assert ('remove_volume', A) not in [(a.kind, a.target) for a in plan.actions]
+
+
+RESTORED = {A: {'persistent.volumes.restored-from': 'f' * 64}}
+
+
+@pytest.mark.parametrize('spec, actions, warned', [
+    pytest.param({'volumes': ['pgdata:/data']}, [], True, id='named-declared-restored-kept'),
+    pytest.param({'volumes': ['/srv/x:/data']}, [], True, id='bind-declared-restored-kept'),
+    pytest.param({'volumes': ['/data']}, [], False, id='anonymous-declared-agrees'),
+    pytest.param({'volumes': ['pgdata:/data'], 'release_volumes': True}, swap(NAME), False,
+                 id='named-declared-released-on-request'),
+])
+def test_a_restored_volume_is_not_recreated_away(data_planner, spec, actions, warned):
+    """A path a restore filled keeps its volume when the task declares another source (issue 27)."""
+    dummy, plan = run(data_planner, spec, dc([(A, '/data')], owned=[A]), volume_labels=RESTORED)
+    assert [(a.kind, a.target) for a in plan.actions] == actions
+    assert len(plan.warnings) == int(warned)
+    if warned:
+        declared = spec['volumes'][0].split(':')[0]
+        assert 'data container %s: /data holds volume %s, which a restore filled' % (NAME, A) in plan.warnings[0]
+        assert 'but the task declares %s there' % declared in plan.warnings[0]
+        assert 'release_volumes: true' in plan.warnings[0]
+    else:
+        assert [w.origin for w in plan.wanted] == [spec['volumes'][0].split(':')[0] if ':' in spec['volumes'][0] else A]

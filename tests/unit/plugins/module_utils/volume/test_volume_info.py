@@ -50,3 +50,12 @@ def test_size_bytes_only_with_sizes(make_state):
 def test_describe_volumes_sorted_and_empty(make_state):
     assert [entry['name'] for entry in describe_volumes(make_state(['zz', ANON, 'bb']))] == [ANON, 'bb', 'zz']
     assert describe_volumes(make_state()) == []
+
+
+def test_a_named_volumes_earlier_content_says_whose_it_is(make_state):
+    labels = {'persistent.volumes.previous-of': 'pgdata', 'persistent.volumes.restored-path': '/data',
+              'persistent.volumes.was-in': 'pgstore', 'persistent.volumes.replaced-at': '2026-12-06T20:00:00Z'}
+    state = make_state([dict(name='pgdata.previous-20261206T200000Z-0a0b', labels=labels), 'pgdata'])
+    assert describe_volume(state, 'pgdata.previous-20261206T200000Z-0a0b')['previous_of'] == dict(
+        volume='pgdata', path='/data', was_in='pgstore', replaced_at='2026-12-06T20:00:00Z')
+    assert 'previous_of' not in describe_volume(state, 'pgdata')
