@@ -37,7 +37,7 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: help deps apt-deps venv engine image install demo units system system-oldest molecule sanity lint \
+.PHONY: help deps apt-deps venv engine image install demo units system system-oldest system-docker26 molecule sanity lint \
         changelog-lint galaxy-importer test clean pkg-link peer-tools
 
 help: ## List the targets
@@ -94,6 +94,9 @@ lint: install ## ansible-lint (production profile) of the repository root (.ansi
 system-oldest: deps engine image install pkg-link peer-tools ## System tests with the oldest ansible-core meta/runtime.yml claims
 	@scripts/oldest.sh $(PYTEST_ARGS)
 
+system-docker26: deps engine image install pkg-link peer-tools ## System tests against Debian 13's Docker 26 (a debootstrap root in .build/docker26, own namespaces)
+	@export $(ANSIBLE_ENV); scripts/docker26-system.sh
+
 molecule: deps engine image install ## The role's molecule scenarios: default (local engine), fleet (three engines)
 	@cd roles/data_volume_container && for scenario in default fleet; do \
 	    echo "== molecule test -s $$scenario"; \
@@ -107,7 +110,7 @@ galaxy-importer: install ## galaxy-importer (Galaxy's upload checker) on the bui
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint galaxy-importer, in order
+test: ## deps engine image install units system system-oldest system-docker26 molecule sanity lint changelog-lint galaxy-importer, in order
 	@MAKE="$(MAKE)" scripts/test.sh
 
 .PHONY: bench
