@@ -156,12 +156,14 @@ def test_auto_goes_through_the_engine_when_the_socket_is_not_the_engine_s(lab, a
         made = ok(run_module('volume_backup', dict(volume=volume, dest=dest, docker_host=proxy.docker_host)))
         assert made['method'] == 'engine'
         assert made['method_reason'] == (
-            'the process serving %s (pid %d) does not hold /var/lib/docker/volumes/metadata.db open: it is not the '
-            "engine that owns the volumes seen here (a proxy, or another machine's engine)" % (proxy.path, os.getpid()))
+            'neither the process listening on %s (pid %d) nor the one that accepted a connection to it (pid %d) '
+            'holds /var/lib/docker/volumes/metadata.db open: it is not the engine that owns the volumes seen here (a '
+            "proxy, an engine in another mount namespace or root, or another machine's engine)"
+            % (proxy.path, os.getpid(), os.getpid()))
         for check in (True, False):
             failed(run_module('volume_backup', dict(volume=volume, dest=dest, method='direct', force=True,
                                                     docker_host=proxy.docker_host), check=check),
-                   'method=direct cannot be used: the process serving %s' % proxy.path,
+                   'method=direct cannot be used: neither the process listening on %s' % proxy.path,
                    'Use method=auto (or engine) to go through the engine\'s archive endpoint; nothing was changed.')
         restored = ok(run_module('volume_restore', dict(src=dest, volume=lab.name('copy'),
                                                         docker_host=proxy.docker_host)))
