@@ -4,8 +4,8 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=docker26-lib.sh
-. "$REPO_ROOT/scripts/docker26-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=docker26-lib.sh
+. "$(dirname "$0")/docker26-lib.sh"
 
 docker26_stop_processes
 if [ -e "/run/netns/$D26_NAME" ]; then

@@ -47,6 +47,7 @@ umount "$work/proc"
 trap - EXIT
 # The directories the engine's start binds the host's into (see docker26-up.sh).
 mkdir -p "$work/oldroot"
+# shellcheck disable=SC2016 # a dpkg-query format
 chroot "$work" dpkg-query -W -f='${Version}\n' docker.io >"$work/.pv-complete"
 rm -rf "$ROOT"
 mv "$work" "$ROOT"

@@ -18,8 +18,8 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# shellcheck source=docker26-lib.sh
-. "$REPO_ROOT/scripts/docker26-lib.sh"
+# shellcheck source-path=SCRIPTDIR source=docker26-lib.sh
+. "$(dirname "$0")/docker26-lib.sh"
 
 if docker26_answers; then
     log "Docker 26 lab engine answers on $D26_HOST"
@@ -39,6 +39,7 @@ fi
 ip -n "$D26_NAME" link set lo up
 
 # Runs (host's /bin/sh) in the new mount namespace: the root becomes /, then dockerd is exec'ed.
+# shellcheck disable=SC2016 # expanded by the inner shell
 inner='set -e
 mount --bind "$1" "$1"
 cd "$1"
