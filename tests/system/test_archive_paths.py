@@ -14,6 +14,7 @@ import os
 
 import pytest
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import legacy_mode
 from conftest import failed, run_module
 from proxy import EngineProxy
 from test_backup_restore import PATHS, assert_attributes, data_container, populate
@@ -106,7 +107,8 @@ def test_a_scheme_1_archive_still_restores_and_is_recognised(lab, api, tmp_path)
 
 
 def legacy_manifest(api, source, dest):
-    """Rewrite the manifest beside ``dest`` as the collection wrote it before (scheme 1 digests)."""
+    """Rewrite the manifest beside ``dest`` as the collection wrote it before (scheme 1 digests, made on
+    Docker 20.10, whose archive endpoint gives modes with the file type bits; Docker 26's does not)."""
     import hashlib
     import json
     import tarfile
@@ -119,7 +121,8 @@ def legacy_manifest(api, source, dest):
             name = 'srv/logs' + info.name[len('logs'):]
             link = 'srv/logs' + info.linkname[len('logs'):] if info.islnk() else info.linkname
             digest.update(('%s\0%s\0%o\0%d\0%d\0%d\0%d\0%s\0' % (
-                name, info.type.decode('latin-1'), info.mode, info.uid, info.gid, int(info.mtime), info.size,
+                name, info.type.decode('latin-1'), legacy_mode(info.type.decode('latin-1'), info.mode), info.uid,
+                info.gid, int(info.mtime), info.size,
                 link)).encode('utf-8', 'surrogateescape'))
             if info.isreg():
                 digest.update(engine_stream.extractfile(info).read())
