@@ -160,9 +160,9 @@ def test_auto_goes_through_the_engine_when_the_socket_is_not_the_engine_s(lab, a
         assert made['method'] == 'engine'
         assert made['method_reason'] == (
             'neither the process listening on %s (pid %d) nor the one that accepted a connection to it (pid %d) '
-            'holds /var/lib/docker/volumes/metadata.db open: it is not the engine that owns the volumes seen here (a '
+            'holds %s/volumes/metadata.db open: it is not the engine that owns the volumes seen here (a '
             "proxy, an engine in another mount namespace or root, or another machine's engine)"
-            % (proxy.path, os.getpid(), os.getpid()))
+            % (proxy.path, os.getpid(), os.getpid(), api.info()['DockerRootDir']))
         for check in (True, False):
             failed(run_module('volume_backup', dict(volume=volume, dest=dest, method='direct', force=True,
                                                     docker_host=proxy.docker_host), check=check),
