@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The Docker 26 lab engine's names (source it after lib.sh): one engine per work tree, named
 # after it, so that work trees on one machine never share one.
-D26_NAME="pvd26-$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-6)"
+D26_NAME="${PV_D26_NAME:-pvd26-$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-6)}"
 D26_DIR="/tmp/$D26_NAME"
 D26_HOST="unix://$D26_DIR/docker.sock"
 export D26_NAME D26_DIR D26_HOST

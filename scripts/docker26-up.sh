@@ -12,8 +12,9 @@
 # reports are real host paths, as on a stock host. Its network namespace is entered with
 # 'nsenter --net=' (never 'ip netns exec', which remounts /sys and loses the cgroups).
 #
-# With PV_ENGINE_ACTIVATION=socket, dockerd is started as systemd's docker.socket starts it:
-# tests/system/socket_activation.py owns the listening socket and hands it to 'dockerd -H fd://'.
+# By default dockerd is started as Debian 13's systemd units start it (docker.socket): a listener,
+# tests/system/socket_activation.py (Debian's python3), owns the listening socket and hands it to
+# 'dockerd -H fd://'. PV_ENGINE_ACTIVATION=direct starts dockerd on its own socket instead.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -54,16 +55,16 @@ shift
 exec "$@"'
 
 dockerd_args=(--data-root "$D26_DIR/data" --exec-root "$D26_DIR/exec" --pidfile "$D26_DIR/docker.pid")
-if [ "${PV_ENGINE_ACTIVATION:-direct}" = socket ]; then
+if [ "${PV_ENGINE_ACTIVATION:-socket}" = socket ]; then
     # The listener (the host's Python) binds the socket, then execs the command above as its child.
-    launcher=("$REPO_ROOT/.venv/bin/python" "$REPO_ROOT/tests/system/socket_activation.py"
+    launcher=(/usr/bin/python3 "$REPO_ROOT/tests/system/socket_activation.py"
               --socket "$D26_DIR/docker.sock" --pidfile "$D26_DIR/listener.pid" --)
     dockerd_args+=(-H fd://)
 else
     launcher=()
     dockerd_args+=(-H "$D26_HOST")
 fi
-log "starting Docker 26 (root $ROOT, netns $D26_NAME, state $D26_DIR, ${PV_ENGINE_ACTIVATION:-direct} start)"
+log "starting Docker 26 (root $ROOT, netns $D26_NAME, state $D26_DIR, ${PV_ENGINE_ACTIVATION:-socket} start)"
 setsid nsenter --net="/run/netns/$D26_NAME" "${launcher[@]}" \
     unshare -m --propagation private /bin/sh -c "$inner" sh "$ROOT" /usr/sbin/dockerd "${dockerd_args[@]}" \
     </dev/null >"$D26_DIR/dockerd.log" 2>&1 &
