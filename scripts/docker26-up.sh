@@ -54,7 +54,12 @@ umount -l /oldroot
 shift
 exec "$@"'
 
-dockerd_args=(--data-root "$D26_DIR/data" --exec-root "$D26_DIR/exec" --pidfile "$D26_DIR/docker.pid")
+dockerd_args=(--exec-root "$D26_DIR/exec" --pidfile "$D26_DIR/docker.pid")
+# PV_D26_DATA_ROOT=default: dockerd's default, /var/lib/docker inside the root, which it reports as
+# DockerRootDir though on this machine that path is another engine's (the direct path must see it).
+if [ "${PV_D26_DATA_ROOT:-}" != default ]; then
+    dockerd_args+=(--data-root "$D26_DIR/data")
+fi
 if [ "${PV_ENGINE_ACTIVATION:-socket}" = socket ]; then
     # The listener (the host's Python) binds the socket, then execs the command above as its child.
     launcher=(/usr/bin/python3 "$REPO_ROOT/tests/system/socket_activation.py"

@@ -19,6 +19,7 @@ __metaclass__ = type
 
 import os
 import socket
+import subprocess
 import threading
 
 import docker
@@ -26,7 +27,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import peer_pid
 from conftest import RUN_ID, failed, run_module
-from lab import ExtraEngine
+from lab import REPO, ExtraEngine
 from test_restore_hostile import ok
 
 BUSYBOX = 'local/busybox:latest'
@@ -135,6 +136,43 @@ def test_an_activated_engine_in_another_root_is_never_taken_for_the_local_one(el
     restored = ok(run_module('volume_restore', dict(src=dest, volume=volume + '-copy',
                                                     docker_host=elsewhere.docker_host)))
     assert restored['method'] == 'engine' and read_back(client, volume + '-copy') == 'elsewhere'
+
+
+DOCKER26_ROOT = os.path.join(REPO, '.build', 'docker26', 'root')
+
+
+@pytest.fixture(scope='module')
+def docker26_default_root():
+    """Debian 13's Docker 26 (scripts/docker26-up.sh), behind socket activation, with its default data root:
+    /var/lib/docker in its Debian 13 root, reported as DockerRootDir /var/lib/docker."""
+    if not os.path.exists(os.path.join(DOCKER26_ROOT, '.pv-complete')):
+        pytest.skip('no Debian 13 root in .build/docker26 (make system-docker26 makes it)')
+    env = dict(os.environ, PV_D26_NAME='pvd26r%s' % RUN_ID, PV_D26_DATA_ROOT='default')
+    script = os.path.join(REPO, 'scripts', 'docker26-%s.sh')
+    host = subprocess.run([script % 'up'], env=env, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          universal_newlines=True, check=True).stdout.strip()
+    yield host
+    subprocess.run([script % 'down'], env=env, stdin=subprocess.DEVNULL, check=False)
+
+
+def test_docker26_in_its_own_root_is_never_taken_for_the_local_engine(docker26_default_root, tmp_path):
+    """The case that made this rule: Docker 26 in its Debian 13 root reports DockerRootDir
+    /var/lib/docker, which here is the machine's engine's directory."""
+    host = docker26_default_root
+    client = docker.APIClient(base_url=host, version='auto', timeout=120)
+    assert client.info()['DockerRootDir'] == '/var/lib/docker' and client.version()['ApiVersion'] >= '1.45'
+    volume = 'pvt-%s-d26' % RUN_ID
+    client.create_volume(volume)
+    dest = str(tmp_path / 'd26.tar')
+    made = ok(run_module('volume_backup', dict(volume=volume, dest=dest, docker_host=host)))
+    assert made['method'] == 'engine'
+    assert made['method_reason'].startswith('neither the process listening on %s' % host[len('unix://'):])
+    assert 'holds /var/lib/docker/volumes/metadata.db open' in made['method_reason']
+    for check in (True, False):
+        failed(run_module('volume_backup', dict(volume=volume, dest=dest, method='direct', force=True,
+                                                docker_host=host), check=check),
+               'method=direct cannot be used: neither the process listening on', 'nothing was changed')
+    client.remove_volume(volume)  # its data root is in the kept Debian 13 root
 
 
 class TcpForwarder(object):
