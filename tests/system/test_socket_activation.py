@@ -81,14 +81,15 @@ def read_back(client, name):
     return text
 
 
+def sockets(pid):
+    links = (os.readlink('/proc/%d/fd/%s' % (pid, fd)) for fd in os.listdir('/proc/%d/fd' % pid))
+    return set(link for link in links if link.startswith('socket:['))
+
+
 def test_the_listener_not_the_engine_answers_so_peercred(activated):
     """What makes activation different: the socket's peer is the listener; dockerd holds that
-    very listening socket (fd 3) and accepts the connections."""
+    very listening socket (handed over as fd 3) and accepts the connections."""
     assert peer_pid(activated.socket) == activated.listener_pid != activated.engine_pid
-    def sockets(pid):
-        links = (os.readlink('/proc/%d/fd/%s' % (pid, fd)) for fd in os.listdir('/proc/%d/fd' % pid))
-        return set(link for link in links if link.startswith('socket:['))
-
     assert len(sockets(activated.listener_pid)) == 1  # the listening socket, nothing else
     assert sockets(activated.listener_pid) <= sockets(activated.engine_pid)
 
