@@ -58,15 +58,21 @@ NAMESPACES = (('NetworkMode', 'network', 'network_mode'), ('PidMode', 'PID', '--
 
 def namespace_sharers(container, others):
     """[(name, namespace)] of the containers among ``others`` (inspect data, or list entries, which
-    give NetworkMode only) that share a namespace of ``container`` (``container:<its name or ID>``)."""
-    modes = ('container:%s' % container.id, 'container:%s' % container.name)
+    give NetworkMode only) that share a namespace of ``container`` (``container:<its name, ID or ID
+    prefix>``, as the engine resolves it)."""
+    def names_it(mode):
+        kind, dummy, ref = (mode or '').partition(':')
+        ref = ref.lstrip('/')
+        return kind == 'container' and bool(ref) and (
+            ref == container.name or container.id.startswith(ref) and all(c in '0123456789abcdef' for c in ref))
+
     found = []
     for other in others:
         if other.get('Id') == container.id:
             continue
         host = other.get('HostConfig') or {}
         name = (other.get('Name') or (other.get('Names') or [''])[0]).lstrip('/')
-        found.extend((name, label) for key, label, dummy in NAMESPACES if (host.get(key) or '') in modes)
+        found.extend((name, label) for key, label, dummy in NAMESPACES if names_it(host.get(key)))
     return sorted(set(found))
 
 

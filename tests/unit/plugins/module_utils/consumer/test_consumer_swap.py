@@ -172,6 +172,9 @@ def summary(name, **host):
     ([summary('web', PidMode='host')], []),                                    # itself
     ([summary('side', NetworkMode='container:web')], [('side', 'network')]),    # by name
     ([summary('top', PidMode='container:' + container_id('web'))], [('top', 'PID')]),  # by ID
+    ([summary('top', PidMode='container:' + container_id('web')[:12])], [('top', 'PID')]),  # by short ID
+    ([summary('x', PidMode='container:' + container_id('web')[:12] + 'z')], []),
+    ([summary('x', PidMode='container:', IpcMode='shareable', NetworkMode='bridge')], []),
     ([summary('shm', IpcMode='container:web', PidMode='container:web')], [('shm', 'IPC'), ('shm', 'PID')]),
     ([summary('other', IpcMode='container:webx', PidMode='host', NetworkMode='container:' + container_id('x'))], []),
     ([{'Id': container_id('listed'), 'Names': ['/listed'], 'HostConfig': {'NetworkMode': 'container:web'}}],
