@@ -125,5 +125,6 @@ bench-backup: deps ## Backup/restore of a 1 GiB volume, direct and engine paths 
 bench-scale: deps ## volume_info and layout at up to 1000 volumes/300 containers on an engine of its own: API calls, times (not in 'test'), e.g. BENCH_SCALE_ARGS='--reps 1'
 	@bench/scale_run.sh $(BENCH_SCALE_ARGS)
 
-clean: ## Remove .build and .collections (keeps .venv)
+clean: ## Remove .build and .collections (keeps .venv); stops the Docker 26 lab engine, whose root is in .build
+	@if [ -d $(BUILD)/docker26 ]; then scripts/docker26-down.sh; fi
 	rm -rf $(BUILD) .collections
