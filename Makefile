@@ -42,7 +42,7 @@ endef
 
 help: ## List the targets
 	@echo "Targets (each does its own set-up and can run twice in a row):"
-	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo "Variables: PYTEST_ARGS (units, system), UNITS_ARGS (units: ansible-test's), SANITY_ARGS (sanity), e.g. SANITY_ARGS='--test pep8'"
 
 deps: apt-deps venv ## Debian packages (only if missing) and the .venv from requirements-dev.txt
