@@ -39,12 +39,12 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: help deps apt-deps venv lock test-latest engine image install demo units system system-oldest molecule sanity lint \
+.PHONY: help deps apt-deps venv lock test-latest engine image install demo units system system-oldest system-docker26 molecule sanity lint \
         changelog-lint galaxy-importer test clean pkg-link peer-tools
 
 help: ## List the targets
 	@echo "Targets (each does its own set-up and can run twice in a row):"
-	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z0-9-]+:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo "Variables: PYTEST_ARGS (units, system), UNITS_ARGS (units: ansible-test's), SANITY_ARGS (sanity), e.g. SANITY_ARGS='--test pep8'"
 
 deps: apt-deps venv ## Debian packages (only if missing) and the .venv from lock/dev.txt
@@ -98,6 +98,9 @@ lint: install ## ansible-lint (production profile) of the repository root (.ansi
 system-oldest: deps engine image install pkg-link peer-tools ## System tests with the oldest ansible-core meta/runtime.yml claims
 	@scripts/oldest.sh $(PYTEST_ARGS)
 
+system-docker26: deps engine image install pkg-link peer-tools ## System tests against Debian 13's Docker 26 (a debootstrap root in .build/docker26, own namespaces)
+	@export $(ANSIBLE_ENV); scripts/docker26-system.sh
+
 molecule: deps engine image install ## The role's molecule scenarios: default (local engine), fleet (three engines)
 	@cd roles/data_volume_container && for scenario in default fleet; do \
 	    echo "== molecule test -s $$scenario"; \
@@ -111,7 +114,7 @@ galaxy-importer: install ## galaxy-importer (Galaxy's upload checker) on the bui
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system system-oldest molecule sanity lint changelog-lint galaxy-importer, in order (from lock/)
+test: ## deps engine image install units system system-oldest system-docker26 molecule sanity lint changelog-lint galaxy-importer, in order (from lock/)
 	@MAKE="$(MAKE)" scripts/test.sh
 
 test-latest: ## make test with the newest versions the requirements allow (resolved into .build/latest-lock), and what changed
@@ -129,5 +132,6 @@ bench-backup: deps ## Backup/restore of a 1 GiB volume, direct and engine paths 
 bench-scale: deps ## volume_info and layout at up to 1000 volumes/300 containers on an engine of its own: API calls, times (not in 'test'), e.g. BENCH_SCALE_ARGS='--reps 1'
 	@bench/scale_run.sh $(BENCH_SCALE_ARGS)
 
-clean: ## Remove .build and .collections (keeps .venv)
+clean: ## Remove .build and .collections (keeps .venv); stops the Docker 26 lab engine, whose root is in .build
+	@if [ -d $(BUILD)/docker26 ]; then scripts/docker26-down.sh; fi
 	rm -rf $(BUILD) .collections

@@ -432,14 +432,47 @@ def parse(argv):
     parser.add_argument('--no-drop-caches', dest='drop_caches', action='store_false',
                         help='do not drop the page cache before each run')
     parser.add_argument('--clean', action='store_true', help='only remove everything, the %s volume too, and exit' % BIG)
+    parser.add_argument('--activated', action='store_true',
+                        help='on an engine of its own started as systemd starts Docker on stock hosts: a listener '
+                             'holds the socket and hands it to dockerd -H fd:// (results: backup-activated.json)')
     args = parser.parse_args(argv)
     args.repo = os.path.abspath(args.repo)
     args.out_dir = os.path.abspath(args.out_dir)
     return args
 
 
+def results_file(args):
+    return 'backup-activated.json' if args.activated else 'backup.json'
+
+
+def activated_engine(args):
+    """An extra engine (own network namespace, data root under /tmp) behind a socket-activation listener,
+    with local/busybox:latest; ENGINE and SOCKET name it from here on. Returns it (stop() it)."""
+    global ENGINE, SOCKET
+    sys.path.insert(0, os.path.join(args.repo, 'tests', 'system'))
+    from lab import ExtraEngine  # the lab's engines, shared with the system tests
+    engine = ExtraEngine('pvbench%d' % os.getpid(), activated=True)
+    engine.start()
+    main = docker.APIClient(base_url=ENGINE, version='auto', timeout=600)
+    client = docker.APIClient(base_url=engine.docker_host, version='auto', timeout=600)
+    client.load_image(main.get_image(IMAGE))
+    ENGINE, SOCKET = engine.docker_host, engine.socket
+    log('engine behind socket activation: listener pid %d, dockerd pid %d, %s'
+        % (engine.listener_pid, engine.engine_pid, engine.docker_host))
+    return engine
+
+
 def main(argv=None):
     args = parse(argv)
+    engine = activated_engine(args) if args.activated else None
+    try:
+        return run(args)
+    finally:
+        if engine is not None:
+            engine.stop()
+
+
+def run(args):
     bench = Bench(args)
     if args.clean:
         clean(bench.api, bench.work, everything=True)
@@ -465,11 +498,13 @@ def main(argv=None):
         status = 1
     finally:
         clean(bench.api, bench.work, everything=False)
-        with open(os.path.join(args.out_dir, 'backup.json'), 'w') as handle:
+        with open(os.path.join(args.out_dir, results_file(args)), 'w') as handle:
             json.dump(results, handle, indent=2, sort_keys=True, default=str)
             handle.write('\n')
-        log('results in %s; kept the volume %s for the next run (--clean removes it); took %.0f s'
-            % (os.path.join(args.out_dir, 'backup.json'), BIG, time.monotonic() - started))
+        kept = ('the engine and its volumes go' if args.activated
+                else 'kept the volume %s for the next run (--clean removes it)' % BIG)
+        log('results in %s; %s; took %.0f s' % (os.path.join(args.out_dir, results_file(args)), kept,
+                                                time.monotonic() - started))
     return status
 
 

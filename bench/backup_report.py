@@ -91,8 +91,10 @@ def print_report(results, args, summary):
     med, checks = summary
     meta = results['meta']
     volume = results['volumes']['pvbench_1g']
-    lines = ['', 'Backup and restore of a %d MiB volume (pvbench_1g: %d files), main engine %s, %d CPUs, load %s -> %s'
-             % (args.size_mib, volume['files'], meta.get('engine'), meta['cpus'], meta.get('loadavg_start'),
+    where = ('an engine behind an activated socket (a listener hands it to dockerd -H fd://)'
+             if getattr(args, 'activated', False) else 'main engine')
+    lines = ['', 'Backup and restore of a %d MiB volume (pvbench_1g: %d files), %s %s, %d CPUs, load %s -> %s'
+             % (args.size_mib, volume['files'], where, meta.get('engine'), meta['cpus'], meta.get('loadavg_start'),
                 meta.get('loadavg_end')),
              'median of %d; page cache %s before each run; each time includes a final sync; module run with python -c '
              'runpy' % (args.reps, 'dropped' if meta['drop_caches'] else 'NOT dropped')]

@@ -61,14 +61,28 @@ stop_pids() {
     kill -9 "$@" 2>/dev/null || true
 }
 
+# Hosts whose engine is started as systemd's docker.socket starts it on stock Debian, Ubuntu and
+# docker-ce hosts: a listener (tests/system/socket_activation.py, with Debian's python3) owns
+# /var/run/docker.sock and hands it to 'dockerd -H fd://'. The other hosts' dockerd makes its
+# socket itself. Both kinds are in every fleet of two hosts or more.
+LAB_ACTIVATED_HOSTS="${PV_LAB_ACTIVATED_HOSTS:-host1}"
+
 start_engine() {
-    local host="$1" dir
+    local host="$1" dir how=() args=()
     dir="$(host_dir "$host")"
-    log "starting the engine of $host (in it: unix:///var/run/docker.sock)"
     # Every default of a real host: /var/lib/docker, /var/run/docker, /var/run/docker.sock,
     # all of them the host's own through its mount namespace.
+    case " $LAB_ACTIVATED_HOSTS " in
+        *" $host "*)
+            how=(/usr/bin/python3 "$REPO_ROOT/tests/system/socket_activation.py" --socket /var/run/docker.sock
+                 --pidfile /var/run/docker-listener.pid --)
+            args=(-H fd://)
+            log "starting the engine of $host behind socket activation (in it: unix:///var/run/docker.sock)" ;;
+        *) log "starting the engine of $host (in it: unix:///var/run/docker.sock)" ;;
+    esac
     host_ns "$host"
-    (cd / && exec setsid nsenter "${HOST_NS[@]}" /usr/sbin/dockerd </dev/null >>"$dir/dockerd.log" 2>&1) &
+    (cd / && exec setsid nsenter "${HOST_NS[@]}" "${how[@]}" /usr/sbin/dockerd "${args[@]}" \
+        </dev/null >>"$dir/dockerd.log" 2>&1) &
 }
 
 # Run "$@" once a second until it succeeds, for at most $1 seconds.

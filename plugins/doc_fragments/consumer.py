@@ -78,11 +78,19 @@ notes:
   - A consumer is recreated (never with its volumes removed) when its wiring or spec options change,
     or when it no longer mounts the volumes its data containers hold. Volumes the consumer holds
     itself (anonymous volumes, image C(VOLUME) paths) are re-attached by name.
+  - Its own C(--mount) entries (C(HostConfig.Mounts)) go into the replacement as mounts, unchanged -
+    volume subpath (C(volume-subpath), Docker 26 and API 1.45 or newer), C(volume-nocopy), volume
+    driver options and labels, tmpfs size and mode, bind propagation, non-recursive and recursive
+    read-only (API 1.44 or newer), consistency; an anonymous C(--mount) volume keeps the very volume
+    it had. Its C(-v) binds (C(HostConfig.Binds)) stay binds. What an engine's API does not have
+    (Docker 20.10, API 1.41 - subpath, read-only recursion) cannot be on its containers to begin
+    with.
   - The replacement is the same container in every setting but the ones the task changes. It is
     built from the whole C(docker inspect) of the old container (all of C(Config) and C(HostConfig),
     settings this collection does not know included) - hostname and domainname, user, working
     directory, environment, labels, command, healthcheck, stop signal and timeout, exposed and
-    published ports, restart policy, resources and limits, ulimits, tmpfs, devices, capabilities,
+    published ports, restart policy (O(restart_policy) with the policy it has keeps its retry
+    count), resources and limits, ulimits, tmpfs, devices, capabilities,
     security options, log options, extra hosts, DNS settings, init, and so on. Only what the engine
     chooses itself is left to it, for the new container - a hostname that was the old container's
     ID, the short-ID alias, addresses that were not fixed; a new O(image) brings its own defaults
@@ -96,8 +104,9 @@ notes:
     them before and after.
   - Refused before anything changes, naming the setting (check mode refuses the same way) - a
     running container started with C(--rm) (stopping it removes it, so it could not be put back),
-    a container whose network namespace other containers share (C(network_mode container:<it>) -
-    they would be left pointing at a container that is gone), a container on a network that no
+    a container whose network, PID or IPC namespace other containers share (C(network_mode),
+    C(--pid) or C(--ipc container:<it>) - they would be left pointing at a container that is gone,
+    and could never start again; the message names them), a container on a network that no
     longer exists, and a host directory's bind mount over a path a C(--volumes-from) source
     provides (it would hide that data container's data).
   - A swap never leaves the application down because of the new spec. When the replacement is to

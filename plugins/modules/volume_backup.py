@@ -19,8 +19,11 @@ description:
   - "Two paths, one archive: C(direct) reads each volume's directory on the engine's own machine;
     C(engine) streams it through the engine's archive endpoint. The direct path is only taken when
     the module can prove that the directory belongs to the engine it talks to: a local Unix socket
-    whose serving process (C(SO_PEERCRED)) holds the volume database of the data root the engine
-    reports, an engine that is neither rootless nor remapping user namespaces, the module running
+    whose serving process holds the volume database of the data root the engine reports (the
+    socket's listener, C(SO_PEERCRED); behind socket activation, as systemd's C(docker.socket) starts
+    Docker on stock Debian, Ubuntu and docker-ce hosts, the process that accepted the module's very
+    connection), so never a proxy, a remote engine or an engine in another root whose data root
+    names another engine's directory here, an engine that is neither rootless nor remapping user namespaces, the module running
     as root, the C(local) volume driver without mount options, and C(/proc/<engine pid>/root) plus
     the C(Mountpoint) being the very directory seen here (same device and inode). Otherwise the
     engine path is used. RV(method) and RV(method_reason) say which path ran and why."

@@ -43,7 +43,18 @@ MAY_DIFFER = {
     'NetworkSettings.Networks.*.Aliases': "the engine's own alias, the short container ID (checked: the rest is kept)",
     'NetworkSettings.Networks.*.IPAddress': 'an address the engine chose (checked: a static one is kept)',
     'NetworkSettings.Networks.*.MacAddress': 'follows the address the engine chose',
+    'NetworkSettings.Networks.*.DNSNames': "Docker 26 (API 1.44+): the name, the aliases and the short container ID "
+                                           "(checked: only the ID differs)",
 }
+
+
+def dns_names_differences(before, after):
+    """Networks whose DNSNames (Docker 26) differ by more than the short container ID."""
+    def names(inspect, network):
+        found = (inspect['NetworkSettings']['Networks'].get(network) or {}).get('DNSNames') or []
+        return sorted(name for name in found if name != inspect['Id'][:12])
+    return [network for network in sorted(before['NetworkSettings']['Networks'])
+            if names(before, network) != names(after, network)]
 
 
 def flatten(value, path=''):

@@ -25,8 +25,10 @@ import pytest
 
 from lab import ExtraEngine
 
-IMAGE = 'local/busybox:latest'
-DOCKER_HOST = 'unix:///var/run/docker.sock'
+# The engine under test and its runnable image: the machine's engine unless a make stage of another
+# engine (system-docker26, system-podman) names its own; the modules read DOCKER_HOST as usual.
+IMAGE = os.environ.get('PV_TEST_IMAGE', 'local/busybox:latest')
+DOCKER_HOST = os.environ.get('PV_TEST_DOCKER_HOST', 'unix:///var/run/docker.sock')
 RUN_ID = uuid.uuid4().hex[:6]
 
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -25,26 +26,59 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 FLEET_LOCK = '/tmp/pv-fleet.lock'
 
 
-class ExtraEngine(object):
-    """A dockerd with its own data root, exec root and socket, in netns ``name``."""
+ACTIVATION = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'socket_activation.py')
 
-    def __init__(self, name):
+
+class ExtraEngine(object):
+    """A dockerd with its own data root, exec root and socket, in netns ``name``.
+
+    ``activated``: started as systemd's docker.socket starts it, behind socket_activation.py
+    (a listener that holds the socket and hands it to ``dockerd -H fd://``; ``listener_pid``).
+    ``own_default_root``: in a mount namespace of its own where ``/var/lib/docker`` is another
+    directory, with the default data root: it reports ``DockerRootDir /var/lib/docker``, which on
+    this machine is the main engine's (as Docker 26 in its Debian 13 root does).
+    """
+
+    def __init__(self, name, activated=False, own_default_root=False):
         self.name = name
         self.root = tempfile.mkdtemp(prefix='pv-%s-' % name, dir='/tmp')
         self.socket = os.path.join(self.root, 'docker.sock')
         self.docker_host = 'unix://' + self.socket
+        self.activated = activated
+        self.own_default_root = own_default_root
         self.process = None
+
+    def command(self):
+        dockerd = ['dockerd', '--exec-root', os.path.join(self.root, 'exec'),
+                   '--pidfile', os.path.join(self.root, 'docker.pid')]
+        if not self.own_default_root:
+            dockerd += ['--data-root', os.path.join(self.root, 'data')]
+        dockerd += ['-H', 'fd://' if self.activated else self.docker_host]
+        if self.own_default_root:
+            os.makedirs(os.path.join(self.root, 'data'))
+            dockerd = ['unshare', '-m', '--propagation', 'private', 'sh', '-c',
+                       'mount --bind "$1" /var/lib/docker && shift && exec "$@"', 'sh',
+                       os.path.join(self.root, 'data')] + dockerd
+        if self.activated:
+            dockerd = [sys.executable, ACTIVATION, '--socket', self.socket,
+                       '--pidfile', os.path.join(self.root, 'listener.pid'), '--'] + dockerd
+        return ['nsenter', '--net=/run/netns/%s' % self.name] + dockerd
+
+    @property
+    def listener_pid(self):
+        with open(os.path.join(self.root, 'listener.pid')) as handle:
+            return int(handle.read())
+
+    @property
+    def engine_pid(self):
+        with open(os.path.join(self.root, 'docker.pid')) as handle:
+            return int(handle.read())
 
     def start(self, timeout=60):
         subprocess.run(['ip', 'netns', 'add', self.name], check=True)
         log = open(os.path.join(self.root, 'dockerd.log'), 'wb')
-        self.process = subprocess.Popen(
-            ['nsenter', '--net=/run/netns/%s' % self.name, 'dockerd',
-             '--data-root', os.path.join(self.root, 'data'),
-             '--exec-root', os.path.join(self.root, 'exec'),
-             '--pidfile', os.path.join(self.root, 'docker.pid'),
-             '-H', self.docker_host],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -20,7 +20,8 @@ import socket
 import tempfile
 import threading
 
-ENGINE_SOCKET = '/var/run/docker.sock'
+# The engine under test (conftest.DOCKER_HOST: the machine's, unless a stage names another).
+ENGINE_SOCKET = os.environ.get('PV_TEST_DOCKER_HOST', 'unix:///var/run/docker.sock')[len('unix://'):]
 
 
 class Rule(object):

@@ -14,6 +14,7 @@ import os
 
 import pytest
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import legacy_mode
 from conftest import failed, run_module
 from proxy import EngineProxy
 from test_backup_restore import PATHS, assert_attributes, data_container, populate
@@ -106,7 +107,8 @@ def test_a_scheme_1_archive_still_restores_and_is_recognised(lab, api, tmp_path)
 
 
 def legacy_manifest(api, source, dest):
-    """Rewrite the manifest beside ``dest`` as the collection wrote it before (scheme 1 digests)."""
+    """Rewrite the manifest beside ``dest`` as the collection wrote it before (scheme 1 digests, made on
+    Docker 20.10, whose archive endpoint gives modes with the file type bits; Docker 26's does not)."""
     import hashlib
     import json
     import tarfile
@@ -119,7 +121,8 @@ def legacy_manifest(api, source, dest):
             name = 'srv/logs' + info.name[len('logs'):]
             link = 'srv/logs' + info.linkname[len('logs'):] if info.islnk() else info.linkname
             digest.update(('%s\0%s\0%o\0%d\0%d\0%d\0%d\0%s\0' % (
-                name, info.type.decode('latin-1'), info.mode, info.uid, info.gid, int(info.mtime), info.size,
+                name, info.type.decode('latin-1'), legacy_mode(info.type.decode('latin-1'), info.mode), info.uid,
+                info.gid, int(info.mtime), info.size,
                 link)).encode('utf-8', 'surrogateescape'))
             if info.isreg():
                 digest.update(engine_stream.extractfile(info).read())
@@ -156,12 +159,14 @@ def test_auto_goes_through_the_engine_when_the_socket_is_not_the_engine_s(lab, a
         made = ok(run_module('volume_backup', dict(volume=volume, dest=dest, docker_host=proxy.docker_host)))
         assert made['method'] == 'engine'
         assert made['method_reason'] == (
-            'the process serving %s (pid %d) does not hold /var/lib/docker/volumes/metadata.db open: it is not the '
-            "engine that owns the volumes seen here (a proxy, or another machine's engine)" % (proxy.path, os.getpid()))
+            'neither the process listening on %s (pid %d) nor the one that accepted a connection to it (pid %d) '
+            'holds %s/volumes/metadata.db open: it is not the engine that owns the volumes seen here (a '
+            "proxy, an engine in another mount namespace or root, or another machine's engine)"
+            % (proxy.path, os.getpid(), os.getpid(), api.info()['DockerRootDir']))
         for check in (True, False):
             failed(run_module('volume_backup', dict(volume=volume, dest=dest, method='direct', force=True,
                                                     docker_host=proxy.docker_host), check=check),
-                   'method=direct cannot be used: the process serving %s' % proxy.path,
+                   'method=direct cannot be used: neither the process listening on %s' % proxy.path,
                    'Use method=auto (or engine) to go through the engine\'s archive endpoint; nothing was changed.')
         restored = ok(run_module('volume_restore', dict(src=dest, volume=lab.name('copy'),
                                                         docker_host=proxy.docker_host)))

@@ -10,7 +10,7 @@
   its creation made. A swap an interrupted run left is finished or rolled back.
 * Refused, with check mode predicting it and nothing changed: a bind mount over a path a
   --volumes-from source provides, a consumer in its own ``from``, a running ``--rm`` container,
-  a container whose network namespace another one shares.
+  a container whose network, PID or IPC namespace another one shares.
 * ``working_dir`` is compared as the engine stores it."""
 
 from __future__ import absolute_import, division, print_function
@@ -203,23 +203,53 @@ def test_working_dir_is_compared_as_the_engine_stores_it(lab, api):
 
 
 def test_an_application_that_cannot_be_recreated_faithfully_is_refused(lab, api):
+    """A running --rm container, and one whose network, PID or IPC namespace others share (by name or by
+    ID): refused in check mode and for real, nothing changed, the sharers named and still running."""
     data = data_with_file(lab)
-    auto, main, sidecar = lab.name('rm'), lab.name('main'), lab.name('sidecar')
+    auto, main, alone = lab.name('rm'), lab.name('main'), lab.name('alone')
+    sidecar, top, shm = lab.name('sidecar'), lab.name('top'), lab.name('shm')
     docker_cli('run', '-d', '--rm', '--name', auto, '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
-    docker_cli('run', '-d', '--name', main, '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
-    docker_cli('run', '-d', '--name', sidecar, '--network', 'container:' + main, '--label', 'pvtest=' + RUN_ID,
+    for name in (main, alone):
+        docker_cli('run', '-d', '--name', name, '--ipc', 'shareable', '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
+    main_id = api.inspect_container(main)['Id']
+    for name, option in ((sidecar, '--network=container:' + main), (top, '--pid=container:' + main_id),
+                         (shm, '--ipc=container:' + main)):
+        docker_cli('run', '-d', '--name', name, option, '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
+    docker_cli('run', '-d', '--name', lab.name('pidalone'), '--pid=container:' + alone, '--label', 'pvtest=' + RUN_ID,
                IMAGE, *APP_LOOP)
-    cases = [(auto, 'Refusing to recreate %s: it runs with auto-remove (docker run --rm)' % auto),
-             (main, 'Refusing to recreate %s: %s shares its network namespace (network_mode container:%s)'
-              % (main, sidecar, main))]
-    for name, message in cases:
-        before = api.inspect_container(name)
+    cases = [(auto, ['Refusing to recreate %s: it runs with auto-remove (docker run --rm)' % auto]),
+             (main, ['Refusing to recreate %s: %s shares its network namespace (network_mode container:%s)'
+                     % (main, sidecar, main), '%s shares its PID namespace (--pid container:%s)' % (top, main),
+                     '%s shares its IPC namespace (--ipc container:%s)' % (shm, main),
+                     'Remove or recreate %s without container:%s first' % (', '.join(sorted([shm, sidecar, top])), main)]),
+             (alone, ['Refusing to recreate %s: %s shares its PID namespace (--pid container:%s)'
+                      % (alone, lab.name('pidalone'), alone)])]
+    for name, messages in cases:
+        before = dict((other, api.inspect_container(other)['Id']) for other in (name, sidecar, top, shm))
         for check in (True, False):
-            failed(wire(name, [data], check=check), message, 'nothing was changed')
-        assert api.inspect_container(name)['Id'] == before['Id'] and api.inspect_container(name)['State']['Running']
-    api.remove_container(sidecar, force=True)
+            failed(wire(name, [data], check=check), *(messages + ['nothing was changed']))
+        assert all(api.inspect_container(other)['Id'] == before[other] and
+                   api.inspect_container(other)['State']['Running'] for other in before)
+    for name in (sidecar, top, shm):
+        api.remove_container(name, force=True)
     assert ok(wire(main, [data]))['recreated'] is True
     assert run_as_root(api, main, 'cat /data/f') == (0, 'precious')
+
+
+def test_a_restart_policy_of_the_same_name_keeps_its_retry_count(lab, api):
+    """--restart on-failure:5, then restart_policy: on-failure (and a recreation for another reason):
+    still 5 retries; only another policy name changes it."""
+    data = data_with_file(lab)
+    app = lab.name('app')
+    docker_cli('run', '-d', '--name', app, '--restart', 'on-failure:5', '--label', 'pvtest=' + RUN_ID, IMAGE, *LOOP)
+    for check in (True, False):
+        assert ok(wire(app, [data], check=check, restart_policy='on-failure'))['changed'] is True
+    policy = api.inspect_container(app)['HostConfig']['RestartPolicy']
+    assert policy == {'Name': 'on-failure', 'MaximumRetryCount': 5}
+    assert run_as_root(api, app, 'cat /data/f') == (0, 'precious')
+    assert ok(wire(app, [data], restart_policy='on-failure'))['changed'] is False
+    assert ok(wire(app, [data], restart_policy='always'))['changed'] is True
+    assert api.inspect_container(app)['HostConfig']['RestartPolicy'] == {'Name': 'always', 'MaximumRetryCount': 0}
 
 
 def test_a_recreation_says_what_it_leaves_in_the_container_layer(lab, api):

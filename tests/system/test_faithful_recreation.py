@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 import app_lab
-from app_lab import address, inspect_differences, lab_network, resolve, run_as_root, user_aliases
+from app_lab import address, dns_names_differences, inspect_differences, lab_network, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, run_module
 
 tidy = app_lab.tidy  # a fixture, found by pytest under this name
@@ -77,7 +77,7 @@ def rewire(how, app, data, source, check=False, diff=False):
 
 def assert_same_container(before, after):
     """Every field equal but what MAY_DIFFER allows, and the allowed ones checked where they can be."""
-    assert inspect_differences(before, after) == []
+    assert inspect_differences(before, after) == [] and dns_names_differences(before, after) == []
     assert after['Id'] != before['Id'] and after['State']['Running'] is True
     kept = dict((m['Destination'], m.get('Name') or m['Source']) for m in before['Mounts'])
     now = dict((m['Destination'], m.get('Name') or m['Source']) for m in after['Mounts'])

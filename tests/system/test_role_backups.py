@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 
-from conftest import venv_tool
+from conftest import DOCKER_HOST, venv_tool
 
 ROLE_PLAY = '''
 - name: The role with backups
@@ -27,6 +27,7 @@ ROLE_PLAY = '''
         volumes: [/data]
     data_volume_container_backup_dir: %(backups)s
     data_volume_container_backup_keep: 2
+    data_volume_container_docker_host: %(docker_host)s
   roles:
     - persistent.volumes.data_volume_container
 '''
@@ -51,7 +52,7 @@ def generations(directory, name):
 def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, ansible_env):
     name, backups = lab.name('dc'), str(tmp_path / 'backups')
     play = tmp_path / 'role.yml'
-    play.write_text(ROLE_PLAY % dict(name=name, backups=backups))
+    play.write_text(ROLE_PLAY % dict(name=name, backups=backups, docker_host=DOCKER_HOST))
     playbook(ansible_env, str(play))                      # the data container, and a first generation
     backups, shared = os.path.join(backups, 'localhost'), backups  # each host below its inventory name
     first = generations(backups, name)
@@ -71,7 +72,8 @@ def test_corrupted_data_is_restored_from_the_previous_generation(lab, tmp_path, 
 
     restore = os.path.join(PLAYBOOKS, 'restore.yml')
     options = ['-e', 'restore_hosts=localhost', '-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % shared,
-               '-e', 'ansible_python_interpreter=%s' % venv_tool('python')]
+               '-e', 'ansible_python_interpreter=%s' % venv_tool('python'),
+               '-e', 'data_volume_container_docker_host=%s' % DOCKER_HOST]
     output = playbook(ansible_env, restore, *(options + ['-e', 'restore_generation=1']))
     assert 'restored from %s' % os.path.join(backups, good[0]) in output
     assert lab.read('/data/db', volumes_from=[name]) == 'good-data'

@@ -64,6 +64,18 @@ def end_of_archive(offset):
     return ZEROS[:2 * BLOCK] + ZEROS[:(RECORD - offset % RECORD) % RECORD]
 
 
+# The file type bits Docker 20.10's archive endpoint puts in a member's mode (Docker 26 writes the
+# permission bits only): scheme 1 digests, written on 20.10, hash the mode with them.
+TYPE_BITS = {'0': 0o100000, '\0': 0o100000, '1': 0o100000, '2': 0o120000, '3': 0o020000, '4': 0o060000,
+             '5': 0o040000, '6': 0o010000, '7': 0o100000}
+
+
+def legacy_mode(kind, mode):
+    """A member's mode as Docker 20.10's archive endpoint gave it (type bits included), whichever engine
+    or path read the member."""
+    return mode if mode & 0o170000 else mode | TYPE_BITS.get(kind, 0)
+
+
 class LegacyDigest(object):
     """Scheme 1: each member's metadata as text, then its content (manifests written before scheme 2)."""
 
@@ -73,7 +85,7 @@ class LegacyDigest(object):
     def member(self, info, header):
         kind = info.type.decode('latin-1') if isinstance(info.type, bytes) else info.type
         self.digest.update(('%s\0%s\0%o\0%d\0%d\0%d\0%d\0%s\0' % (
-            info.name, kind, info.mode, info.uid, info.gid, int(info.mtime), info.size,
+            info.name, kind, legacy_mode(kind, info.mode), info.uid, info.gid, int(info.mtime), info.size,
             info.linkname)).encode('utf-8', 'surrogateescape'))
 
     def content(self, data):

@@ -10,10 +10,16 @@ this machine without being the engine's. The direct path is taken only when all 
 holds, and the archive endpoint is used otherwise, with the reason in the result:
 
 1. the engine is reached over a Unix socket on this machine (no TCP, no TLS);
-2. the process serving that socket (``SO_PEERCRED`` of a connection to it) holds open the
-   volume database of the data root the engine reports (``<DockerRootDir>/volumes/
-   metadata.db``, the same file as this machine sees it): the socket is the engine's, not
-   a proxy's;
+2. the process that serves a connection to that socket holds open the volume database of
+   the data root the engine reports (``<DockerRootDir>/volumes/metadata.db``, the same file
+   as this machine sees it): the socket is the engine's, not a proxy's. That process is the
+   socket's listener (``SO_PEERCRED``) when the engine made the socket itself; behind socket
+   activation (systemd's ``docker.socket``) the listener is another process (pid 1) and the
+   engine is the process holding the very connection this module opened, accepted from the
+   listening socket it was handed (the connection's other end, found with ``sock_diag``,
+   among the processes' open files). An engine in another mount namespace or root whose
+   ``DockerRootDir`` names another engine's directory here, a proxy, or a remote engine
+   holds no such file;
 3. the engine is neither rootless nor remapping user namespaces (its ``SecurityOptions``),
    so owners in the directory are the owners in the containers;
 4. this module runs as root (a volume holds files of any owner and mode);
@@ -66,6 +72,68 @@ def peer_pid(path):
     return pid or None
 
 
+# sock_diag (linux/sock_diag.h, linux/unix_diag.h): the other end of one of our Unix sockets.
+NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, NLMSG_ERROR = 4, 20, 1, 2
+UDIAG_SHOW_PEER, UNIX_DIAG_PEER = 0x4, 2
+
+
+def connection_peer_inode(client):
+    """The inode of the other end of the connected Unix socket ``client`` (None when the kernel
+    does not say: no sock_diag)."""
+    request = struct.pack('BBHIIIII', socket.AF_UNIX, 0, 0, 0xffffffff, os.fstat(client.fileno()).st_ino,
+                          UDIAG_SHOW_PEER, 0xffffffff, 0xffffffff)
+    diag = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_SOCK_DIAG)
+    try:
+        diag.settimeout(5)
+        diag.sendto(struct.pack('IHHII', 16 + len(request), SOCK_DIAG_BY_FAMILY, NLM_F_REQUEST, 1, 0) + request,
+                    (0, 0))
+        answer = diag.recv(65536)
+    finally:
+        diag.close()
+    length, kind = struct.unpack_from('IH', answer)
+    offset = 16 + 16  # nlmsghdr, unix_diag_msg; then the attributes
+    while kind != NLMSG_ERROR and offset + 4 <= min(length, len(answer)):
+        size, attribute = struct.unpack_from('HH', answer, offset)
+        if attribute == UNIX_DIAG_PEER:
+            return struct.unpack_from('I', answer, offset + 4)[0]
+        offset += max(4, (size + 3) & ~3)
+    return None
+
+
+def holders_of_socket(inode):
+    """The pids of the processes that have socket ``inode`` open."""
+    wanted = 'socket:[%d]' % inode
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        directory = '/proc/%s/fd' % entry
+        try:
+            if any(os.readlink(os.path.join(directory, fd)) == wanted for fd in os.listdir(directory)):
+                found.append(int(entry))
+        except OSError:
+            continue  # gone meanwhile
+    return found
+
+
+def serving_pid(path):
+    """The process that serves a connection to the Unix socket ``path``: the one holding the accepted
+    end of a connection this function opens, after the engine answered on it (``GET /_ping``, kept
+    alive), or None when that cannot be told."""
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.settimeout(5)
+        client.connect(path)
+        client.sendall(b'GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n')
+        if not client.recv(4096):
+            return None
+        peer = connection_peer_inode(client)
+        holders = holders_of_socket(peer) if peer else []
+    finally:
+        client.close()
+    return holders[0] if len(holders) == 1 else None
+
+
 def holds_open(pid, target):
     """True when process ``pid`` has ``target`` (a path on this machine) open."""
     wanted = os.stat(target)
@@ -80,24 +148,29 @@ def holds_open(pid, target):
 
 
 def _engine_problem(engine, info, pid):
-    """Why the process serving the socket cannot be proved to be the engine (None when it is)."""
+    """(why the process serving the socket cannot be proved to be the engine, or None; the engine's pid)."""
     security = ' '.join(info.get('SecurityOptions') or [])
     if 'name=rootless' in security:
-        return 'the engine runs rootless (its SecurityOptions say so): owners differ on the disk'
+        return 'the engine runs rootless (its SecurityOptions say so): owners differ on the disk', pid
     if 'name=userns' in security:
-        return 'the engine remaps user namespaces (userns-remap): owners differ on the disk'
+        return 'the engine remaps user namespaces (userns-remap): owners differ on the disk', pid
     root = info.get('DockerRootDir')
     if not root:
-        return 'the engine reports no DockerRootDir'
+        return 'the engine reports no DockerRootDir', pid
     database = os.path.join(root, 'volumes', 'metadata.db')
+    path = engine.options.socket_path
     try:
-        if not holds_open(pid, database):
-            return ('the process serving %s (pid %d) does not hold %s open: it is not the engine that owns the '
-                    'volumes seen here (a proxy, or another machine\'s engine)' % (engine.options.socket_path, pid,
-                                                                                   database))
-    except OSError as exc:
-        return 'cannot confirm that pid %d is the engine owning %s: %s' % (pid, database, exc.strerror or exc)
-    return None
+        if holds_open(pid, database):
+            return None, pid
+        accepting = serving_pid(path)
+        if accepting is not None and accepting != pid and holds_open(accepting, database):
+            return None, accepting  # socket activation: pid listens, the engine accepted this connection
+    except (OSError, ValueError, struct.error) as exc:
+        return 'cannot confirm that pid %d is the engine owning %s: %s' % (pid, database, exc), pid
+    return ('neither the process listening on %s (pid %d) nor the one that accepted a connection to it (%s) '
+            'holds %s open: it is not the engine that owns the volumes seen here (a proxy, an engine in '
+            'another mount namespace or root, or another machine\'s engine)'
+            % (path, pid, 'pid %d' % accepting if accepting else 'not known', database)), pid
 
 
 def engine_access(engine, method):
@@ -115,9 +188,12 @@ def engine_access(engine, method):
         return Access('engine', 'cannot ask the socket %s who serves it: %s' % (path, exc))
     if pid is None:
         return Access('engine', 'the socket %s does not tell which process serves it' % path)
-    problem = _engine_problem(engine, engine.api.info(), pid)
+    problem, engine_pid = _engine_problem(engine, engine.api.info(), pid)
     if problem:
         return Access('engine', problem)
+    if engine_pid != pid:
+        return Access('direct', 'local engine (pid %d, behind a socket activated by pid %d) owns the volume '
+                      'directories' % (engine_pid, pid), engine_pid)
     return Access('direct', 'local engine (pid %d) owns the volume directories' % pid, pid)
 
 

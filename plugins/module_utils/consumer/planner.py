@@ -28,6 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusa
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replica import (
     endpoint_request,
     endpoints,
+    kept_mounts,
     made_aliases,
     network_mode_of,
     primary_network,
@@ -123,8 +124,10 @@ def own_paths(consumer, old_sources):
 
 
 def own_volume_binds(consumer, old_sources, binds):
-    """Binds that re-attach the consumer's own volumes (those not bound already)."""
+    """Binds that re-attach the consumer's own volumes (those not bound already, and not those of its
+    own ``--mount`` entries: they go into the replacement as mounts, see ``kept_mounts``)."""
     taken = set(bind_destination(bind) for bind in binds)
+    taken.update(mount.get('Target') for mount in (consumer.raw.get('HostConfig') or {}).get('Mounts') or [])
     own = own_paths(consumer, old_sources)
     return [mounted.bind_string() for path, mounted in sorted(consumer.mounts.items())
             if path in own and path not in taken]
@@ -368,6 +371,7 @@ class ConsumerPlanner(object):
         mounts = {}
         if current is not None:
             own = set(bind_destination(b) for b in own_volume_binds(current, self.current_sources(current), self.binds))
+            own.update(mount.get('Target') for mount in kept_mounts(current.raw, self.binds))
             mounts.update((path, m.name or m.source) for path, m in current.mounts.items() if path in own)
         for name, dummy in self.pairs:
             for path, mounted in self.new_sources[name].mounts.items():

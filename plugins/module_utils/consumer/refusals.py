@@ -7,8 +7,9 @@
 
 * A replacement the engine does not let a client make faithfully: a running container
   started with ``--rm`` (stopping it removes it, so it could not be put back), one whose
-  network namespace other containers share (``network_mode: container:<it>``: they would
-  be left pointing at a container that is gone), one on a network that no longer exists.
+  network, PID or IPC namespace other containers share (``network_mode``, ``--pid`` or
+  ``--ipc container:<it>``: they would be left pointing at a container that is gone, and could
+  never start again), one on a network that no longer exists.
 * A bind mount over a path a ``--volumes-from`` source provides: it would hide that data
   container's data in the consumer.
 """
@@ -48,13 +49,46 @@ def check_recreatable(current, facts):
                       'nothing was changed.' % current.name)
     dependents = facts.dependents(current)
     if dependents:
-        one = len(dependents) == 1
-        raise Refusal('Refusing to recreate %s: %s share%s its network namespace (network_mode container:%s), '
-                      'and a replacement is a new container, which %s would not follow: %s could not start '
-                      'again. Remove or recreate %s without network_mode container:%s first; nothing was '
-                      'changed.' % (current.name, ', '.join(dependents), 's' if one else '', current.name,
-                                    'it' if one else 'they', 'it' if one else 'they', 'it' if one else 'them',
-                                    current.name))
+        raise Refusal(sharers_message(current.name, dependents))
+
+
+# HostConfig key -> (what the namespace is called, the docker run option that shares it)
+NAMESPACES = (('NetworkMode', 'network', 'network_mode'), ('PidMode', 'PID', '--pid'), ('IpcMode', 'IPC', '--ipc'))
+
+
+def namespace_sharers(container, others):
+    """[(name, namespace)] of the containers among ``others`` (inspect data, or list entries, which
+    give NetworkMode only) that share a namespace of ``container`` (``container:<its name, ID or ID
+    prefix>``, as the engine resolves it)."""
+    def names_it(mode):
+        kind, dummy, ref = (mode or '').partition(':')
+        ref = ref.lstrip('/')
+        return kind == 'container' and bool(ref) and (
+            ref == container.name or container.id.startswith(ref) and all(c in '0123456789abcdef' for c in ref))
+
+    found = []
+    for other in others:
+        if other.get('Id') == container.id:
+            continue
+        host = other.get('HostConfig') or {}
+        name = (other.get('Name') or (other.get('Names') or [''])[0]).lstrip('/')
+        found.extend((name, label) for key, label, dummy in NAMESPACES if names_it(host.get(key)))
+    return sorted(set(found))
+
+
+def sharers_message(name, dependents):
+    """The refusal for ``dependents`` ([(container, namespace)]) sharing namespaces of ``name``."""
+    parts = []
+    for key, label, option in NAMESPACES:
+        names = sorted(other for other, namespace in dependents if namespace == label)
+        if names:
+            parts.append('%s share%s its %s namespace (%s container:%s)'
+                         % (', '.join(names), 's' if len(names) == 1 else '', label, option, name))
+    others = sorted(set(other for other, dummy in dependents))
+    one = len(others) == 1
+    return ('Refusing to recreate %s: %s, and a replacement is a new container, which %s would not follow: %s '
+            'could not start again. Remove or recreate %s without container:%s first; nothing was changed.'
+            % (name, '; '.join(parts), 'it' if one else 'they', 'it' if one else 'they', ', '.join(others), name))
 
 
 def check_networks(current, names, facts):

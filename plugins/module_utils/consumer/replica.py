@@ -186,19 +186,49 @@ def replica_config(raw, image_ref, changes, old_image=None):
     return config
 
 
+def kept_mounts(raw, binds):
+    """The old container's own ``HostConfig.Mounts`` entries (``--mount``), for its replacement.
+
+    Each entry is given back as the engine reported it (volume subpath, nocopy, driver options
+    and labels; tmpfs size and mode; bind propagation and read-only recursion; consistency),
+    so nothing the mount API carries is lost. An anonymous volume (``type=volume`` without a
+    source) is pinned to the volume the old container holds there, else the replacement would
+    get a fresh, empty one. A path a bind of ``binds`` takes is left to that bind.
+    """
+    taken = set(bind_destination(bind) for bind in binds)
+    mounted = dict((entry.get('Destination'), entry) for entry in (raw or {}).get('Mounts') or [])
+    kept = []
+    for mount in ((raw or {}).get('HostConfig') or {}).get('Mounts') or []:
+        if mount.get('Target') in taken:
+            continue
+        mount = copy.deepcopy(mount)
+        if (mount.get('Type') or 'volume') == 'volume' and not mount.get('Source'):
+            name = (mounted.get(mount.get('Target')) or {}).get('Name')
+            if name:
+                mount['Source'] = name
+        kept.append(mount)
+    return kept
+
+
+def restart_policy_request(old, restart_policy):
+    """``HostConfig.RestartPolicy`` for ``restart_policy`` (a policy name): the old one, retry count
+    included, when the name is the same; else the named policy."""
+    if old and (old.get('Name') or 'no') == restart_policy:
+        return copy.deepcopy(old)
+    return {'Name': '' if restart_policy == 'no' else restart_policy, 'MaximumRetryCount': 0}
+
+
 def replica_host_config(raw, binds, volumes_from, network_mode=None, restart_policy=None):
     """The ``HostConfig`` part: the old one with the wanted wiring (and the task's changes)."""
     host = copy.deepcopy(raw.get('HostConfig') or {}) if raw is not None else {}
     host['Binds'] = list(binds) or None
     host['VolumesFrom'] = list(volumes_from) or None
-    # --mount volumes re-attached through Binds must not be mounted twice.
-    targets = set(bind_destination(bind) for bind in binds)
     if host.get('Mounts'):
-        host['Mounts'] = [mount for mount in host['Mounts'] if mount.get('Target') not in targets] or None
+        host['Mounts'] = kept_mounts(raw, binds) or None
     if host.get('Links'):
         host['Links'] = [legacy_link(link) for link in host['Links']]
     if network_mode is not None:
         host['NetworkMode'] = network_mode
     if restart_policy is not None:
-        host['RestartPolicy'] = {'Name': '' if restart_policy == 'no' else restart_policy, 'MaximumRetryCount': 0}
+        host['RestartPolicy'] = restart_policy_request(host.get('RestartPolicy'), restart_policy)
     return host

@@ -25,6 +25,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.image.choice im
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import check_last_holder
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import wanted_pairs
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import namespace_sharers
 
 
 class ConsumerRequest(object):
@@ -75,10 +76,18 @@ class EngineFacts(object):
         return self.api.info().get('Name')
 
     def dependents(self, container):
-        """Containers that share ``container``'s network namespace (network_mode container:<it>)."""
-        modes = ('container:%s' % container.id, 'container:%s' % container.name)
-        return sorted(container_name(summary) for summary in self.api.list_containers()
-                      if ((summary.get('HostConfig') or {}).get('NetworkMode') or '') in modes)
+        """[(name, namespace)] of the containers that share ``container``'s network, PID or IPC namespace
+        (``container:<it>``). The listing gives the network mode; the PID and IPC modes take an inspect
+        of each other container (only a recreation asks)."""
+        others = []
+        for summary in self.api.list_containers():
+            if summary.get('Id') == container.id:
+                continue
+            raw = self.api.inspect_container(summary.get('Id'))
+            if raw:
+                raw = dict(raw, Name=container_name(summary))
+            others.append(raw or summary)
+        return namespace_sharers(container, others)
 
     def layer_changes(self, container):
         """What changed in ``container``'s own layer, as far as the engine can say: none for a

@@ -62,7 +62,7 @@ def web(status='running', mounts=(('dv1', '/data'),), volumes_from=('data:rw',),
 
 class FakeFacts(object):
     """The engine facts a recreation asks for: IMAGE_REF names IMAGE_ID (IMAGE_CONFIG), the networks
-    ``bridge`` and ``app-net`` exist, ``dependents`` share the container's network namespace, and
+    ``bridge`` and ``app-net`` exist, ``dependents`` ([(name, namespace)]) share a namespace of the container, and
     ``changes`` are the paths its processes added to its own layer."""
 
     def __init__(self, images=None, networks=('bridge', 'app-net', 'front'), dependents=(), host_name='dockerhost',

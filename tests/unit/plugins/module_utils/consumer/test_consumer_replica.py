@@ -167,6 +167,22 @@ def test_create_arguments_override_host_config(spec, name, policy):
         assert host['RestartPolicy'] == {'Name': policy, 'MaximumRetryCount': 0}
 
 
+@pytest.mark.parametrize('have, wanted, policy', [
+    ({'Name': 'on-failure', 'MaximumRetryCount': 5}, 'on-failure', {'Name': 'on-failure', 'MaximumRetryCount': 5}),
+    ({'Name': 'on-failure', 'MaximumRetryCount': 5}, 'always', {'Name': 'always', 'MaximumRetryCount': 0}),
+    ({'Name': 'on-failure', 'MaximumRetryCount': 5}, None, {'Name': 'on-failure', 'MaximumRetryCount': 5}),
+    ({'Name': 'no', 'MaximumRetryCount': 0}, 'no', {'Name': 'no', 'MaximumRetryCount': 0}),
+    ({'Name': '', 'MaximumRetryCount': 0}, 'no', {'Name': '', 'MaximumRetryCount': 0}),
+    ({'Name': 'always', 'MaximumRetryCount': 0}, 'on-failure', {'Name': 'on-failure', 'MaximumRetryCount': 0}),
+])
+def test_a_restart_policy_of_the_same_name_keeps_its_retry_count(have, wanted, policy):
+    spec = {'env': {'Z': '1'}}
+    if wanted:
+        spec['restart_policy'] = wanted
+    host = create_args(spec, web(host={'RestartPolicy': have}))['body']['HostConfig']
+    assert host['RestartPolicy'] == policy
+
+
 def test_new_consumer_arguments():
     plan = build_planner({'image': 'app:1', 'command': 'sh -c "sleep 1"', 'labels': {'a': 'b'}, 'running': True,
                           'working_dir': '/srv/./app/'},
@@ -204,18 +220,49 @@ def test_volumes_from_by_id_is_not_pinned_as_own_bind(pairs, wiring, released):
     assert plan.after['mounts'] == ({'/data': 'dv1'} if pairs else {})
 
 
+# --mount entries as Docker 26 reports them in HostConfig.Mounts: whatever the mount API carries.
+SUBPATH = {'Type': 'volume', 'Source': 'sv', 'Target': '/v', 'VolumeOptions': {'Subpath': 's', 'NoCopy': True}}
+DRIVER = {'Type': 'volume', 'Source': 'dv', 'Target': '/d', 'ReadOnly': True, 'Consistency': 'cached',
+          'VolumeOptions': {'Labels': {'k': 'v'}, 'DriverConfig': {'Name': 'local', 'Options': {'o': 'size=1m'}}}}
+SIZED = {'Type': 'tmpfs', 'Target': '/scratch', 'TmpfsOptions': {'SizeBytes': 1 << 20, 'Mode': 0o1770}}
+SHARED = {'Type': 'bind', 'Source': '/srv/www', 'Target': '/www', 'ReadOnly': True,
+          'BindOptions': {'Propagation': 'rslave', 'NonRecursive': True, 'ReadOnlyNonRecursive': True}}
+RRO = {'Type': 'bind', 'Source': '/srv/ro', 'Target': '/ro', 'ReadOnly': True,
+       'BindOptions': {'ReadOnlyForceRecursive': True}}
+
+
 @pytest.mark.parametrize('mount, volume', [
+    (SUBPATH, 'sv'), (DRIVER, 'dv'), (SIZED, None), (SHARED, None), (RRO, None),
     ({'Type': 'volume', 'Source': 'myvol', 'Target': '/v'}, 'myvol'),
-    ({'Type': 'volume', 'Target': '/v'}, ANON_A),
 ])
-def test_mounts_api_volume_not_mounted_twice(mount, volume):
-    holder = web(mounts=[('dv1', '/data'), (volume, '/v')], host={'Mounts': [TMPFS, mount]})
+def test_mount_api_entries_go_into_the_replacement_unchanged(mount, volume):
+    mounts = [('dv1', '/data')] + ([(volume, mount['Target'])] if volume else [])
+    holder = web(mounts=mounts, host={'Mounts': [TMPFS, mount]})
+    plan = build_planner({'env': {'A': '1'}}, holder=holder, sources=[DATA], pairs=[('data', 'rw')]).plan()
+    host = action_of(plan, 'create_consumer').args['body']['HostConfig']
+    # not turned into a bind string (which would drop the subpath, the options, the propagation...)
+    assert host['Binds'] is None
+    assert host['Mounts'] == [TMPFS, mount]
+    if volume:
+        assert plan.after['mounts'][mount['Target']] == volume
+
+
+def test_an_anonymous_mount_api_volume_is_pinned_to_the_volume_it_has():
+    """``--mount type=volume,dst=/v`` has no source: the replacement gets the very same volume, by name,
+    with the entry's other fields unchanged (else it would get a fresh empty one)."""
+    mount = {'Type': 'volume', 'Target': '/v', 'VolumeOptions': {'NoCopy': True}}
+    holder = web(mounts=[('dv1', '/data'), (ANON_A, '/v')], host={'Mounts': [mount]})
     host = create_args({'env': {'A': '1'}}, holder)['body']['HostConfig']
-    # re-attached once, by name through Binds; the tmpfs at /run stays a --mount
-    assert host['Binds'] == ['%s:/v:rw' % volume]
-    assert host['Mounts'] == [TMPFS]
-    targets = [bind.split(':')[1] for bind in host['Binds']] + [m['Target'] for m in host['Mounts']]
-    assert sorted(targets) == ['/run', '/v']
+    assert host['Binds'] is None
+    assert host['Mounts'] == [dict(mount, Source=ANON_A)]
+    assert holder.raw['HostConfig']['Mounts'] == [mount]
+
+
+def test_binds_stay_binds_next_to_mounts():
+    holder = web(mounts=[('dv1', '/data'), ('sv', '/v'), ('nv', '/n')], binds=['nv:/n:ro,nocopy'],
+                 host={'Mounts': [SUBPATH]})
+    host = create_args({'env': {'A': '1'}}, holder)['body']['HostConfig']
+    assert host['Binds'] == ['nv:/n:ro,nocopy'] and host['Mounts'] == [SUBPATH]
 
 
 def test_mounts_api_volume_is_not_dropped_for_a_bind():

@@ -15,6 +15,8 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import renamed
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREVIOUS, WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import namespace_sharers
+from ansible_collections.persistent.volumes.tests.unit.conftest import container_id
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     ANON_A, DATA, REPLACEMENT, FakeFacts, action_of, assert_safe_and_predicted, build_planner, simulate, targets,
@@ -108,7 +110,12 @@ def test_the_old_container_is_stopped_within_its_own_stop_timeout():
 
 @pytest.mark.parametrize('holder, facts, fragments', [
     (web(host={'AutoRemove': True}), FakeFacts(), ['auto-remove', '--rm']),
-    (web(), FakeFacts(dependents=['sidecar']), ['sidecar shares its network namespace', 'network_mode container:web']),
+    (web(), FakeFacts(dependents=[('sidecar', 'network')]),
+     ['sidecar shares its network namespace (network_mode container:web)', 'which it would not follow']),
+    (web(), FakeFacts(dependents=[('top', 'PID')]), ['top shares its PID namespace (--pid container:web)']),
+    (web(), FakeFacts(dependents=[('a', 'IPC'), ('b', 'IPC'), ('b', 'PID')]),
+     ['a, b share its IPC namespace (--ipc container:web)', 'b shares its PID namespace (--pid container:web)',
+      'which they would not follow: they could not start again', 'Remove or recreate a, b without container:web']),
     (web(network_mode='gone-net'), FakeFacts(), ['network gone-net, which no longer exists']),
 ])
 def test_what_cannot_be_recreated_faithfully_is_refused(holder, facts, fragments):
@@ -155,3 +162,23 @@ def test_predicted_after_matches_a_finished_swap():
     plan = build_planner({}, holder=new, sources=[DATA], pairs=[('data', 'rw')], fallback=(new, aside())).plan()
     assert_safe_and_predicted(plan, new, [aside()], [DATA])
     assert plan_of('unchanged-running').actions == []
+
+
+def summary(name, **host):
+    return {'Id': container_id(name), 'Name': '/' + name, 'HostConfig': host}
+
+
+@pytest.mark.parametrize('others, found', [
+    ([summary('web', PidMode='host')], []),                                    # itself
+    ([summary('side', NetworkMode='container:web')], [('side', 'network')]),    # by name
+    ([summary('top', PidMode='container:' + container_id('web'))], [('top', 'PID')]),  # by ID
+    ([summary('top', PidMode='container:' + container_id('web')[:12])], [('top', 'PID')]),  # by short ID
+    ([summary('x', PidMode='container:' + container_id('web')[:12] + 'z')], []),
+    ([summary('x', PidMode='container:', IpcMode='shareable', NetworkMode='bridge')], []),
+    ([summary('shm', IpcMode='container:web', PidMode='container:web')], [('shm', 'IPC'), ('shm', 'PID')]),
+    ([summary('other', IpcMode='container:webx', PidMode='host', NetworkMode='container:' + container_id('x'))], []),
+    ([{'Id': container_id('listed'), 'Names': ['/listed'], 'HostConfig': {'NetworkMode': 'container:web'}}],
+     [('listed', 'network')]),                                               # a list entry, no inspect
+])
+def test_who_shares_a_namespace_of_the_container(others, found):
+    assert namespace_sharers(web(), others) == found
