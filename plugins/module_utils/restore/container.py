@@ -19,7 +19,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container
@@ -32,18 +32,29 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore.target 
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 
+def proved(api, spec, current, access, entry):
+    """(True only when a read-back of the volume at the entry's path gives the archive's content digest,
+    the volume's inspect data). Anything else, a read the engine answers wrongly included, is no proof:
+    the entry is restored rather than skipped."""
+    mounted = current.mounts.get(entry['path'])
+    if mounted is None or mounted.type != 'volume' or not entry.get('content_sha256'):
+        return False, None
+    item = SourceItem(entry['path'], entry['path'], mounted.name, api.inspect_volume(mounted.name))
+    try:
+        digest = path_digest(api, BackupSource(current.id, [item]), access, item, spec.scheme)[0]
+    except EngineError:
+        return False, item.inspect
+    return digest == entry['content_sha256'], item.inspect
+
+
 def compare(api, spec, current, access):
     """(the entries still to restore, True when a restore of this archive was done here before)."""
     todo, done_before = [], False
     for entry in spec.entries:
-        mounted = current.mounts.get(entry['path'])
-        if mounted is not None and mounted.type == 'volume' and entry.get('content_sha256'):
-            item = SourceItem(entry['path'], entry['path'], mounted.name, api.inspect_volume(mounted.name))
-            source = BackupSource(current.id, [item])
-            if path_digest(api, source, access, item, spec.scheme)[0] == entry['content_sha256']:
-                labels = item.inspect.get('Labels') or {}
-                done_before = done_before or labels.get(pv_labels.RESTORED_FROM) == spec.digest
-                continue  # the data there is the archive's already
+        same, inspect = proved(api, spec, current, access, entry)
+        if same:
+            done_before = done_before or (inspect.get('Labels') or {}).get(pv_labels.RESTORED_FROM) == spec.digest
+            continue  # the data there is the archive's already
         todo.append(entry)
     return todo, done_before
 

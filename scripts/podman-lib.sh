@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+# The lab's Podman engine, shared by podman-up.sh and podman-down.sh. Source it after lib.sh.
+# PV_PODMAN_DIR moves the whole of it (socket, pid file, storage) elsewhere.
+
+PODMAN_DIR="${PV_PODMAN_DIR:-/run/pv-podman}"        # socket, pid file, run root
+PODMAN_SOCK="$PODMAN_DIR/podman.sock"
+PODMAN_HOST="unix://$PODMAN_SOCK"
+PODMAN_PIDFILE="$PODMAN_DIR/service.pid"
+PODMAN_ROOT="${PV_PODMAN_ROOT:-/var/lib/pv-podman}"  # images, containers, volumes
+PODMAN_NETNS=pv-podman
+PODMAN_LOG="$REPO_ROOT/.build/lab/podman.log"
+PODMAN_CONF_DIR=/etc/containers/containers.conf.d
+# shellcheck disable=SC2034 # used by podman-up.sh and podman-down.sh
+PODMAN_GLOBAL=(--root "$PODMAN_ROOT/storage" --runroot "$PODMAN_DIR/run" --tmpdir "$PODMAN_DIR/tmp")
