@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # The lab's Podman engine, shared by podman-up.sh and podman-down.sh. Source it after lib.sh.
-# PV_PODMAN_DIR moves the whole of it (socket, pid file, storage) elsewhere.
+# PV_PODMAN_DIR moves its socket, pid file and run root, PV_PODMAN_ROOT its storage (Makefile:
+# PODMAN_SOCK names the default socket).
 
 PODMAN_DIR="${PV_PODMAN_DIR:-/run/pv-podman}"        # socket, pid file, run root
 PODMAN_SOCK="$PODMAN_DIR/podman.sock"

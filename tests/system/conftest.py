@@ -25,8 +25,11 @@ import pytest
 
 from lab import ExtraEngine
 
-IMAGE = 'local/busybox:latest'
-DOCKER_HOST = 'unix:///var/run/docker.sock'
+# The engine under test (make system-podman sets them): the modules the tests run talk to it too.
+IMAGE = os.environ.get('PV_TEST_IMAGE', 'local/busybox:latest')
+DOCKER_HOST = os.environ.get('PV_TEST_DOCKER_HOST', 'unix:///var/run/docker.sock')
+if 'PV_TEST_DOCKER_HOST' in os.environ:
+    os.environ['DOCKER_HOST'] = DOCKER_HOST
 RUN_ID = uuid.uuid4().hex[:6]
 
 
