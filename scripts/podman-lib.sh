@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are used by the scripts that source this file
 # The lab's Podman engine, shared by podman-up.sh and podman-down.sh. Source it after lib.sh.
 # PV_PODMAN_DIR moves its socket, pid file and run root, PV_PODMAN_ROOT its storage (Makefile:
 # PODMAN_SOCK names the default socket).
@@ -11,5 +11,4 @@ PODMAN_ROOT="${PV_PODMAN_ROOT:-/var/lib/pv-podman}"  # images, containers, volum
 PODMAN_NETNS=pv-podman
 PODMAN_LOG="$REPO_ROOT/.build/lab/podman.log"
 PODMAN_CONF_DIR=/etc/containers/containers.conf.d
-# shellcheck disable=SC2034 # used by podman-up.sh and podman-down.sh
 PODMAN_GLOBAL=(--root "$PODMAN_ROOT/storage" --runroot "$PODMAN_DIR/run" --tmpdir "$PODMAN_DIR/tmp")

@@ -128,3 +128,10 @@ def test_the_data_only_image_is_found_by_the_name_it_was_built_with(lab, api):
     ok(run_module('data_container', dict(name=name, volumes=['/d'])))
     image = api.inspect_image('persistent-volumes/data-only:1')
     assert any(tag.endswith('persistent-volumes/data-only:1') for tag in image['RepoTags']), image['RepoTags']
+
+
+def test_engine_info_names_the_engine(api):
+    version = api.version()
+    result = ok(run_module('engine_info', {}))
+    assert result['engine']['Version'] == version['Version'] and not result['changed']
+    assert result['engine']['ApiVersion'] == version['ApiVersion']

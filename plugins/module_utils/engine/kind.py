@@ -21,7 +21,9 @@ Podman also lists, in a container's ``HostConfig.Binds``, the mounts it has thro
 ``VolumesFrom`` (``<volume>:/datastore:rw,rprivate,nosuid,nodev,rbind``), which Docker never
 does; taken as the container's own binds, they kept a consumer on a data container's old
 volume after the data container was recreated. They are dropped from the inspect data
-(``as_docker_reports``), so that Binds means the same on every engine. Its ulimits are named
+(``as_docker_reports``), so that Binds means the same on every engine; so are the options Podman
+writes into every bind (``rprivate``, ``rbind``; ``nosuid``, ``nodev`` for volumes), which made a
+consumer with a bind of its own differ from its spec on every run. Its ulimits are named
 ``RLIMIT_NOFILE`` in inspect, which its create refuses ("invalid ulimit type"). Its default network is
 ``bridge`` in the network listing and ``podman`` in a container's inspect: renamed likewise.
 
@@ -87,22 +89,39 @@ def from_names(raw):
     return [entry.split(':')[0] for entry in (raw.get('HostConfig') or {}).get('VolumesFrom') or []]
 
 
+# Options Podman writes into every bind string that Docker's never hold (its defaults): the
+# propagation rprivate and rbind always, nosuid and nodev for volumes.
+PODMAN_BIND_DEFAULTS = ('rprivate', 'rbind')
+PODMAN_VOLUME_DEFAULTS = ('nosuid', 'nodev')
+
+
+def docker_bind(bind):
+    """A bind string as Podman reports it (``v:/d:rw,rprivate,nosuid,nodev,rbind``), as Docker does (``v:/d:rw``)."""
+    parts = bind.split(':')
+    if len(parts) < 3:
+        return bind
+    dropped = PODMAN_BIND_DEFAULTS + (() if parts[0].startswith('/') else PODMAN_VOLUME_DEFAULTS)
+    options = [option for option in parts[-1].split(',') if option not in dropped]
+    return ':'.join(parts[:-1] + [','.join(options)]) if options else ':'.join(parts[:-1])
+
+
 def may_differ(raw):
     """True when ``raw`` (inspect data) holds something Podman reports otherwise than Docker."""
     host = raw.get('HostConfig') or {}
     networks = (raw.get('NetworkSettings') or {}).get('Networks') or {}
     podman_ulimits = any(str(u.get('Name', '')).startswith('RLIMIT_') for u in host.get('Ulimits') or [])
-    return bool(from_names(raw) and host.get('Binds')) or PODMAN_NETWORK in networks or podman_ulimits
+    podman_binds = any(docker_bind(bind) != bind for bind in host.get('Binds') or [])
+    return bool(from_names(raw) and host.get('Binds')) or PODMAN_NETWORK in networks or podman_ulimits or podman_binds
 
 
 def as_docker_reports(raw, destinations):
     """``raw`` (a container's inspect data, from Podman) as Docker reports it: without the Binds at
     ``destinations`` (the paths its VolumesFrom containers mount, which Podman lists among the
-    Binds), ulimits named as create takes them (``nofile``, not ``RLIMIT_NOFILE``), and its default network under the name the network listing gives it (``bridge``)."""
+    Binds) and without the options Podman adds to every bind (``docker_bind``), ulimits named as create takes them (``nofile``, not ``RLIMIT_NOFILE``), and its default network under the name the network listing gives it (``bridge``)."""
     raw = copy.deepcopy(raw)
     host = raw.get('HostConfig') or {}
     if host.get('Binds'):
-        host['Binds'] = [bind for bind in host['Binds'] if bind_destination(bind) not in destinations]
+        host['Binds'] = [docker_bind(bind) for bind in host['Binds'] if bind_destination(bind) not in destinations]
     for ulimit in host.get('Ulimits') or []:
         if str(ulimit.get('Name', '')).startswith('RLIMIT_'):
             ulimit['Name'] = ulimit['Name'][len('RLIMIT_'):].lower()

@@ -15,6 +15,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import (
     EngineKind,
     as_docker_reports,
+    docker_bind,
     may_differ,
     refuse_archive_endpoint,
 )
@@ -59,13 +60,28 @@ def podman_consumer(binds, volumes_from=('dc:rw',), ulimits=None, networks=('pod
 
 INHERITED = 'old:/datastore:rw,rprivate,nosuid,nodev,rbind'
 OWN = '/srv/conf:/conf:ro,rprivate,rbind'
+OWN_AS_DOCKER = '/srv/conf:/conf:ro'
+
+
+@pytest.mark.parametrize('podman, docker', [     # measured on Podman 4.3.1
+    ('v:/own:rw,rprivate,nosuid,nodev,rbind', 'v:/own:rw'),
+    ('/www/html:/srv:ro,rprivate,rbind', '/www/html:/srv:ro'),
+    ('/shared:/m:rw,rslave,z,rbind', '/shared:/m:rw,rslave,z'),
+    ('/h:/m:rw,nosuid,rbind', '/h:/m:rw,nosuid'),      # asked for on a host directory: kept
+    ('/h:/m:rprivate,rbind', '/h:/m'),
+    ('v:/d', 'v:/d'),
+    ('v:/d:ro', 'v:/d:ro'),
+])
+def test_docker_bind(podman, docker):
+    assert docker_bind(podman) == docker
+    assert docker_bind(docker) == docker
 
 
 @pytest.mark.parametrize('raw, destinations, binds', [
     (podman_consumer([INHERITED]), {'/datastore'}, []),
-    (podman_consumer([INHERITED, OWN]), {'/datastore'}, [OWN]),
-    (podman_consumer([OWN]), {'/datastore'}, [OWN]),
-    (podman_consumer([INHERITED]), set(), [INHERITED]),      # the data container is gone: nothing dropped
+    (podman_consumer([INHERITED, OWN]), {'/datastore'}, [OWN_AS_DOCKER]),
+    (podman_consumer([OWN]), {'/datastore'}, [OWN_AS_DOCKER]),
+    (podman_consumer([INHERITED]), set(), ['old:/datastore:rw']),      # the data container is gone: kept
 ])
 def test_inherited_binds_are_dropped(raw, destinations, binds):
     assert may_differ(raw)
