@@ -134,8 +134,9 @@ def test_create_check_diff_then_no_change(lab, api):
 
 def test_default_image_is_built_when_missing(lab, api):
     args = dict(name=lab.name('dc'), volumes=['/datastore'])
-    present = any(DEFAULT_IMAGE in [short_image(t) for t in i.get('RepoTags') or []] for i in api.images())
-    in_use = present and api.containers(all=True, filters={'ancestor': DEFAULT_IMAGE})
+    present = [i['Id'] for i in api.images() if DEFAULT_IMAGE in [short_image(t) for t in i.get('RepoTags') or []]]
+    # (by image ID: Podman's 'ancestor' filter does not find the containers of this image)
+    in_use = present and any(c.get('ImageID') in present for c in api.containers(all=True))
     if not in_use:  # only remove the image when no container (of any test) uses it
         if present:
             api.remove_image(DEFAULT_IMAGE)
@@ -147,7 +148,8 @@ def test_default_image_is_built_when_missing(lab, api):
     assert result['rc'] == 0 and result['changed'] is True
     assert in_use or result['actions'][0].startswith('build data image')
     image = api.inspect_image(DEFAULT_IMAGE)
-    assert image['Config']['Labels']['persistent.volumes.image'] == 'data-only' and image['Size'] == 0
+    assert image['Config']['Labels']['persistent.volumes.image'] == 'data-only'
+    assert image['Size'] < 16384  # empty: Docker says 0, Podman counts the empty tar layer (11421)
     assert api.inspect_container(args['name'])['State']['Status'] == 'created'
 
 
