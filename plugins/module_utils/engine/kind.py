@@ -117,7 +117,9 @@ def may_differ(raw):
 def as_docker_reports(raw, destinations):
     """``raw`` (a container's inspect data, from Podman) as Docker reports it: without the Binds at
     ``destinations`` (the paths its VolumesFrom containers mount, which Podman lists among the
-    Binds) and without the options Podman adds to every bind (``docker_bind``), ulimits named as create takes them (``nofile``, not ``RLIMIT_NOFILE``), and its default network under the name the network listing gives it (``bridge``)."""
+    Binds) and without the options Podman adds to every bind (``docker_bind``), ulimits named as
+    create takes them (``nofile``, not ``RLIMIT_NOFILE``), and its default network under the name the
+    network listing gives it (``bridge``)."""
     raw = copy.deepcopy(raw)
     host = raw.get('HostConfig') or {}
     if host.get('Binds'):
