@@ -6,6 +6,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(docker.io busybox-static rsync iproute2 git)
+# The system tests run on Podman too (make system-podman: rootful, through its Docker API socket).
+PACKAGES+=(podman)
 # The system tests prove that docker-compose and this collection do not fight over a container.
 PACKAGES+=(docker-compose)
 # The fleet lab's hosts (scripts/fleet-up.sh): sshd and sudo in each, ssh from the controller.

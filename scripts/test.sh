@@ -6,7 +6,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT" || exit 1
 
-STAGES=(deps engine image install units system system-oldest system-docker26 molecule sanity lint changelog-lint galaxy-importer)
+STAGES=(deps engine image install units system system-oldest system-docker26 system-podman molecule sanity lint changelog-lint galaxy-importer)
 MAKE_CMD="${MAKE:-make}"
 ran=()
 start=$SECONDS

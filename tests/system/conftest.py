@@ -29,7 +29,27 @@ from lab import ExtraEngine
 # engine (system-docker26, system-podman) names its own; the modules read DOCKER_HOST as usual.
 IMAGE = os.environ.get('PV_TEST_IMAGE', 'local/busybox:latest')
 DOCKER_HOST = os.environ.get('PV_TEST_DOCKER_HOST', 'unix:///var/run/docker.sock')
+if 'PV_TEST_DOCKER_HOST' in os.environ:
+    os.environ['DOCKER_HOST'] = DOCKER_HOST
 RUN_ID = uuid.uuid4().hex[:6]
+
+
+def short_image(reference):
+    """An image reference as the tests write it: Podman writes out docker.io/ (and localhost/)."""
+    for prefix in ('docker.io/library/', 'docker.io/', 'localhost/'):
+        if reference and reference.startswith(prefix):
+            return reference[len(prefix):]
+    return reference
+
+
+def raw_binds(api, container):
+    """The container's HostConfig.Binds as Docker reports them (Podman adds rprivate, rbind, ...)."""
+    from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import docker_bind
+    return [docker_bind(bind) for bind in api.inspect_container(container)['HostConfig'].get('Binds') or []]
+
+
+def on_podman(api):
+    return any(c.get('Name') == 'Podman Engine' for c in api.version().get('Components') or [])
 
 
 def warnings_of(result):

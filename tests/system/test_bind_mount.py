@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import docker
 import pytest
 
-from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, remove_lab_objects, run_module, sh
+from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, raw_binds, remove_lab_objects, run_module, sh
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 
@@ -80,7 +80,7 @@ def test_host_directory_prepared_and_mounted_read_only(lab, api, tmp_path):
     info = os.stat(src)
     assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (1234, 2345, 0o750)
     assert created['container']['running'] is True and created['mounts'] == {'/srv': src}
-    assert api.inspect_container(c)['HostConfig']['Binds'] == ['%s:/srv:ro' % src]
+    assert raw_binds(api, c) == ['%s:/srv:ro' % src]
     code, output = sh(api, c, 'echo no > /srv/f')
     assert code != 0 and 'Read-only file system' in output
     lab.write('/w/page', 'served', binds=['%s:/w' % src])
@@ -107,7 +107,7 @@ def test_selinux_relabel_and_propagation_reach_the_engine(lab, api, tmp_path):
     args = dict(image=IMAGE, command=LOOP, selinux_relabel='z', propagation='rslave')
     ok(bind(c, src, '/m', **args))  # not started: rslave needs a shared host mount to start
     detail = api.inspect_container(c)
-    assert detail['HostConfig']['Binds'] == ['%s:/m:rw,rslave,z' % src]
+    assert raw_binds(api, c) == ['%s:/m:rw,rslave,z' % src]
     assert detail['Mounts'][0]['Propagation'] == 'rslave' and 'z' in detail['Mounts'][0]['Mode'].split(',')
     assert ok(bind(c, src, '/m', **args))['changed'] is False
 
@@ -134,7 +134,7 @@ def test_sensitive_paths_are_refused(lab, api, tmp_path):
     etc = os.stat('/etc')
     allowed = ok(bind(c, '/etc', '/hostetc', allow_sensitive=True, read_only=True, running=True, command=LOOP))
     assert allowed['changed'] is True and allowed['mounts'] == {'/hostetc': '/etc'}
-    assert api.inspect_container(c)['HostConfig']['Binds'] == ['/etc:/hostetc:ro']
+    assert raw_binds(api, c) == ['/etc:/hostetc:ro']
     assert sh(api, c, 'test -f /hostetc/passwd && echo yes') == (0, 'yes')
     assert sh(api, c, 'touch /hostetc/pvtest')[0] != 0 and not os.path.exists('/etc/pvtest')
     assert os.stat('/etc') == etc
@@ -204,7 +204,7 @@ def test_absent_at_an_own_volume_path_converges(lab, api):
     own = mounts(api, c)['/own']['Name']
     assert sh(api, c, 'echo mine > /own/x') == (0, '')
     ok(run_module('volumes_from', {'container': c, 'from': [], 'env': {'A': '1'}}))  # re-attaches /own as a Bind
-    assert api.inspect_container(c)['HostConfig']['Binds'] == ['%s:/own:rw' % own]
+    assert raw_binds(api, c) == ['%s:/own:rw' % own]
     first = ok(bind(c, None, '/own', state='absent'))
     assert holders(api, own) == [c] and sh(api, c, 'cat /own/x') == (0, 'mine')
     assert first['changed'] is False or ok(bind(c, None, '/own', state='absent'))['changed'] is False

@@ -11,7 +11,7 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import IMAGE, RUN_ID, run_module
+from conftest import IMAGE, RUN_ID, on_podman, run_module, short_image
 
 DEFAULT_IMAGE = 'persistent-volumes/data-only:1'
 ANONYMOUS_FOR = 'persistent.volumes.anonymous-for'
@@ -91,7 +91,7 @@ def make_image(api, busybox_tar, tidy):
 
     def make(suffix, changes):
         repository = 'pvt-%s/%s' % (RUN_ID, suffix)
-        api.import_image_from_data(busybox_tar, repository=repository, tag='1', changes=changes)
+        api.import_image_from_data(busybox_tar, repository=repository + ':1', changes=changes)  # Podman ignores tag=
         made.append(repository + ':1')
         return made[-1]
     yield make
@@ -120,7 +120,7 @@ def test_create_check_diff_then_no_change(lab, api):
     assert created['diff']['after']['image'] == DEFAULT_IMAGE
     info = api.inspect_container(name)
     assert info['State']['Status'] == 'created' and info['State']['StartedAt'].startswith('0001-')
-    assert info['Config']['Image'] == DEFAULT_IMAGE and info['Config']['Labels']['app'] == 'billing'
+    assert short_image(info['Config']['Image']) == DEFAULT_IMAGE and info['Config']['Labels']['app'] == 'billing'
     assert info['Config']['Labels']['persistent.volumes.data-container'] == 'true'
     assert created['container']['id'] == info['Id'] and created['volumes'] == mounts(api, name)
     assert len(created['volumes']['/datastore']) == 64
@@ -134,8 +134,9 @@ def test_create_check_diff_then_no_change(lab, api):
 
 def test_default_image_is_built_when_missing(lab, api):
     args = dict(name=lab.name('dc'), volumes=['/datastore'])
-    present = any(DEFAULT_IMAGE in (i.get('RepoTags') or []) for i in api.images())
-    in_use = present and api.containers(all=True, filters={'ancestor': DEFAULT_IMAGE})
+    present = [i['Id'] for i in api.images() if DEFAULT_IMAGE in [short_image(t) for t in i.get('RepoTags') or []]]
+    # (by image ID: Podman's 'ancestor' filter does not find the containers of this image)
+    in_use = present and any(c.get('ImageID') in present for c in api.containers(all=True))
     if not in_use:  # only remove the image when no container (of any test) uses it
         if present:
             api.remove_image(DEFAULT_IMAGE)
@@ -147,7 +148,8 @@ def test_default_image_is_built_when_missing(lab, api):
     assert result['rc'] == 0 and result['changed'] is True
     assert in_use or result['actions'][0].startswith('build data image')
     image = api.inspect_image(DEFAULT_IMAGE)
-    assert image['Config']['Labels']['persistent.volumes.image'] == 'data-only' and image['Size'] == 0
+    assert image['Config']['Labels']['persistent.volumes.image'] == 'data-only'
+    assert image['Size'] < 16384  # empty: Docker says 0, Podman counts the empty tar layer (11421)
     assert api.inspect_container(args['name'])['State']['Status'] == 'created'
 
 
@@ -217,7 +219,7 @@ def test_change_keeps_the_data_of_every_wanted_path(lab, api, tidy, change):
     info = api.inspect_container(name)
     assert result['volumes'] == after and (info['Id'] != old_id) is recreate and family(api, name) == [name]
     assert info['State']['Status'] == 'created'
-    assert info['Config']['Image'] == args.get('image', DEFAULT_IMAGE)
+    assert short_image(info['Config']['Image']) == args.get('image', DEFAULT_IMAGE)
     assert info['Config']['Labels']['app'] == args['labels']['app']
     for path in sorted(after):
         if path in before:
@@ -262,6 +264,8 @@ def test_image_without_cmd_is_accepted(lab, api, make_image):
 
 # --- owner, group, mode --------------------------------------------------------------
 def test_owner_group_mode_without_running_anything(lab, api):
+    if on_podman(api):
+        pytest.skip('Podman: owner/group/mode go through the archive endpoint, refused there (test_engine_cycle.py)')
     name = lab.name('dc')
     entry = dict(path='/datastore', owner=1234, group='2345', mode='0750')
     args = dict(name=name, volumes=[entry, '/plain'])

@@ -19,7 +19,10 @@ holds, and the archive endpoint is used otherwise, with the reason in the result
    listening socket it was handed (the connection's other end, found with ``sock_diag``,
    among the processes' open files). An engine in another mount namespace or root whose
    ``DockerRootDir`` names another engine's directory here, a proxy, or a remote engine
-   holds no such file;
+   holds no such file. Podman opens its
+   database only while it uses it: there, the process is the ``podman`` program itself and
+   sees the same database (``<DockerRootDir>/libpod/bolt_state.db`` or ``db.sql``) as this
+   machine does;
 3. the engine is neither rootless nor remapping user namespaces (its ``SecurityOptions``),
    so owners in the directory are the owners in the containers;
 4. this module runs as root (a volume holds files of any owner and mode);
@@ -39,6 +42,7 @@ import socket
 import struct
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import engine_kind, refuse_archive_endpoint
 
 METHODS = ['auto', 'direct', 'engine']
 
@@ -46,10 +50,11 @@ METHODS = ['auto', 'direct', 'engine']
 class Access(object):
     """The path chosen: ``method`` (direct or engine), ``reason``, and the engine's process id."""
 
-    def __init__(self, method, reason, pid=None):
+    def __init__(self, method, reason, pid=None, kind=None):
         self.method = method
         self.reason = reason
         self.pid = pid
+        self.kind = kind  # the EngineKind, when it was asked
 
     @property
     def direct(self):
@@ -147,7 +152,30 @@ def holds_open(pid, target):
     return False
 
 
-def _engine_problem(engine, info, pid):
+PODMAN_DATABASES = ('bolt_state.db', 'db.sql')
+
+
+def _podman_problem(engine, root, pid):
+    """Why the process serving the socket cannot be proved to be the Podman owning ``root``."""
+    try:
+        program = os.path.basename(os.readlink('/proc/%d/exe' % pid))
+    except OSError as exc:
+        return 'cannot tell which program pid %d is: %s' % (pid, exc.strerror or exc)
+    if program != 'podman':
+        return ('the process serving %s (pid %d) is %s, not podman: it is not the engine that owns the volumes '
+                'seen here (a proxy, or another machine\'s engine)' % (engine.options.socket_path, pid, program))
+    for database in PODMAN_DATABASES:
+        here = os.path.join(root, 'libpod', database)
+        try:
+            if os.path.samestat(os.stat(here), os.stat('/proc/%d/root%s' % (pid, here))):
+                return None
+        except OSError:
+            continue
+    return ('podman (pid %d) does not see the same database under %s/libpod as this machine does'
+            % (pid, root))
+
+
+def _engine_problem(engine, info, pid, kind):
     """(why the process serving the socket cannot be proved to be the engine, or None; the engine's pid)."""
     security = ' '.join(info.get('SecurityOptions') or [])
     if 'name=rootless' in security:
@@ -157,6 +185,8 @@ def _engine_problem(engine, info, pid):
     root = info.get('DockerRootDir')
     if not root:
         return 'the engine reports no DockerRootDir', pid
+    if kind.podman:
+        return _podman_problem(engine, root, pid), pid
     database = os.path.join(root, 'volumes', 'metadata.db')
     path = engine.options.socket_path
     try:
@@ -188,13 +218,14 @@ def engine_access(engine, method):
         return Access('engine', 'cannot ask the socket %s who serves it: %s' % (path, exc))
     if pid is None:
         return Access('engine', 'the socket %s does not tell which process serves it' % path)
-    problem, engine_pid = _engine_problem(engine, engine.api.info(), pid)
+    kind = engine_kind(engine.api)
+    problem, engine_pid = _engine_problem(engine, engine.api.info(), pid, kind)
     if problem:
-        return Access('engine', problem)
+        return Access('engine', problem, kind=kind)
     if engine_pid != pid:
         return Access('direct', 'local engine (pid %d, behind a socket activated by pid %d) owns the volume '
-                      'directories' % (engine_pid, pid), engine_pid)
-    return Access('direct', 'local engine (pid %d) owns the volume directories' % pid, pid)
+                      'directories' % (engine_pid, pid), engine_pid, kind)
+    return Access('direct', 'local engine (pid %d) owns the volume directories' % pid, pid, kind)
 
 
 def volume_problem(access, volume):
@@ -229,8 +260,12 @@ def choose_access(engine, method, volumes):
         for volume in volumes:
             problem = volume_problem(access, volume)
             if problem:
-                access = Access('engine', problem)
+                access = Access('engine', problem, kind=access.kind)
                 break
+    if not access.direct:
+        refuse_archive_endpoint(access.kind or engine_kind(engine.api), 'read or write volume data',
+                                'The direct path was not taken: %s. Run the task on the engine\'s machine, as root, '
+                                'with its local socket (method=auto or direct)' % access.reason)
     if method == 'direct' and not access.direct:
         raise Refusal('method=direct cannot be used: %s. Use method=auto (or engine) to go through the engine\'s '
                       'archive endpoint; nothing was changed.' % access.reason)

@@ -19,6 +19,7 @@ import posixpath
 import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import ForwardReader
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 
 
 def member_root(path):
@@ -57,10 +58,26 @@ def tar_members(reader):
                 yield info, ()
 
 
+def _unexpected(path, base, name):
+    return EngineError('The engine\'s archive of %s is not what was asked for: it holds the member %r, which is not '
+                       '%r nor below it. Nothing read this way is used (an engine that renames or drops members '
+                       'would make an empty or wrong backup, or a restore that restores nothing).' % (path, name, base))
+
+
 def engine_members(chunks, path, record_root=None):
-    """The members of the engine's stream ``chunks`` of ``path``, named under ``record_root``."""
+    """The members of the engine's stream ``chunks`` of ``path``, named under ``record_root``.
+
+    The stream must start with the path itself, and hold nothing outside it: a member named
+    otherwise is an EngineError, never dropped (dropping them made an empty backup of a full volume).
+    """
     base = posixpath.basename(path.rstrip('/'))
     root = record_root or member_root(path)
+    first = True
     for info, content in tar_members(ForwardReader(chunks)):
-        if _renamed(info, base, root) is not None:
-            yield info, content
+        name = info.name
+        if _renamed(info, base, root) is None or (first and name != base):
+            raise _unexpected(path, base, name)
+        first = False
+        yield info, content
+    if first:
+        raise _unexpected(path, base, None)

@@ -29,6 +29,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import new_volume_name, replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import engine_kind, refuse_archive_endpoint
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import interrupted_restores
@@ -80,12 +81,23 @@ def pull_first(engine, image):
     return after, (prep.describe() if after.id != image.id else [])
 
 
+def check_root_attributes(engine, spec):
+    """owner/group/mode of a volume root are read and set through the archive endpoint: refused on an
+    engine whose endpoint is not faithful (Podman), before anything is looked at or written."""
+    wanting = [mount.target for mount in spec.mounts if mount.wants_root_attributes]
+    if spec.state == 'present' and wanting:
+        refuse_archive_endpoint(engine_kind(engine.api), 'set owner/group/mode of %s' % ', '.join(wanting),
+                                'Leave owner, group and mode out of the volumes on this engine (set them from a '
+                                'container that mounts the volume)')
+
+
 class DataContainerRun(object):
     """One data container: observed once, then planned (twice when an image is pulled first)."""
 
     def __init__(self, engine, spec):
         self.engine = engine
         self.spec = spec
+        check_root_attributes(engine, spec)
         self.holder, self.leftovers, self.usage = observe(engine.api, spec)
         check_not_running(self.holder)
 

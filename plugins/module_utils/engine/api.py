@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
     api_error,
     connection_error,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import EngineKind, as_docker_reports, from_names, may_differ
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import pull_arguments
 
 if docker is not None:
@@ -37,6 +38,7 @@ class EngineAPI(object):
         self.options = options
         self._client = client
         self.calls = {}
+        self._kind = None
 
     @property
     def client(self):
@@ -105,8 +107,21 @@ class EngineAPI(object):
         return self._call('containers', 'list containers', 'containers', all=True, filters=filters) or []
 
     def inspect_container(self, name_or_id):
-        return self._maybe('inspect_container', 'inspect container %r' % name_or_id,
-                           'inspect_container', name_or_id)
+        raw = self._maybe('inspect_container', 'inspect container %r' % name_or_id, 'inspect_container', name_or_id)
+        if raw and may_differ(raw) and self.kind.podman:
+            destinations = set()
+            for name in from_names(raw):
+                source = self._maybe('inspect_container', 'inspect container %r' % name, 'inspect_container', name)
+                destinations.update(m.get('Destination') for m in (source or {}).get('Mounts') or [])
+            raw = as_docker_reports(raw, destinations)
+        return raw
+
+    @property
+    def kind(self):
+        """The EngineKind (Docker or Podman), asked once."""
+        if self._kind is None:
+            self._kind = EngineKind(self.version())
+        return self._kind
 
     def container_changes(self, name_or_id):
         """What changed in the container's own layer (``docker diff``): [{Path, Kind}]."""
@@ -199,7 +214,8 @@ class EngineAPI(object):
         return self._maybe('inspect_image', 'inspect image %r' % reference, 'inspect_image', reference)
 
     def import_image(self, data, repository, tag, changes):
-        return self._call('import_image', 'import image %s:%s' % (repository, tag), 'import_image_from_data',
+        return self._call('import_image', 'import image %s' % ':'.join(filter(None, (repository, tag))),
+                          'import_image_from_data',
                           data, repository=repository, tag=tag, changes=changes)
 
     def pull_image(self, reference):

@@ -105,4 +105,7 @@ def pulled(api, reference):
 
 
 def build_default_image(api):
-    return api.import_image(empty_archive(), DEFAULT_REPOSITORY, DEFAULT_TAG, DEFAULT_CHANGES)
+    """Import the default image. Its whole reference goes in the repository parameter, with no tag
+    parameter, as the docker CLI sends it: Podman 4.3 ignores the tag parameter (it tagged
+    ``persistent-volumes/data-only:latest``, and every later lookup of ``:1`` failed)."""
+    return api.import_image(empty_archive(), DEFAULT_IMAGE, None, DEFAULT_CHANGES)

@@ -111,3 +111,16 @@ def is_image_id(reference):
 def unpullable_message(reference):
     return ('Image %r is not on the engine, and an image ID cannot be pulled: load or build the image '
             'first, or give its name (a digest pins it: "name@sha256:<digest>").' % reference)
+
+
+IMPLIED_PREFIXES = ('docker.io/library/', 'docker.io/', 'localhost/')
+
+
+def short_name(reference):
+    """``reference`` without the registry an engine adds to a short name: Docker Hub's, which Podman
+    writes out in a container's ``Config.Image`` (``docker.io/persistent-volumes/data-only:1``), or
+    Podman's ``localhost/`` of images built or imported with its own tools."""
+    for prefix in IMPLIED_PREFIXES:
+        if reference and reference.startswith(prefix):
+            return reference[len(prefix):]
+    return reference

@@ -12,6 +12,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model import la
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import short_name
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 
@@ -29,7 +30,7 @@ def data_container_item(container):
     item = dict(name=container.name,
                 volumes=[volume_entry(path, mounted) for path, mounted in sorted(container.mounts.items())],
                 labels=pv_labels.user_labels(container.labels))
-    if container.image_ref != DEFAULT_IMAGE:
+    if short_name(container.image_ref) != DEFAULT_IMAGE:
         item['image'] = container.image_ref
     return item
 

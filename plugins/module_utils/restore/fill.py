@@ -27,6 +27,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import refuse_archive_endpoint
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 
@@ -95,6 +96,9 @@ class ArchiveFill(object):
                 roots = [path['member'] for path in self.manifest['paths']]
                 extract_path(self.src, entry['member'], roots, inspect['Mountpoint'])
                 return None
+            if self.access.kind is not None:
+                refuse_archive_endpoint(self.access.kind, 'fill volume %s' % volume,
+                                        'Its directory cannot be written directly: %s' % problem)
             self.fallbacks.append(problem)
         data, temporary = _only_entry(self.src, self.manifest, entry)
         try:

@@ -14,6 +14,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import (
     Access,
+    _podman_problem,
     choose_access,
     engine_access,
     volume_problem,
@@ -22,14 +23,22 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.connecti
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 
+PODMAN = {'Version': '4.3.1', 'ApiVersion': '1.41', 'Components': [{'Name': 'Podman Engine', 'Version': '4.3.1'}]}
+DOCKER = {'Version': '20.10.24', 'ApiVersion': '1.41', 'Components': [{'Name': 'Engine', 'Version': '20.10.24'}]}
+
+
 class Engine(object):
-    def __init__(self, docker_host, tls=False, info=None):
+    def __init__(self, docker_host, tls=False, info=None, version=None):
         self.options = ConnectionOptions(dict(docker_host=docker_host, tls=tls), environ={})
         self.api = self
         self._info = info or {}
+        self._version = version or DOCKER
 
     def info(self):
         return self._info
+
+    def version(self):
+        return self._version
 
 
 @pytest.mark.parametrize('host, tls, method, reason', [
@@ -47,6 +56,27 @@ def test_direct_that_cannot_be_proved_is_refused():
     with pytest.raises(Refusal, match=r'^method=direct cannot be used: the engine is not on a local Unix socket '
                                       r'\(docker_host=tcp://h:2375\)\. Use method=auto'):
         choose_access(Engine('tcp://h:2375'), 'direct', [])
+
+
+@pytest.mark.parametrize('host, method', [
+    ('tcp://h:2375', 'auto'),
+    ('tcp://h:2375', 'direct'),
+    ('unix:///var/run/docker.sock', 'engine'),
+    ('unix:///nonexistent/podman.sock', 'auto'),
+])
+def test_the_engine_path_is_refused_on_podman(host, method):
+    with pytest.raises(Refusal) as caught:
+        choose_access(Engine(host, version=PODMAN), method, [])
+    message = caught.value.msg
+    assert message.startswith('Refusing to read or write volume data through the engine on Podman 4.3.1 (API 1.41): '
+                              'its archive endpoint reads every owner and group')
+    assert 'The direct path was not taken: ' in message and message.endswith('nothing was changed.')
+
+
+def test_podman_is_proved_by_its_program_and_database(tmp_path):
+    engine = Engine('unix:///run/podman.sock', version=PODMAN)
+    problem = _podman_problem(engine, str(tmp_path), os.getpid())  # this process is python, not podman
+    assert 'is %s, not podman' % os.path.basename(os.readlink('/proc/self/exe')) in problem
 
 
 @pytest.mark.parametrize('volume, problem', [

@@ -35,6 +35,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream 
     engine_members,
     member_root,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 
 DATA = bytes(bytearray(range(256))) * 41  # 10496 bytes
 
@@ -196,11 +197,25 @@ def test_copy_path_re_roots_names_and_hard_links(path, record_root, root):
     assert stats.as_dict()['member'] == root
 
 
-def test_copy_path_skips_what_is_not_below_the_base():
-    tree = engine_tree() + [entry('database/x', data=b'other'), entry('dat', tarfile.DIRTYPE), entry('x', data=b'y')]
-    stats, members = copy(tree)
-    assert [m.name for m, dummy in members] == [m.name for m, dummy in engine_tree()]
-    assert stats.entries == len(engine_tree()) and stats.files == 4
+# What Podman 4.3 sends for a volume read through a container that is not running: the root
+# named '' and its content '/f'. Dropped silently, it made an empty backup of a full volume, and a
+# restore that found "the same" (empty) data there and restored nothing.
+PODMAN_STOPPED = [entry('', tarfile.DIRTYPE, mode=0o755), entry('/f', data=b'good\n')]
+
+
+@pytest.mark.parametrize('tree, named', [
+    (engine_tree() + [entry('database/x', data=b'other')], 'database/x'),
+    (engine_tree() + [entry('dat', tarfile.DIRTYPE)], 'dat'),
+    (engine_tree() + [entry('x', data=b'y')], 'x'),
+    (PODMAN_STOPPED, ''),
+    (engine_tree()[1:], 'data/f'),                                 # no root entry first
+    (engine_tree(base='other'), 'other'),                          # another path's stream
+    ([], None),                                                    # nothing at all
+])
+def test_copy_path_refuses_a_stream_that_is_not_the_path(tree, named):
+    with pytest.raises(EngineError) as caught:
+        copy(tree)
+    assert 'not what was asked for' in caught.value.msg and 'holds the member %r' % (named,) in caught.value.msg
 
 
 def test_copy_path_keeps_a_hard_link_to_outside_the_base_as_it_is():

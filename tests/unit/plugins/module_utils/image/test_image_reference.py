@@ -14,7 +14,9 @@ from ansible_collections.persistent.volumes.plugins.module_utils.image.reference
     is_image_id,
     parse_image_reference,
     pull_arguments,
+    short_name,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
 
 HEX = 'b' * 64
 DIGEST = 'sha256:' + 'a' * 64
@@ -100,3 +102,28 @@ def test_not_a_string_or_blank(reference):
 
 def test_none_is_no_image():
     assert check_image_reference(None) is None
+
+
+@pytest.mark.parametrize('reference, short', [
+    ('docker.io/persistent-volumes/data-only:1', 'persistent-volumes/data-only:1'),  # Podman's Config.Image
+    ('localhost/local/busybox:latest', 'local/busybox:latest'),                      # Podman's own imports
+    ('docker.io/library/busybox:1', 'busybox:1'),
+    ('persistent-volumes/data-only:1', 'persistent-volumes/data-only:1'),
+    ('registry.example:5000/team/app:2', 'registry.example:5000/team/app:2'),
+    ('localhost:5000/app:1', 'localhost:5000/app:1'),                                 # a registry on a port
+    (None, None),
+])
+def test_short_name(reference, short):
+    assert short_name(reference) == short
+
+
+def test_the_default_image_is_imported_with_its_tag_in_the_repository_parameter():
+    """Podman 4.3 ignores the tag parameter of an import (it tagged :latest); the docker CLI's form works on both."""
+    calls = []
+
+    class API(object):
+        def import_image(self, data, repository, tag, changes):
+            calls.append((repository, tag))
+
+    build_default_image(API())
+    assert calls == [(DEFAULT_IMAGE, None)]
