@@ -22,6 +22,7 @@ import app_lab
 from app_lab import inspect_differences, lab_network, run_as_root
 from conftest import IMAGE, RUN_ID, failed, run_module, sh
 import test_faithful_recreation as faithful
+from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_table import storage_rows
 
 tidy = app_lab.tidy  # a fixture, found by pytest under this name
 
@@ -279,3 +280,39 @@ def test_what_cannot_be_converted_faithfully_is_refused(lab, api, case):
 
 def test_a_missing_data_container_is_named(lab):
     failed(convert(lab.name('nothing')), "Container %r does not exist, and no volume was converted from it." % lab.name('nothing'))
+
+
+def test_a_converted_host_is_described_and_kept_by_layout(lab, api):
+    data = data_container(lab, paths=('/datastore',))
+    lab.write('/datastore/f', 'precious', volumes_from=[data])
+    app = lab.container(lab.name('app'), volumes_from=[data], start=True, command=LOOP)
+    old = mounted(api, data)['/datastore'][0]
+    assert convert(data)['changed'] is True
+    volume = data + '-datastore'
+
+    info = run_module('volume_info', {'include_layout': True})
+    entry = [v for v in info['volumes'] if v['name'] == volume][0]
+    assert entry['converted_from'] == {'container': data, 'path': '/datastore', 'volume': old}
+    assert [v for v in info['volumes'] if v['name'] == old][0]['converted_from'] is None
+    item = [c for c in info['layout']['consumers'] if c['container'] == app][0]
+    assert item['volumes'] == ['%s:/datastore' % volume] and item['from'] == []
+    rows = [row for row in storage_rows(info) if row['storage'] == volume]
+    assert rows and all(row['converted_from'] == '%s:/datastore' % data for row in rows)
+
+    kept = run_module('layout', {'consumers': [item]})
+    assert kept['rc'] == 0 and kept['changed'] is False, kept
+
+    # a consumer declared with a named volume: created, then no change
+    new = lab.name('new')
+    consumer = dict(container=new, image=IMAGE, command=LOOP, running=True, volumes=['%s:/data:ro' % volume])
+    for check in (True, False):
+        made = run_module('layout', {'consumers': [consumer]}, check=check)
+        assert made['rc'] == 0 and made['changed'] is True, made
+    assert mounted(api, new)['/data'] == (volume, False)
+    assert sh(api, new, 'cat /data/f') == (0, 'precious')
+    assert run_module('layout', {'consumers': [consumer]})['changed'] is False
+    # another volume where one is mounted is refused (never dropped silently), and so is a host path
+    failed(run_module('layout', {'consumers': [dict(consumer, volumes=['%s:/data' % lab.name('other')])]}),
+           'Refusing to mount %s over /data in %s: the container holds volume %s there' % (lab.name('other'), new, volume))
+    failed(run_module('layout', {'consumers': [dict(consumer, volumes=['/etc:/data'])]}),
+           "consumers[0] (%s): Invalid volumes[0] volume name '/etc'" % new)

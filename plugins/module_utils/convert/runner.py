@@ -18,6 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import start_again
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.named_volumes import NamedVolumes
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import ConsumerRequest, converge_consumer
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.copy import VolumeCopy
@@ -27,26 +28,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.convert.refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.spec import ConvertSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
-from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
-
-
-class NamedVolumes(object):
-    """A consumer's binds of the named volumes (the ConsumerRequest ``binds`` interface of bind_mount)."""
-
-    state = 'present'
-    source = None
-
-    def __init__(self, binds):
-        self.wanted = sorted(binds)
-
-    def binds(self, have):
-        paths = set(bind_destination(bind) for bind in self.wanted)
-        return [bind for bind in have if bind_destination(bind) not in paths] + self.wanted
-
-    def host_actions(self):
-        return [], None, None
 
 
 def consumer_binds(state, names, mode):
