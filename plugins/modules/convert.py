@@ -23,7 +23,7 @@ description:
     shows them), the data is copied (on the direct path when the module can prove the volumes' directories
     belong to the engine, through the engine's archive endpoint otherwise, as
     M(persistent.volumes.volume_backup) decides) and the copy is proved equal to the original by its content
-    digest (sha256 of the canonical archive form: names, types, modes, owners, times, link targets, extended
+    digest (sha256 of the canonical archive form - names, types, modes, owners, times, link targets, extended
     attributes and contents). No consumer is touched before every copy is proved.
   - Each consumer (a C(:ro) entry stays read-only) is then recreated with the named volumes bound at the same
     paths in place of its C(--volumes-from) entry of the data container, with the whole-inspect recreation,
@@ -34,7 +34,7 @@ description:
     C(persistent.volumes.temporary=convert) holds it; it is created in the same request as the volume and
     removed once the copy is proved. A run that dies before that leaves it behind, and the next run takes
     the unfinished volume back (it holds only an unproved copy) and copies again. A volume of this conversion
-    without such a holder is finished: it is never written again, so a re-run keeps whatever the
+    without such a holder is finished; it is never written again, so a re-run keeps whatever the
     applications wrote into it since.
   - Refused before anything is written, in check mode too, naming what is in the way - a data container that
     runs or is not a data container (it has been started, is wired with C(--volumes-from) itself, has a

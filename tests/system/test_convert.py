@@ -16,11 +16,15 @@ Refusals name what is in the way and change nothing, in check mode too.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+import os
+import subprocess
+
 import pytest
 
 import app_lab
 from app_lab import inspect_differences, lab_network, run_as_root
-from conftest import IMAGE, RUN_ID, failed, run_module, sh
+from conftest import IMAGE, RUN_ID, failed, run_module, sh, venv_tool
 import test_faithful_recreation as faithful
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_table import storage_rows
 
@@ -316,3 +320,28 @@ def test_a_converted_host_is_described_and_kept_by_layout(lab, api):
            'Refusing to mount %s over /data in %s: the container holds volume %s there' % (lab.name('other'), new, volume))
     failed(run_module('layout', {'consumers': [dict(consumer, volumes=['/etc:/data'])]}),
            "consumers[0] (%s): Invalid volumes[0] volume name '/etc'" % new)
+
+
+def test_the_convert_playbook_backs_up_first_then_converts(lab, api, tmp_path, ansible_env):
+    data = data_container(lab, paths=('/datastore',))
+    lab.write('/datastore/f', 'precious', volumes_from=[data])
+    app = lab.container(lab.name('app'), volumes_from=[data], start=True, command=LOOP)
+    backups = tmp_path / 'backups'
+    extra = json.dumps(dict(convert_hosts='localhost', data_volume_container_backup_dir=str(backups),
+                            convert_containers=[{'container': data, 'volume_names': {'/datastore': lab.name('appdata')}}]))
+    playbook = os.path.join(os.getcwd(), 'playbooks', 'convert.yml')
+
+    def play():
+        proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook, '-e', extra],
+                              env=ansible_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600, check=False)
+        return proc.returncode, proc.stdout.decode()
+
+    code, output = play()
+    assert code == 0, output
+    archives = sorted(path.name for path in backups.iterdir() if path.name.endswith('.tar.gz'))
+    assert len(archives) == 1 and archives[0].startswith(data + '.'), archives
+    assert mounted(api, app)['/datastore'] == (lab.name('appdata'), True)
+    assert sh(api, app, 'cat /datastore/f') == (0, 'precious')
+    code, output = play()
+    assert code == 0 and 'changed=0' in output, output
+    assert sorted(path.name for path in backups.iterdir() if path.name.endswith('.tar.gz')) == archives
