@@ -16,6 +16,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
+
 def default_volume_name(container, path):
     """``<container>-<path, slugged>``: ``dbdata`` and ``/var/lib/my db`` give ``dbdata-var-lib-my-db``."""
     slug = re.sub(r'[^A-Za-z0-9_.]+', '-', path).strip('-')
