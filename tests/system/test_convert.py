@@ -252,6 +252,11 @@ def refusal_scene(lab, api, case):
         api.create_volume(lab.name('taken'), labels={'pvtest': RUN_ID})
         return data, {'volume_names': {'/datastore': lab.name('taken')}}, [
             'volume %s exists already and was not made from its /datastore' % lab.name('taken')]
+    if case == 'renamed':
+        assert convert(data)['changed'] is True
+        return data, {'volume_names': {'/datastore': lab.name('again')}}, [
+            'its /datastore was converted into volume %s-datastore already, and volume_names asks for %s'
+            % (data, lab.name('again'))]
     if case == 'unknown_path':
         return data, {'volume_names': {'/nowhere': 'xx'}}, ['volume_names: /nowhere is no path of data container']
     if case == 'bad_name':
@@ -270,7 +275,7 @@ def refusal_scene(lab, api, case):
 
 
 @pytest.mark.parametrize('case', ['bind', 'running', 'by_name', 'second_path', 'chain', 'other_data_container',
-                                  'shadowed', 'foreign_volume', 'unknown_path', 'bad_name', 'same_name',
+                                  'shadowed', 'foreign_volume', 'renamed', 'unknown_path', 'bad_name', 'same_name',
                                   'not_data_only'])
 def test_what_cannot_be_converted_faithfully_is_refused(lab, api, case):
     data, args, fragments = refusal_scene(lab, api, case)

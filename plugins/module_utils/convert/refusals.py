@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import not_a_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.observe import is_ours
 
@@ -69,7 +70,16 @@ def check_holders(state):
 
 
 def check_targets(state, names):
-    """Refuse a wanted volume that exists and was not made by converting this very path."""
+    """Refuse a wanted volume that exists and was not made by converting this very path, and another name
+    for a path converted already (its copy would be the old data, not what the applications wrote since)."""
+    for path, volume in sorted(state.converted_volumes(state.holder.name).items()):
+        source = ((volume.get('Labels') or {}).get(pv_labels.CONVERTED_VOLUME))
+        if path in names and volume.get('Name') != names[path] and path in state.paths and \
+                source == state.paths[path].name:
+            raise Refusal('Refusing to convert %s: its %s was converted into volume %s already, and volume_names asks '
+                          'for %s; a new copy would hold the data as it was then, not what was written into %s since. '
+                          'Name %s in volume_names. %s' % (state.holder.name, path, volume.get('Name'), names[path],
+                                                           volume.get('Name'), volume.get('Name'), NOTHING))
     for path, name in sorted(names.items()):
         volume = state.targets.get(path)
         if volume is not None and not is_ours(volume, state.holder.name, path):
