@@ -97,7 +97,7 @@ attributes:
     details:
       - Shows each path's volume and each consumer's wiring and mounts before and after.
 author:
-  - persistent.volumes contributors
+  - Persistent Volumes Maintainers (@persistent-volumes)
 '''
 
 EXAMPLES = r'''
