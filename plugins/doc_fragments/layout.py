@@ -170,6 +170,17 @@ options:
             description: See O(persistent.volumes.bind_mount#module:allow_sensitive).
             type: bool
             default: false
+      volumes:
+        description:
+          - Named volumes mounted into the consumer, each C(name:/path), C(name:/path:ro) or C(name:/path:rw), as
+            C(docker run -v) and Compose write them; a consumer converted by M(persistent.volumes.convert) is
+            described this way.
+          - A volume the consumer mounts at that path already (anonymous, from its image, or another named
+            volume) is refused rather than dropped. Other binds are kept. A volume that does not exist
+            is created empty by the engine; declare it in O(volumes) to choose its options.
+        type: list
+        elements: str
+        default: []
       running:
         description: See O(persistent.volumes.volumes_from#module:running).
         type: bool

@@ -149,6 +149,23 @@ volumes:
           that was never started and mounts the volume itself.
       type: str
       returned: always
+    converted_from:
+      description:
+        - For a named volume made by P(persistent.volumes.convert#module), where its data came from (its labels
+          record it), else null.
+      type: dict
+      returned: always
+      version_added: 1.1.0
+      contains:
+        container:
+          description: The data container it was converted from.
+          type: str
+        path:
+          description: The data container's path it held.
+          type: str
+        volume:
+          description: The data container's volume at that path (kept by the conversion).
+          type: str
     size_bytes:
       description: The size of the volume's content in bytes; null when the driver cannot tell.
       type: int
@@ -193,6 +210,7 @@ volumes:
           via: volumes_from
       dangling: false
       data_container: pgdata_store
+      converted_from: null
       size_bytes: 48234496
 layout:
   description:

@@ -24,7 +24,13 @@ def _row(storage, kind, container=None, path=None, read_only=False, via=None, vo
                 size=human_size(volume.get('size_bytes')) if 'size_bytes' in volume else '',
                 anonymous=bool(volume.get('anonymous')), dangling=bool(volume.get('dangling')),
                 data_container=volume.get('data_container'), container=container, path=path,
-                mode=('ro' if read_only else 'rw') if container else '', via=via)
+                mode=('ro' if read_only else 'rw') if container else '', via=via,
+                converted_from=_origin(volume.get('converted_from')))
+
+
+def _origin(converted):
+    """``container:/path`` a converted volume's data came from, or None."""
+    return '%s:%s' % (converted['container'], converted.get('path')) if converted else None
 
 
 def storage_rows(result):

@@ -53,7 +53,17 @@ def consumer_item(container, data_root):
     binds = [bind_item(bind, data_root) for bind in host.get('Binds') or [] if bind.startswith('/')]
     item = dict(container=container.name, binds=binds)
     item['from'] = [entry if ':' in entry else entry + ':rw' for entry in container.volumes_from]
+    named = [named_item(bind) for bind in host.get('Binds') or []
+             if not bind.startswith('/') and not pv_labels.is_anonymous_volume(bind.split(':')[0], None)]
+    if named:
+        item['volumes'] = named  # a converted consumer, or one made with -v name:/path
     return item
+
+
+def named_item(bind):
+    """A named-volume bind in the consumer item's shape: ``name:/path`` or ``name:/path:ro``."""
+    source, destination, options = split_bind(bind)
+    return '%s:%s%s' % (source, destination, ':ro' if 'ro' in options else '')
 
 
 def current_layout(api, state, data_root=None):
@@ -75,6 +85,7 @@ def current_layout(api, state, data_root=None):
             continue  # a leftover of an interrupted swap: the next run on its owner settles it
         if is_data_container(container):
             data_containers.append(data_container_item(container))
-        elif container.volumes_from or any(b.startswith('/') for b in (raw.get('HostConfig') or {}).get('Binds') or []):
+        elif container.volumes_from or any(b.startswith('/') or not pv_labels.is_anonymous_volume(b.split(':')[0], None)
+                                           for b in (raw.get('HostConfig') or {}).get('Binds') or []):
             consumers.append(consumer_item(container, data_root))
     return dict(volumes=volumes, data_containers=data_containers, consumers=consumers)

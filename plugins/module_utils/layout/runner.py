@@ -26,6 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import apply_plan
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_KEYS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.named_volumes import NamedVolumes
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
     ConsumerRequest,
     converge_consumer,
@@ -159,7 +160,7 @@ class LayoutRun(object):
                     bind = dict(bind, container=item.spec.name)
                     binds.append(self.step(where, lambda: BindRequest(bind, sockets, data_root,
                                                                       where='binds[%d].' % index)))
-            requests[item.spec.name] = binds
+            requests[item.spec.name] = binds + ([NamedVolumes(item.named)] if item.named else [])
         return requests
 
     def run(self, spec):

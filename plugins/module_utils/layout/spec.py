@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     BIND_MOUNT_ARGS,
     BIND_MOUNT_REQUIRED_IF,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.named_volumes import parse_named
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS, ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import (
     DATA_CONTAINER_ARGS,
@@ -35,6 +36,7 @@ CONSUMER_ITEM_ARGS.update({
     'from': dict(type='list', elements='raw'),
     'exclusive': dict(type='bool'),
     'binds': dict(type='list', elements='dict', default=[], options=BIND_MOUNT_ARGS, required_if=BIND_MOUNT_REQUIRED_IF),
+    'volumes': dict(type='list', elements='str', default=[]),
 })
 
 # The layout module's options (doc fragment persistent.volumes.layout): each list's items take
@@ -70,6 +72,7 @@ class ConsumerItem(object):
         exclusive = params.get('exclusive')
         self.exclusive = layout_exclusive if exclusive is None else exclusive
         self.binds = list(params.get('binds') or [])
+        self.named = parse_named(list(params.get('volumes') or []))
 
 
 # Each list: its option, the key naming an item, the items' argument spec.

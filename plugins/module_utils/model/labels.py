@@ -61,6 +61,12 @@ WAS_IN = PREFIX + 'was-in'
 # On the collection's default empty image.
 IMAGE = PREFIX + 'image'
 
+# a named volume that convert made from a data container's path: where its data came from
+CONVERTED_FROM = PREFIX + 'converted-from'
+CONVERTED_PATH = PREFIX + 'converted-path'
+CONVERTED_VOLUME = PREFIX + 'converted-volume'
+CONVERTED_RUNNING = PREFIX + 'converted-running'
+
 # Set by newer engines on anonymous volumes (the engine 20.10 of Debian does not).
 ENGINE_ANONYMOUS = 'com.docker.volume.anonymous'
 

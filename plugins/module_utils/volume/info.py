@@ -14,12 +14,22 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model import la
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import current_layout
+from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 
 def used_by(state, name):
     return [use.as_dict() for use in state.uses(name)]
+
+
+def converted_from(labels):
+    """Where a volume made by convert came from (its labels say): container, path, volume; else None."""
+    labels = labels or {}
+    if not labels.get(pv_labels.CONVERTED_FROM):
+        return None
+    return dict(container=labels[pv_labels.CONVERTED_FROM], path=labels.get(pv_labels.CONVERTED_PATH),
+                volume=labels.get(pv_labels.CONVERTED_VOLUME))
 
 
 def describe_volume(state, name):
@@ -38,6 +48,7 @@ def describe_volume(state, name):
         used_by=uses,
         dangling=not uses,
         data_container=state.data_container_of(name),
+        converted_from=converted_from(raw.get('Labels')),
     )
     if state.sizes is not None:
         entry['size_bytes'] = state.sizes.get(name)

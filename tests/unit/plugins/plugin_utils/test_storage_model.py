@@ -161,3 +161,13 @@ def test_rows_of_small_host():
 ])
 def test_summary(result, expected):
     assert storage_summary(result) == expected
+
+
+@pytest.mark.parametrize('converted, shown', [
+    (None, None),
+    (dict(container='datacontainer', path='/datastore', volume=ANON), 'datacontainer:/datastore'),
+])
+def test_rows_say_where_a_converted_volume_came_from(converted, shown):
+    entry = dict(volume('datacontainer-datastore', used_by=[use('app', '/datastore')]),
+                 converted_from=converted)
+    assert [row['converted_from'] for row in storage_rows([entry])] == [shown]

@@ -33,6 +33,11 @@ DC = {'name': 'dc', 'volumes': ['/data']}
     pytest.param({'volumes': [{'name': 'v', 'recreate': 'always'}]}, '',
                  ['volumes[0] (v): value of recreate must be one of: never, options-changed, got: always'],
                  id='choice'),
+    pytest.param({'consumers': [{'container': 'app', 'volumes': ['appdata:/data', 'logs:/var/log:ro']}]}, '', [],
+                 id='named-volumes'),
+    pytest.param({'consumers': [{'container': 'app', 'volumes': ['/srv:/data']}]}, 'p_',
+                 ["p_consumers[0] (app): Invalid volumes[0] volume name '/srv': use letters, digits, \"_\", \".\" and "
+                  "\"-\", starting with a letter or digit, at least 2 characters."], id='named-volume-host-path'),
 ])
 def test_layout_problems(layout, prefix, problems):
     assert layout_problems(layout, prefix) == problems

@@ -24,7 +24,15 @@ def test_dangling_named_volume(make_state):
     assert describe_volume(state, 'db') == dict(
         name='db', driver='local', mountpoint='/var/lib/docker/volumes/db/_data', labels={'tier': 'db'},
         options={'type': 'tmpfs'}, scope='local', created_at='2024-05-01T10:00:00Z', anonymous=False,
-        used_by=[], dangling=True, data_container=None)
+        used_by=[], dangling=True, data_container=None, converted_from=None)
+
+
+def test_a_converted_volume_says_where_it_came_from(make_state):
+    labels = {'persistent.volumes.converted-from': 'datacontainer', 'persistent.volumes.converted-path': '/datastore',
+              'persistent.volumes.converted-volume': ANON, 'persistent.volumes.converted-running': 'app'}
+    state = make_state([dict(name='datacontainer-datastore', labels=labels)])
+    assert describe_volume(state, 'datacontainer-datastore')['converted_from'] == dict(
+        container='datacontainer', path='/datastore', volume=ANON)
 
 
 def test_data_container_volume_with_consumer(make_state):
