@@ -103,7 +103,8 @@ def test_restore_on_a_group_is_refused_unless_the_hosts_are_named(lab, tmp_path,
     ok(playbook(ansible_env, tmp_path, hosts, 'backup', '-l', 'pv_a', '-e', 'backup_containers=%s' % name,
                 '-e', 'backup_dir=%s' % backups, '-e', 'backup_keep=2'))
     lab.write('/data/db', 'bad', volumes_from=[name])
-    common = ['-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups]
+    # pv_b restores what pv_a wrote (its archives are in pv_a's directory of the shared one).
+    common = ['-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups, '-e', 'restore_from_host=pv_a']
 
     output = refused(playbook(ansible_env, tmp_path, hosts, 'restore', *common), REFUSED)
     assert 'Nothing was changed' in output and 'ok=0' in output
@@ -114,11 +115,11 @@ def test_restore_on_a_group_is_refused_unless_the_hosts_are_named(lab, tmp_path,
     output = ok(playbook(ansible_env, tmp_path, hosts, 'restore', '--check', '-e', 'restore_all_hosts=true', *common))
     assert output.count('would restore from') == 2 and 'changed=1' in output
     output = ok(playbook(ansible_env, tmp_path, hosts, 'restore', '--check', '-e', 'restore_hosts=pv_b', *common))
-    assert 'would restore from' in output and 'pv_a' not in output
+    assert 'would restore from' in output and 'pv_a : ok=' not in output and 'pv_b : ok=' in output
     assert lab.read('/data/db', volumes_from=[name]) == 'bad'
 
     output = ok(playbook(ansible_env, tmp_path, hosts, 'restore', '-l', 'pv_a', *common))
-    assert 'restored from %s/%s.' % (backups, name) in output
+    assert 'restored from %s/pv_a/%s.' % (backups, name) in output
     assert lab.read('/data/db', volumes_from=[name]) == 'good'
 
 
@@ -138,12 +139,31 @@ def test_backup_check_mode_writes_nothing(lab, tmp_path, ansible_env, collection
     hosts = inventory(tmp_path, {'pv_only': {}})
     options = ['-e', 'backup_containers=%s' % name, '-e', 'backup_dir=%s' % backups]
     output = ok(playbook(ansible_env, tmp_path, hosts, 'backup', '--check', *options))
-    assert 'changed=2' in output, output  # the directory, the archive
+    assert 'changed=3' in output, output  # the directory, the host's directory in it, the archive
     assert not backups.exists()
     output = ok(playbook(ansible_env, tmp_path, hosts, 'backup', *options))
-    assert 'changed=2' in output and sorted(os.listdir(str(backups))) == [name + '.tar.gz', name + '.tar.gz.manifest.json']
+    assert 'changed=3' in output and os.listdir(str(backups)) == ['pv_only']
+    assert sorted(os.listdir(str(backups / 'pv_only'))) == [name + '.tar.gz', name + '.tar.gz.manifest.json']
     output = ok(playbook(ansible_env, tmp_path, hosts, 'backup', '--check', *options))
     assert 'changed=0' in output
+
+
+def test_backup_and_restore_pair_with_their_defaults(lab, tmp_path, ansible_env):
+    """backup.yml's default (one archive per container, keep 0) is what restore.yml's default
+    (generation 0) restores, from the host's own directory."""
+    name, backups = lab.name('dc'), str(tmp_path / 'backups')
+    data_container(name)
+    hosts = inventory(tmp_path, {'pv_only': {}})
+    lab.write('/data/db', 'good', volumes_from=[name])
+    ok(playbook(ansible_env, tmp_path, hosts, 'backup', '-e', 'backup_containers=%s' % name, '-e', 'backup_dir=%s' % backups))
+    lab.write('/data/db', 'bad', volumes_from=[name])
+    common = ['-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups]
+    output = ok(playbook(ansible_env, tmp_path, hosts, 'restore', '--check', *common))
+    assert 'would restore from %s/pv_only/%s.tar.gz' % (backups, name) in output
+    assert lab.read('/data/db', volumes_from=[name]) == 'bad'
+    output = ok(playbook(ansible_env, tmp_path, hosts, 'restore', *common))
+    assert 'restored from %s/pv_only/%s.tar.gz' % (backups, name) in output
+    assert lab.read('/data/db', volumes_from=[name]) == 'good'
 
 
 def test_storage_map_of_a_limited_run_is_written_where_the_user_is(lab, tmp_path, ansible_env, collection):
@@ -243,10 +263,10 @@ def test_backup_and_restore_reach_a_tls_engine_with_the_role_variables(tmp_path,
     hosts = inventory(tmp_path, {'pv_tls': {}}, **role_vars)
     output = ok(playbook(ansible_env, tmp_path, hosts, 'backup', '-e', 'backup_containers=%s' % name,
                          '-e', 'backup_dir=%s' % backups, '-e', 'backup_keep=2'))
-    assert 'changed=2' in output
+    assert 'changed=3' in output  # the directory, the host's directory in it, the archive
     common = ['-e', 'restore_container=%s' % name, '-e', 'restore_dir=%s' % backups]
     output = ok(playbook(ansible_env, tmp_path, hosts, 'restore', '--check', *common))
-    assert 'would restore from %s/%s.' % (backups, name) in output
+    assert 'would restore from %s/pv_tls/%s.' % (backups, name) in output
     ok(playbook(ansible_env, tmp_path, hosts, 'restore', *common))
 
     plain = inventory(tmp_path, {'pv_tls': {}},

@@ -56,18 +56,19 @@ def test_backup_and_restore_as_a_non_root_ssh_user(fleet, tmp_path, ansible_env)
         assert code == 0, output
         code, output = playbook(fleet, ansible_env, tmp_path, 'persistent.volumes.backup', '-l', host,
                                 '-e', 'backup_containers=%s' % DATA, '-e', 'backup_dir=%s' % backups, '-e', 'backup_keep=2')
-        assert code == 0 and 'changed=2' in output, output
-        info = os.stat(backups)
-        assert info.st_uid == 0 and info.st_mode & 0o777 == 0o700  # root's, as root made it over become
+        assert code == 0 and 'changed=3' in output, output  # the directory, the host's in it, the archive
+        for made in (backups, os.path.join(backups, host)):
+            info = os.stat(made)
+            assert info.st_uid == 0 and info.st_mode & 0o777 == 0o700  # root's, as root made it over become
         common = ['-e', 'restore_container=%s' % DATA, '-e', 'restore_dir=%s' % backups]
 
         code, output = playbook(fleet, ansible_env, tmp_path, 'persistent.volumes.restore', *common)
         assert code != 0 and 'would restore on 2 hosts (%s, %s)' % (host, other) in output, output
         code, output = playbook(fleet, ansible_env, tmp_path, 'persistent.volumes.restore', '-l', host, '--check',
                                 *common)
-        assert code == 0 and 'would restore from %s/%s.' % (backups, DATA) in output, output
+        assert code == 0 and 'would restore from %s/%s/%s.' % (backups, host, DATA) in output, output
         code, output = playbook(fleet, ansible_env, tmp_path, 'persistent.volumes.restore', '-l', host, *common)
-        assert code == 0 and 'restored from %s/%s.' % (backups, DATA) in output, output
+        assert code == 0 and 'restored from %s/%s/%s.' % (backups, host, DATA) in output, output
     finally:
         client = fleet.api(host)
         for container in client.containers(all=True, filters={'name': DATA}):
