@@ -31,5 +31,15 @@ log "$("$VENV/bin/ansible" --version | sed -n 1p), Docker SDK for Python $have"
 tarball="$(ls .build/dist/persistent-volumes-*.tar.gz)"
 rm -rf .build/collections-oldest
 "$VENV/bin/ansible-galaxy" collection install --force -p .build/collections-oldest "$tarball" >/dev/null
+# Left out here, to keep make test within CI's time: files that vary the data, the engine's
+# behaviour or a crash point (what they prove does not depend on ansible-core or the SDK's version,
+# and 'make system' runs them), and the browser's page test.
+NOT_VERSION_BOUND=(test_backup_restorable test_backup_writes test_restore_named_crash test_convert_crash
+    test_data_container_crash test_archive_safety test_concurrency test_faults test_socket_activation
+    test_mount_api test_examples test_storage_map test_execution_environment)
+ignore=()
+for name in "${NOT_VERSION_BOUND[@]}"; do
+    ignore+=("--ignore=tests/system/$name.py")
+done
 PYTHONPATH="$REPO_ROOT/.build/pkg" ANSIBLE_COLLECTIONS_PATH="$REPO_ROOT/.build/collections-oldest" \
-    "$VENV/bin/python" -m pytest tests/system -q "$@"
+    "$VENV/bin/python" -m pytest tests/system -q "${ignore[@]}" "$@"
