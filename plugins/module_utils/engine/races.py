@@ -22,6 +22,10 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 
 RACE_STATUSES = (404, 409)
+# Docker 26 answers a rename of a container that another client is removing with 500 ("open
+# .../.tmp-config.v2.json: no such file or directory"): a container action's 500 is looked at too,
+# and called a race only when the container is seen gone or going.
+CONTAINER_RACE_STATUSES = RACE_STATUSES + (500,)
 
 
 def _volume_race(api, action):
@@ -60,7 +64,7 @@ def _container_race(api, action):
     state = raw.get('State') or {}
     if action.kind == 'remove_container' and state.get('Running'):
         return 'container %s was started meanwhile' % action.target
-    if state.get('Status') == 'removing':
+    if state.get('Status') in ('removing', 'dead'):  # 'dead': marked for removal (Docker 26: start answers 409)
         return 'another client is removing container %s' % action.target
     if action.kind == 'rename_container':
         other = inspect_named(api, action.args.get('new_name'))
@@ -86,7 +90,7 @@ def race_seen(api, action, status):
     """What another client changed that made ``action`` fail (a sentence), or None when the
     engine shows the objects as the plan saw them (or they cannot be looked at)."""
     look = LOOKS.get(action.kind)
-    if status not in RACE_STATUSES or look is None:
+    if look is None or status not in (CONTAINER_RACE_STATUSES if look is _container_race else RACE_STATUSES):
         return None
     try:
         return look(api, action)
