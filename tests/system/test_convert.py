@@ -19,6 +19,7 @@ __metaclass__ = type
 import json
 import os
 import subprocess
+import tempfile
 
 import pytest
 
@@ -223,8 +224,10 @@ def refusal_scene(lab, api, case):
     data = data_container(lab, paths=('/datastore',)) if case != 'bind' else None
     if case == 'bind':
         data = lab.name('dc')
-        assert run_module('data_container', {'name': data, 'volumes': ['/datastore', '/tmp:/hostdir']})['rc'] == 0
-        return data, {}, ['/hostdir (host directory /tmp)', 'is a bind mount']
+        # (Not /tmp: under Docker 26's lab engine it holds the engine's data root, which is never bound.)
+        host_dir = tempfile.mkdtemp(prefix='pvt-bind-', dir='/var/tmp')
+        assert run_module('data_container', {'name': data, 'volumes': ['/datastore', '%s:/hostdir' % host_dir]})['rc'] == 0
+        return data, {}, ['/hostdir (host directory %s)' % host_dir, 'is a bind mount']
     volume = mounted(api, data)['/datastore'][0]
     if case == 'running':
         other = lab.name('started')

@@ -89,11 +89,16 @@ def test_backup_damage_restore_into_a_volume(lab, api, tmp_path):
     assert lab.read('/data/sub/f', binds=['%s:/data' % fresh]) == 'good'
     assert not ok(run_module('volume_restore', dict(volume=fresh, src=dest)))['changed']
 
+    # Damaged: restored in place, what it held kept in a volume of its own.
     lab.write('/data/sub/f', 'broken', binds=['%s:/data' % fresh])
-    refused = failed(run_module('volume_restore', dict(volume=fresh, src=dest)), 'holds other data')
-    assert refused['msg'].endswith('nothing was changed.')
-    assert lab.read('/data/sub/f', binds=['%s:/data' % fresh]) == 'broken'
-    api.remove_volume(fresh)
+    again = ok(run_module('volume_restore', dict(volume=fresh, src=dest)))
+    assert again['changed'] and [item['path'] for item in again['previous_volumes']] == ['/volume'], again
+    assert lab.read('/data/sub/f', binds=['%s:/data' % fresh]) == 'good'
+    previous = again['previous_volumes'][0]['volume']
+    assert lab.read('/data/sub/f', binds=['%s:/data' % previous]) == 'broken'
+    assert not ok(run_module('volume_restore', dict(volume=fresh, src=dest)))['changed']
+    for name in (fresh, previous):
+        api.remove_volume(name)
 
 
 def test_the_engine_path_is_refused_on_podman(app, api, tmp_path):
