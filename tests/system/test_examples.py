@@ -133,7 +133,13 @@ def test_module_examples_run_as_written(engine, tmp_path, ansible_env):
     engine.client.create_container('example/web:1', name='web')
     setup = {'volumes_from': [{'name': 'The data containers the examples wire to', 'persistent.volumes.data_container':
                                {'name': name, 'volumes': ['/data']}, 'loop_control': {'label': name}}
-                              for name in ('datacontainer', 'old_datacontainer')]}
+                              for name in ('datacontainer', 'old_datacontainer')],
+             # The named-volume restore example's data container, and its backup.
+             'volume_restore': [{'name': 'A data container of a database on a named volume',
+                                 'persistent.volumes.data_container': {'name': 'pgdata-container',
+                                                                       'volumes': ['pgdata:/var/lib/postgresql/data']}},
+                                {'name': 'Its backup', 'persistent.volumes.volume_backup': {
+                                    'container': 'pgdata-container', 'dest': '/var/backups/pgdata-container.tar.gz'}}]}
     plays = []
     for module in MODULE_ORDER:
         plays += filler.play(setup.get(module, []) + module_examples(module), name='Examples of %s' % module)

@@ -20,6 +20,7 @@ import docker
 import pytest
 
 from conftest import DOCKER_HOST, venv_tool
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import PREPARE_HINT
 from lab import REPO
 
 OLD_SDK = '7.0.0'   # the newest release below the minimum: it fails with today's requests
@@ -87,7 +88,8 @@ def test_a_module_meeting_an_old_sdk_names_the_sdk(ansible_env, old_sdk_python, 
     assert rc != 0 and result['status'] == 'FAILED!' and not result.get('changed')
     assert result['msg'].startswith('The Docker SDK for Python (docker) on %s is version %s; this collection needs '
                                     '%s or newer' % (old_sdk_python, OLD_SDK, MINIMUM)), result['msg']
-    assert result['msg'].endswith("Install it with: %s -m pip install 'docker>=%s'" % (old_sdk_python, MINIMUM))
+    assert result['msg'].endswith("Install it with: %s -m pip install 'docker>=%s' %s"
+                                  % (old_sdk_python, MINIMUM, PREPARE_HINT)), result['msg']
     assert 'Docker engine' not in result['msg'] and 'Traceback' not in result['msg']
     assert result['sdk_version'] == OLD_SDK
 
@@ -96,7 +98,8 @@ def test_a_module_without_sdk_names_the_interpreter_and_the_command(ansible_env,
     rc, result = adhoc(ansible_env, 'persistent.volumes.engine_info', no_sdk_python)
     assert rc != 0 and result['status'] == 'FAILED!'
     assert 'docker (the Docker SDK for Python)' in result['msg'] and no_sdk_python in result['msg']
-    assert result['msg'].endswith("install it with: %s -m pip install 'docker>=%s'" % (no_sdk_python, MINIMUM))
+    assert result['msg'].endswith("install it with: %s -m pip install 'docker>=%s' %s"
+                                  % (no_sdk_python, MINIMUM, PREPARE_HINT)), result['msg']
 
 
 @pytest.mark.parametrize('check', [False, True], ids=['run', 'check'])
