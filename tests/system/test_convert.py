@@ -336,6 +336,7 @@ def test_the_convert_playbook_backs_up_first_then_converts(lab, api, tmp_path, a
     app = lab.container(lab.name('app'), volumes_from=[data], start=True, command=LOOP)
     backups = tmp_path / 'backups'
     extra = json.dumps(dict(convert_hosts='localhost', data_volume_container_backup_dir=str(backups),
+                            ansible_python_interpreter=venv_tool('python'),
                             convert_containers=[{'container': data, 'volume_names': {'/datastore': lab.name('appdata')}}]))
     playbook = os.path.join(os.getcwd(), 'playbooks', 'convert.yml')
 
