@@ -32,7 +32,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import engine_kind, refuse_archive_endpoint
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import is_empty, read_root
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import interrupted_restores
+from ansible_collections.persistent.volumes.plugins.module_utils.model.restore_journal import interrupted_restores
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
 
 

@@ -22,7 +22,7 @@ converge of the declared layout. The steps, each an action of the plan, in a cra
 A later run that finds a journal before step 5 takes the partial copy back (the volume was not
 touched); after it, a restore of the same archive finishes the restore, and any other restore
 first puts the earlier content back (then removes the duplicate). Other modules that meet a
-journal say so (``journal_warning``). A volume that is empty keeps nothing: no previous volume.
+journal say so (``model.restore_journal.journal_warning``). A volume that is empty keeps nothing: no previous volume.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -48,36 +48,19 @@ from ansible_collections.persistent.volumes.plugins.module_utils.image.choice im
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import random_hex, temporary_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
+from ansible_collections.persistent.volumes.plugins.module_utils.model.restore_journal import (
+    COPIED,
+    JOURNAL,
+    Journal,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 
-JOURNAL = 'restore-journal'
 HELPER = 'restore-previous'
-COPIED = '-copied'
 
 
 def previous_name(volume):
     """The name of the volume keeping ``volume``'s content from before a restore."""
     return '%s.previous-%s-%s' % (volume, time.strftime('%Y%m%dT%H%M%SZ', time.gmtime()), random_hex(2))
-
-
-class Journal(object):
-    """What an interrupted restore into a named volume left: its journal container and helper."""
-
-    def __init__(self, summary, helpers):
-        labels = summary.get('Labels') or {}
-        self.id = summary['Id']
-        self.name = container_name(summary)
-        self.copied = self.name.endswith(COPIED)
-        self.target = labels.get(pv_labels.RESTORE_TARGET)
-        self.previous = labels.get(pv_labels.RESTORE_PREVIOUS) or None
-        self.digest = labels.get(pv_labels.RESTORED_FROM)
-        self.path = labels.get(pv_labels.RESTORED_PATH)
-        self.src = labels.get(pv_labels.RESTORE_SRC)
-        try:
-            self.stopped = [str(item) for item in json.loads(labels.get(pv_labels.RESTORE_STOPPED) or '[]')]
-        except ValueError:
-            self.stopped = []
-        self.helpers = helpers
 
 
 def find_journal(api, volume):
@@ -90,29 +73,6 @@ def find_journal(api, volume):
         helpers = [s['Id'] for s in api.list_containers(filters={'label': '%s=%s' % (pv_labels.JOURNAL, base)})]
         return Journal(summary, helpers)
     return None
-
-
-def journal_warning(journal, path):
-    """What to say about the interrupted restore ``journal`` into the volume at ``path``."""
-    state = ('its earlier content is complete in volume %s' % journal.previous if journal.copied and journal.previous
-             else 'the volume itself was not written yet' if not journal.copied
-             else 'it was empty before')
-    return ('Volume %s at %s: a restore from %s was interrupted (%s), so its data may be incomplete. Run '
-            'volume_restore with that archive again to finish it, or with another archive (the earlier content is '
-            'put back first).' % (journal.target, path, journal.src, state))
-
-
-def interrupted_restores(containers, mounts):
-    """Warnings for the volumes of ``mounts`` ({path: MountedAt}) that an interrupted restore left half-written;
-    ``containers``: the engine's container listing (objects with ``name`` and ``labels``)."""
-    by_volume = dict((m.name, path) for path, m in mounts.items() if m.type == 'volume')
-    warnings = []
-    for container in containers:
-        labels = container.labels or {}
-        if labels.get(pv_labels.TEMPORARY) == JOURNAL and labels.get(pv_labels.RESTORE_TARGET) in by_volume:
-            journal = Journal(dict(Id=container.id, Names=['/' + container.name], Labels=labels), [])
-            warnings.append(journal_warning(journal, by_volume[journal.target]))
-    return sorted(warnings)
 
 
 def users_of(api, volume):

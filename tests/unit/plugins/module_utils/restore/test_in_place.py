@@ -19,7 +19,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model import la
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import Container
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import InPlace, interrupted_restores
+from ansible_collections.persistent.volumes.plugins.module_utils.model.restore_journal import interrupted_restores
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import InPlace
 
 VOLUME, APP, APP_ID, DIGEST = 'pgdata', 'app', 'a' * 64, 'd' * 64
 ENTRY = dict(path='/data', member='data', content_sha256='c' * 64)
