@@ -218,3 +218,40 @@ def test_a_missing_backup_host_dir_is_named(fleet, tmp_path, ansible_env):
         client = fleet.api('host1')
         for container in client.containers(all=True, filters={'name': DATA}):
             client.remove_container(container['Id'], v=True, force=True)
+
+
+def role_vars(path, remote, local, backup_host):
+    with open(path, 'w') as handle:
+        json.dump({'data_volume_container_data_containers': [{'name': DATA, 'volumes': ['/data']}],
+                   'data_volume_container_backup_dir': local, 'data_volume_container_backup_keep': 2,
+                   'data_volume_container_backup_host': backup_host,
+                   'data_volume_container_backup_host_dir': remote}, handle)
+    return '@' + path
+
+
+def test_the_role_copies_to_the_backup_host_and_a_second_run_changes_nothing(fleet, tmp_path, ansible_env):
+    local, remote = str(tmp_path / 'local'), str(tmp_path / 'remote')
+    os.mkdir(remote)
+    variables = role_vars(str(tmp_path / 'vars.json'), remote, local, 'host3')
+    try:
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables)
+        assert code == 0, output
+        put_proof(fleet.api('host1'), 'role proof')
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables)
+        assert code == 0, output
+        copies = archives(os.path.join(remote, 'host1'))
+        assert copies == archives(os.path.join(local, 'host1')) and len(copies) == 2, output
+        for name in copies:
+            check_copy(os.path.join(remote, 'host1'), name)
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables)
+        assert code == 0 and re.search(r'host1\s+: ok=\d+\s+changed=0 ', output), output
+
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1,host3', '-e',
+                            role_vars(str(tmp_path / 'self.json'), remote, local, 'host3'), '--check')
+        flat = ' '.join(output.split())
+        assert code != 0 and 'data_volume_container_backup_host host3 is one of the hosts this play runs the role on' \
+            in flat and 'No backup was written.' in flat, output
+    finally:
+        client = fleet.api('host1')
+        for container in client.containers(all=True, filters={'name': DATA}):
+            client.remove_container(container['Id'], v=True, force=True)
