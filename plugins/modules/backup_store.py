@@ -69,8 +69,8 @@ options:
         required: true
   retention:
     description:
-      - The keep rules of the dated series, as M(persistent.volumes.volume_backup) takes them (C(keep): the
-        newest N). An empty dict removes nothing.
+      - "The keep rules of the dated series, as M(persistent.volumes.volume_backup) takes them (C(keep): the
+        newest N). An empty dict removes nothing."
     type: dict
     default: {}
 '''
