@@ -121,8 +121,8 @@ def arrival_problem(spec, offer, manifest, archive):
     if manifest.get('sha256') != offer['sha256']:
         return 'its manifest records sha256 %s, the Docker host offered %s' % (manifest.get('sha256'), offer['sha256'])
     if manifest.get('size') != os.path.getsize(archive):
-        return 'it has %d bytes, its manifest records %s (a partial copy)' % (os.path.getsize(archive),
-                                                                                manifest.get('size'))
+        size = os.path.getsize(archive)
+        return 'it has %d bytes, its manifest records %s (a partial copy)' % (size, manifest.get('size'))
     actual = file_sha256(archive)
     if actual != offer['sha256']:
         return 'its sha256 on arrival is %s, the Docker host recorded %s' % (actual, offer['sha256'])
