@@ -21,15 +21,11 @@ import hashlib
 import io
 import lzma
 import os
+import queue
 import sys
 import tempfile
 import threading
 import zlib
-
-try:
-    import queue
-except ImportError:  # pragma: no cover - Python 2
-    import Queue as queue  # pylint: disable=import-error
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import end_of_archive
 
