@@ -26,7 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill im
     ArchiveFill,
     Fill,
     add_stale,
-    discard,
+    discard_all,
     stale_fills,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import (
@@ -101,9 +101,11 @@ def restore_volume(engine, spec):
         if state == 'empty' and in_place.journal is None and not in_place.users:
             in_place = None  # nothing to keep, nobody to stop: filled as a new volume is
     check_restorable(engine, name, state)
+    one_pass = False
     if in_place is None or in_place.restores:
-        spec.check_archive(engine)  # before anything is written
-    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access)
+        # A new volume is checked while it is filled (nothing sees it before it is whole); an existing one first.
+        one_pass = spec.check_archive(engine, one_pass=in_place is None and raw is None and access.direct) is None
+    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access, one_pass)
     fill = None
     if in_place is None:
         fill = Fill(name, entry, name, create=raw is None)
@@ -121,7 +123,7 @@ def restore_volume(engine, spec):
         engine.apply(plan, appliers)
     except BaseException as exc:
         if fill is not None:
-            discard(engine.api, fill)  # the holder, and the volume when this restore created it
+            discard_all(engine.api, archive, [fill], exc)  # the holder, and the volume when this restore created it
         explain_interruption(exc, [in_place] if in_place is not None else [])
         raise
     for reason in archive.fallbacks:
