@@ -88,6 +88,14 @@ def observed_volume(engine, spec, name):
     return entry, raw, access, stale, state
 
 
+def checked_later(spec, engine, in_place, raw, access):
+    """Check the archive before anything is written (an existing volume, an in-place restore), or only the room it
+    needs: True when a new volume on the direct path is checked while it is filled (nothing sees it before)."""
+    if in_place is not None and not in_place.restores:
+        return False
+    return spec.check_archive(engine, one_pass=in_place is None and raw is None and access.direct) is None
+
+
 def restore_volume(engine, spec):
     name = check_name(engine.params['volume'], 'volume name')
     entry, raw, access, stale, state = observed_volume(engine, spec, name)
@@ -101,11 +109,7 @@ def restore_volume(engine, spec):
         if state == 'empty' and in_place.journal is None and not in_place.users:
             in_place = None  # nothing to keep, nobody to stop: filled as a new volume is
     check_restorable(engine, name, state)
-    one_pass = False
-    if in_place is None or in_place.restores:
-        # A new volume is checked while it is filled (nothing sees it before it is whole); an existing one first.
-        one_pass = spec.check_archive(engine, one_pass=in_place is None and raw is None and access.direct) is None
-    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access, one_pass)
+    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access, checked_later(spec, engine, in_place, raw, access))
     fill = None
     if in_place is None:
         fill = Fill(name, entry, name, create=raw is None)
