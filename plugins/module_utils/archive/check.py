@@ -146,6 +146,11 @@ def manifest_problem(manifest, tally):
 READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError, IOError)
 
 
+def _root_of(name, roots):
+    """The root ``name`` lies below (member_problem made sure there is one)."""
+    return next(r for r in roots if _inside(posixpath.normpath(name), r))
+
+
 class ArchiveUnreadable(Exception):
     """The archive could not be read on (ArchiveCheck.verdict says why)."""
 
@@ -185,7 +190,7 @@ class ArchiveCheck(object):
 
     def _counted(self, info, content):
         """``content`` passed on, digested as its path's; the padding after it too."""
-        root = next(r for r in self.roots if _inside(posixpath.normpath(info.name), r))
+        root = _root_of(info.name, self.roots)
         if info.isreg():
             self.sizes[root] += info.size
         stats = self.tally[root] if self.tally is not None else None

@@ -199,8 +199,9 @@ def restore_container(engine, spec):
         return result
     one_pass = False
     if run.restored:
-        # Fresh volumes only (no in-place restore): checked while they are filled, before the swap shows them.
-        one_pass = spec.check_archive(engine, one_pass=not run.in_place and run.access.direct) is None
+        # Fresh volumes only (no in-place restore; check mode checks now): checked while they are filled, before
+        # the swap shows them.
+        one_pass = spec.check_archive(engine, one_pass=not (run.in_place or engine.check_mode) and run.access.direct) is None
     archive = ArchiveFill(spec.src, spec.manifest, spec.digest, run.access, one_pass)
     plan, fills, swap = run.plan(archive)
     volumes = dict((f.entry['path'], f.volume) for f in fills)

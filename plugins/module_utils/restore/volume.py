@@ -93,7 +93,8 @@ def checked_later(spec, engine, in_place, raw, access):
     needs: True when a new volume on the direct path is checked while it is filled (nothing sees it before)."""
     if in_place is not None and not in_place.restores:
         return False
-    return spec.check_archive(engine, one_pass=in_place is None and raw is None and access.direct) is None
+    fresh = in_place is None and raw is None and access.direct and not engine.check_mode  # check mode: checked now
+    return spec.check_archive(engine, one_pass=fresh) is None
 
 
 def restore_volume(engine, spec):
