@@ -10,6 +10,7 @@ back through another after backup and restore."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import os
 import subprocess
 import time
@@ -180,3 +181,51 @@ def test_data_written_through_one_container_read_through_another(api, app, lab, 
     ok(run_module('data_container', dict(name=fresh, volumes=['/data'])))
     ok(run_module('volume_restore', dict(src=str(dest), container=fresh)))
     assert lab.read('/data/file', volumes_from=[fresh]) == 'precious'
+
+
+ROLE_PLAY = '''
+- name: The role with consistent backups
+  hosts: localhost
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    data_volume_container_data_containers:
+      - name: %(data)s
+        volumes: [/data]
+    data_volume_container_backup_dir: %(backups)s
+    data_volume_container_backup_quiesce: stop
+    data_volume_container_backup_exec_before:
+      %(data)s:
+        - container: %(writer)s
+          command: [sh, -c, "echo dumped-by-the-role > /data/dump"]
+    data_volume_container_backup_exec_after:
+      %(data)s:
+        - container: %(idle)s
+          command: touch /role-after
+    data_volume_container_docker_host: %(docker_host)s
+  roles:
+    - persistent.volumes.data_volume_container
+'''
+
+
+def test_the_role_and_the_backup_playbook_pass_them_on(api, app, tmp_path, ansible_env):
+    from conftest import DOCKER_HOST, venv_tool
+    from test_role_backups import PLAYBOOKS, generations, playbook
+    play = tmp_path / 'role.yml'
+    play.write_text(ROLE_PLAY % dict(app, backups=str(tmp_path / 'role'), docker_host=DOCKER_HOST))
+    since = now()
+    playbook(ansible_env, str(play))
+    assert 'die' in events(api, since, app['writer']) and state(api, app['writer']) == 'running'
+    assert sh(api, app['idle'], 'test -e /role-after')[0] == 0
+    assert sh(api, app['writer'], 'cat /data/dump') == (0, 'dumped-by-the-role')
+    assert len(generations(str(tmp_path / 'role' / 'localhost'), app['data'])) == 1
+
+    extra = json.dumps(dict(backup_hosts='localhost', backup_containers=[app['data']], backup_dir=str(tmp_path / 'pb'),
+                            backup_quiesce='pause', backup_docker_host=DOCKER_HOST,
+                            ansible_python_interpreter=venv_tool('python'),
+                            backup_exec_after={app['data']: [dict(container=app['idle'], command='touch /pb-after')]}))
+    since = now()
+    output = playbook(ansible_env, os.path.join(PLAYBOOKS, 'backup.yml'), '-e', extra)
+    assert 'failed=0' in output
+    assert 'pause' in events(api, since, app['writer']) and state(api, app['writer']) == 'running'
+    assert sh(api, app['idle'], 'test -e /pb-after')[0] == 0

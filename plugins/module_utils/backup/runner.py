@@ -166,5 +166,7 @@ def converge_backup(engine):
     if engine.check_mode:
         return predict(backup, result)
     if not backup.consistency.active:
-        return back_up(backup, result)
+        result = back_up(backup, result)
+        result.update(backup.consistency.result(False))
+        return result
     return backup.consistency.around(lambda: back_up(backup, result))
