@@ -203,19 +203,21 @@ EXAMPLES = r'''
 
 - name: Back up a database's data container with the database stopped for the read
   persistent.volumes.volume_backup:
-    container: pgdata
-    dest: /var/backups/pgdata.tar.gz
+    container: pg_data
+    dest: /var/backups/pg_data.tar.gz
     quiesce: stop
 
-- name: Back up a dump taken by the running database (no downtime)
+- name: Back up a dump taken by the running database (no downtime), removed afterwards
   persistent.volumes.volume_backup:
-    container: pgdata
+    container: pg_data
     paths: [/dump]
-    dest: /var/backups/pgdump.tar.gz
+    dest: /var/backups/pg_dump.tar.gz
     exec_before:
       - container: postgres
-        user: postgres
-        command: [sh, -c, "pg_dumpall > /dump/all.sql"]
+        command: [sh, -c, "pg_dumpall -U postgres > /dump/all.sql"]
+    exec_after:
+      - container: postgres
+        command: rm -f /dump/all.sql
 
 - name: Keep a week of nightly generations (unchanged data makes none)
   persistent.volumes.volume_backup:
