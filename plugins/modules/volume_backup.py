@@ -111,11 +111,11 @@ options:
     type: int
   quiesce:
     description:
-      - What happens to the running containers that write the data while it is read. The module finds them from
+      - "What happens to the running containers that write the data while it is read. The module finds them from
         the mounts the engine reports, not from names: every running container that mounts a volume being read
         read-write (by name, or through C(--volumes-from), which the engine reports the same way) or binds
         read-write the volume's directory, a directory inside it or one above it. Containers that mount it
-        read-only, and paused ones, are left as they are.
+        read-only, and paused ones, are left as they are."
       - V(stop) stops them (each with its own stop signal and timeout, so a database shuts down cleanly; give a
         PostgreSQL container C(--stop-signal SIGINT)) right before the read and starts them again right after it,
         whatever happens in between (an error, a refused archive, a failed write). V(pause) freezes them with

@@ -108,8 +108,8 @@ class Postgres(object):
 def test_quiesce_stop_restores_every_committed_row(pg, tmp_path):
     data, server = pg.loaded('stop')
     count, highest = pg.committed(server)
-    done = ok(run_module('volume_backup', dict(container=data, dest=str(tmp_path / 'pg.tar'), compression='none',
-                                                quiesce='stop')))
+    options = dict(container=data, dest=str(tmp_path / 'pg.tar'), compression='none', quiesce='stop')
+    done = ok(run_module('volume_backup', options))
     assert done['quiesced'] == [server] and done['changed']
     assert not [w for w in done['warning_texts'] if 'changed while they were read' in w], done['warning_texts']
     assert pg.api.inspect_container(server)['State']['Running']
@@ -125,8 +125,9 @@ def test_exec_before_pg_dump_restores_every_committed_row(pg, tmp_path):
     data, server = pg.loaded('dump', paths=('/pgdata', '/dump'))
     count, highest = pg.committed(server)
     dump = '%s/pg_dump -h /pgsock -U postgres -f /dump/db.sql postgres && ls -l /dump/db.sql' % BIN
-    done = ok(run_module('volume_backup', dict(container=data, paths=['/dump'], dest=str(tmp_path / 'dump.tar'),
-                                                compression='gzip', exec_before=[dict(container=server, command=['sh', '-c', dump])])))
+    options = dict(container=data, paths=['/dump'], dest=str(tmp_path / 'dump.tar'), compression='gzip',
+                   exec_before=[dict(container=server, command=['sh', '-c', dump])])
+    done = ok(run_module('volume_backup', options))
     assert done['quiesced'] == [] and done['exec_before'][0]['rc'] == 0 and 'db.sql' in done['exec_before'][0]['output_tail']
 
     fresh = pg.data_container('dump-fresh', ('/pgdata', '/dump'))
