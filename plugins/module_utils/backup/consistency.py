@@ -64,6 +64,7 @@ class Consistency(object):
         self.quiesce_plan = Plan()
         self.names = quiesce_actions(self.quiesce_plan, self.writers, self.mode, self.what)
         self.quiesced, self.ran_before, self.ran_after = [], [], []
+        self.resumed, self.resume_problems = set(), []
 
     @property
     def active(self):
@@ -101,11 +102,18 @@ class Consistency(object):
             single.actions.append(action)
             engine.apply(single)
 
+    def resume_now(self):
+        """Start (unpause) the quiesced containers not resumed yet: right after the read, before the new
+        archive is read back and older generations pruned. Problems are kept for ``finish``."""
+        writers = [writer for writer in self.writers if writer.name in self.quiesced and writer.name not in self.resumed]
+        self.resumed.update(writer.name for writer in writers)
+        self.resume_problems += ['could not %s %s' % ('unpause' if self.mode == 'pause' else 'start', problem)
+                                 for problem in resume(self.api, [writer.id for writer in writers], self.mode)]
+
     def finish(self):
-        """Resume the quiesced containers, then run exec_after; the problems met (text)."""
-        ids = [writer.id for writer in self.writers if writer.name in self.quiesced]
-        problems = ['could not %s %s' % ('unpause' if self.mode == 'pause' else 'start', problem)
-                    for problem in resume(self.api, ids, self.mode)]
+        """Resume the quiesced containers (those not resumed yet), then run exec_after; the problems met (text)."""
+        self.resume_now()
+        problems = list(self.resume_problems)
         for command in self.after:
             entry = run_command(self.api, command)
             self.ran_after.append(entry)

@@ -151,6 +151,7 @@ def back_up(backup, result):
     plan = plan_backup(backup.spec, backup.source, backup.target, backup.reader)
     appliers = backup_appliers(backup.access)
     answer = carry_out(backup, plan, appliers)
+    backup.consistency.resume_now()  # the data is read: the applications run again before the read-back and prune
     if not answer['written']:
         result = backup.up_to_date(result)
     else:

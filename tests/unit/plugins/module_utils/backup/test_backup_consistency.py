@@ -251,3 +251,19 @@ def test_check_mode_describes_the_whole_run():
     assert guard.describe([], False) == ['run in tool: dump', 'run in tool: clean']
     assert guard.result(True)['quiesced'] == ['db']
     assert guard.result(True)['exec_before'][0]['ran'] is False
+
+
+def test_resumed_right_after_the_read_once():
+    """The applications run again before the new archive is read back and the series pruned."""
+    api = FakeAPI()
+    guard = consistency(api, before=(), after=('clean',))
+
+    def work():
+        guard.quiesce_now(Engine(api))
+        api.calls.append(('read',))
+        guard.resume_now()
+        api.calls.append(('read back, prune',))
+        return dict(changed=True, dest='/b/x.tar')
+    guard.around(work)
+    assert api.calls == [('stop_container', 'db'), ('read',), ('start', 'id-db'), ('read back, prune',),
+                         ('exec', 'tool', 'clean')]
