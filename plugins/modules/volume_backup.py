@@ -39,9 +39,10 @@ description:
     is left alone and the task reports no change, unless O(force=true).
   - A file at O(dest) that is not an earlier archive of the same source (its manifest beside it says
     so) is never replaced, unless O(force=true).
-  - With O(keep), O(dest) names a series of dated archives instead (C(/b/app.tar.gz) gives
-    C(/b/app.20240102T030405Z.tar.gz), UTC); unchanged data makes no new one; a new archive is read
-    back and checked before the oldest archives beyond O(keep) of the same source are removed.
+  - With O(keep), O(keep_daily), O(keep_weekly) or O(keep_monthly), O(dest) names a series of dated
+    archives instead (C(/b/app.tar.gz) gives C(/b/app.20240102T030405Z.tar.gz), UTC); unchanged data
+    makes no new one; a new archive is read back and checked before the archives of the same source that
+    no rule keeps are removed (an archive kept by any rule stays; the archive just written always stays).
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
@@ -106,9 +107,26 @@ options:
     type: str
   keep:
     description:
-      - Keep this many dated archives of the series O(dest) names (see above). Without it, O(dest) is
-        one archive, replaced when the data changes.
+      - Keep this many dated archives of the series O(dest) names (see above), the newest as the manifests
+        order them (the sequence each backup records, not the names' dates). Without it and the calendar
+        rules below, O(dest) is one archive, replaced when the data changes.
     type: int
+  keep_daily:
+    description:
+      - Keep the newest archive of each of the last N days (UTC, as the manifests date them) that have one.
+        Together with O(keep) and the other calendar rules, an archive kept by any rule stays.
+    type: int
+    version_added: 1.1.0
+  keep_weekly:
+    description:
+      - Keep the newest archive of each of the last N ISO weeks (Monday to Sunday, UTC) that have one.
+    type: int
+    version_added: 1.1.0
+  keep_monthly:
+    description:
+      - Keep the newest archive of each of the last N calendar months (UTC) that have one.
+    type: int
+    version_added: 1.1.0
 seealso:
   - module: persistent.volumes.volume_restore
 '''
@@ -131,6 +149,14 @@ EXAMPLES = r'''
     container: datacontainer
     dest: /var/backups/datacontainer.tar.gz
     keep: 7
+
+- name: Nightly, kept for a week, four weeks and six months
+  persistent.volumes.volume_backup:
+    container: datacontainer
+    dest: /var/backups/datacontainer.tar.gz
+    keep_daily: 7
+    keep_weekly: 4
+    keep_monthly: 6
 '''
 
 RETURN = r'''
@@ -157,13 +183,14 @@ actions:
   sample: ["write /var/backups/datacontainer.tar.gz (mode 0600, through a temporary file beside it) and its manifest"]
 generations:
   description: The archives of the series, newest first.
-  returned: when O(keep) is set
+  returned: when O(keep) or a calendar rule (O(keep_daily), O(keep_weekly), O(keep_monthly)) is set
   type: list
   elements: str
   sample: [/var/backups/datacontainer.20240102T030405Z.tar.gz]
 removed_generations:
-  description: The archives of the series removed because there were more than O(keep).
-  returned: when O(keep) is set and a new archive was written
+  description: The archives of the series removed because no rule (O(keep), O(keep_daily), O(keep_weekly),
+    O(keep_monthly)) kept them.
+  returned: when O(keep) or a calendar rule is set and a new archive was written
   type: list
   elements: str
   sample: []
@@ -222,6 +249,9 @@ ARGUMENT_SPEC = dict(
     force=dict(type='bool', default=False),
     method=dict(type='str', default='auto', choices=METHODS),
     keep=dict(type='int'),
+    keep_daily=dict(type='int'),
+    keep_weekly=dict(type='int'),
+    keep_monthly=dict(type='int'),
     host=dict(type='str'),
 )
 MUTUALLY_EXCLUSIVE = [('container', 'volume')]

@@ -9,7 +9,7 @@ The archive is written in one pass (archive/one_pass.py): whether it holds other
 the earlier archive of the same source is known once it is written, so ``write_archive``
 keeps or discards it itself. Check mode, which writes nothing, learns it by reading the data
 first when that needs no temporary container; an archive found up to date gives an empty plan.
-With ``keep``, the oldest archives of the series are removed by a second plan, made once the
+With ``keep`` and the calendar rules, the archives of the series no rule keeps are removed by a second plan, made once the
 new archive is written and read back.
 """
 
@@ -17,6 +17,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import describe_retention
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import expired
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 
 
@@ -42,11 +44,11 @@ def plan_backup(spec, source, target, reader=None):
 
 def plan_prune(target, source, manifest):
     """Once the new archive is written: read it back, then the plan removing the series' oldest
-    archives beyond ``keep`` (never an archive that is not of this source)."""
+    archives that no retention rule keeps (never an archive that is not of this source)."""
     check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
     plan = Plan()
-    for old in target.series(source)[target.keep:]:
+    for old in expired(target.series(source), target.retention):
         if old.path != target.path:  # never the archive just written, whatever the others say
-            plan.add('remove_generation', old.path, 'older than the newest %d of the series' % target.keep,
+            plan.add('remove_generation', old.path, 'kept by no rule (%s)' % describe_retention(target.retention),
                      generation=old)
     return plan

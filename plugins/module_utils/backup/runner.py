@@ -59,7 +59,7 @@ class Backup(object):
         """The result keys every run has."""
         result = dict(changed=False, dest=self.target.path, manifest_path=manifest_path(self.target.path))
         result.update(self.access.as_result())
-        if self.spec.keep:
+        if self.spec.dated:
             result['generations'] = [generation.path for generation in self.target.series(self.source)]
         if self.target.future:
             self.engine.warn('These archives of the series are dated in the future (this host\'s clock was ahead when '
@@ -114,7 +114,7 @@ def written(backup, result, answer, appliers):
     if answer['changed_while_read']:
         engine.warn('These files changed while they were read (the archive holds them as they were when their '
                     'size was taken): %s.' % ', '.join(answer['changed_while_read'][:20]))
-    if target.keep:
+    if target.dated:
         prune = plan_prune(target, backup.source, manifest)
         engine.apply(prune, appliers)
         result['removed_generations'] = [action.target for action in prune.actions]
