@@ -127,6 +127,22 @@ options:
       - Keep the newest archive of each of the last N calendar months (UTC) that have one.
     type: int
     version_added: 1.1.0
+  encrypt_to:
+    description:
+      - Write the archive encrypted to these age X25519 recipients (public keys C(age1...), as
+        C(age-keygen -y) prints them); any one of their identities restores it (C(encryption) in RV(manifest)).
+      - The C(age) tool of the Docker host encrypts (Debian's and Ubuntu's package C(age)); without it the
+        task fails, naming the package, before anything is written. The archive goes to C(age) through a
+        FIFO: the plaintext is never written to disk. The manifest records the recipients, the ciphertext's
+        sha256 and size (RV(sha256)) and the plaintext's (C(encryption.plaintext_sha256),
+        C(encryption.plaintext_size)), and the data's content digest as for any archive, so that unchanged
+        data is still told without decrypting (no change without O(force)); other recipients than the
+        earlier archive's make a new archive.
+      - A new generation is read back by its ciphertext's sha256 only (no identity is on the host to decrypt
+        it); O(persistent.volumes.volume_restore#module:identity_file) checks it whole before restoring.
+    type: list
+    elements: str
+    version_added: 1.1.0
 seealso:
   - module: persistent.volumes.volume_restore
 '''
@@ -157,6 +173,15 @@ EXAMPLES = r'''
     keep_daily: 7
     keep_weekly: 4
     keep_monthly: 6
+
+- name: Encrypted to the operators' two age keys (either restores it)
+  persistent.volumes.volume_backup:
+    container: datacontainer
+    dest: /var/backups/datacontainer.tar.gz
+    keep_daily: 7
+    encrypt_to:
+      - age1k9a2me2gt2tfqpj5ah8uj0c9ws8qp7tdf4qutnm4jrkpx9necshq0dfpfg
+      - age1jhwq2ycck44h3ueaxkzuyhnjwkl562jmjkdrx96zyd6kg0h4z9gsr756dj
 '''
 
 RETURN = r'''
@@ -200,7 +225,7 @@ manifest_path:
   type: str
   sample: /var/backups/datacontainer.tar.gz.manifest.json
 sha256:
-  description: The sha256 of the archive file.
+  description: The sha256 of the archive file (of an encrypted archive, of the ciphertext).
   returned: when not in check mode
   type: str
   sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
@@ -228,6 +253,11 @@ manifest:
     content_scheme: 2
     files: 1
     bytes: 23
+    encryption:
+      tool: age
+      recipients: [age1k9a2me2gt2tfqpj5ah8uj0c9ws8qp7tdf4qutnm4jrkpx9necshq0dfpfg]
+      plaintext_sha256: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+      plaintext_size: 190
 api_calls:
   description: How many engine API requests the module made.
   returned: always
@@ -252,6 +282,7 @@ ARGUMENT_SPEC = dict(
     keep_daily=dict(type='int'),
     keep_weekly=dict(type='int'),
     keep_monthly=dict(type='int'),
+    encrypt_to=dict(type='list', elements='str'),
     host=dict(type='str'),
 )
 MUTUALLY_EXCLUSIVE = [('container', 'volume')]

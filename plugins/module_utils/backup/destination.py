@@ -88,6 +88,7 @@ class Destination(object):
         self.previous = None
         self.previous_path = None
         self.future = []
+        self.encryption = None  # a BackupEncryption (backup/encryption.py) with encrypt_to
         if self.dated:
             series = self.series(source)
             if series:

@@ -18,14 +18,18 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import describe_retention
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import recipients_of, verify_ciphertext
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import expired
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 
 
 def unchanged(previous, digests, spec):
-    """True when the archive ``previous`` (a manifest) already holds this data, compressed alike."""
+    """True when the archive ``previous`` (a manifest) already holds this data, compressed alike and
+    encrypted to the same recipients (the data's digest is the plaintext's: nothing is decrypted)."""
     if previous is None or spec.force or previous.get('compression') != spec.compression:
         return False
+    if recipients_of(previous) != sorted(spec.encrypt_to or []):
+        return False  # encrypted to others, or in clear: written again as asked
     return digests.get(previous.get('content_scheme', 1)) == previous.get('content_sha256')
 
 
@@ -45,7 +49,10 @@ def plan_backup(spec, source, target, reader=None):
 def plan_prune(target, source, manifest):
     """Once the new archive is written: read it back, then the plan removing the series' oldest
     archives that no retention rule keeps (never an archive that is not of this source)."""
-    check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
+    if manifest.get('encryption'):
+        verify_ciphertext(target.path, manifest)  # no identity here: the ciphertext is what can be read back
+    else:
+        check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
     plan = Plan()
     for old in expired(target.series(source), target.retention):
         if old.path != target.path:  # never the archive just written, whatever the others say

@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import read_digests
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import Destination
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import BackupEncryption
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import (
     plan_backup,
     plan_prune,
@@ -52,6 +53,8 @@ class Backup(object):
             self.source = source_from_volume(api, self.spec.volume)
         self.access = choose_access(engine, self.spec.method, self.source.volumes)
         self.target = Destination(self.spec, self.source, self.spec.host or engine_host(api))
+        if self.spec.encrypt_to:
+            self.target.encryption = BackupEncryption(engine.module, self.spec.encrypt_to)
         needs_reader = self.source.temporary and not self.access.direct
         self.reader = TemporaryReader(api, self.source) if needs_reader else None
 

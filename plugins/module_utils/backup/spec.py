@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import os
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import check_recipients
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import RETENTION_RULES
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
@@ -62,5 +63,6 @@ class BackupSpec(object):
         self.force = bool(params.get('force'))
         self.method = params['method']
         self.host = params.get('host')
+        self.encrypt_to = check_recipients(params['encrypt_to']) if params.get('encrypt_to') is not None else None
         if self.host is not None and (not self.host.strip() or '/' in self.host):
             raise InputError('host must be a host name (as the inventory names it), got %r.' % self.host)
