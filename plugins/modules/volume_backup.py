@@ -133,7 +133,7 @@ options:
         C(age-keygen -y) prints them); any one of their identities restores it (C(encryption) in RV(manifest)).
       - The C(age) tool of the Docker host encrypts (Debian's and Ubuntu's package C(age)); without it the
         task fails, naming the package, before anything is written. The archive goes to C(age) through a
-        FIFO: the plaintext is never written to disk. The manifest records the recipients, the ciphertext's
+        FIFO, so the plaintext is never written to disk. The manifest records the recipients, the ciphertext's
         sha256 and size (RV(sha256)) and the plaintext's (C(encryption.plaintext_sha256),
         C(encryption.plaintext_size)), and the data's content digest as for any archive, so that unchanged
         data is still told without decrypting (no change without O(force)); other recipients than the

@@ -180,8 +180,8 @@ ENCRYPTED_HOSTILE = [row for row in HOSTILE if row[0] in ('absolute', 'dotdot-de
 
 @pytest.mark.parametrize('name, members, compression, message', ENCRYPTED_HOSTILE,
                          ids=[row[0] for row in ENCRYPTED_HOSTILE])
-def test_hostile_encrypted_archive_is_refused_on_the_decrypted_stream(lab, api, tmp_path, name, members,
-                                                                       compression, message):
+def test_hostile_encrypted_archive_is_refused_on_the_decrypted_stream(lab, api, tmp_path, name, members, compression,
+                                                                      message):
     key, recipient = identity(tmp_path, 'k')
     target = make_target(api, lab.prefix)
     src = encrypt_crafted(craft(tmp_path, GOOD + members + LAST, compression), recipient)
