@@ -77,6 +77,8 @@ def test_encrypted_round_trip(lab, api, tmp_path, method):
     restored = lab.name('restored')
     ok(run_module('data_container', dict(name=restored, volumes=['/data'])))
     again = dict(src=dest, container=restored, identity_file=key, method=method)
+    predicted = ok(run_module('volume_restore', again, check=True))  # decrypted and checked, nothing written
+    assert predicted['changed'] is True and lab.run('cat /data/f', volumes_from=[restored])[0] != 0
     result = ok(run_module('volume_restore', again))
     assert result['changed'] is True
     assert lab.read('/data/f', volumes_from=[restored]) == 'secret-payload-1'
