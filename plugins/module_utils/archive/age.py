@@ -9,9 +9,10 @@ No cryptography is written here: ``age`` (Debian's package ``age``) encrypts and
 ``module.run_command``. The archive streams through a FIFO in a private directory: on the way in,
 the archive writer writes the (compressed) tar into the FIFO while ``age`` reads it and writes the
 ciphertext to the temporary file beside the destination (``AgeSink``); on the way out, every open of
-the FIFO of a ``Decrypted`` view is served by a new ``age --decrypt`` run, so that the restore's
-readers (checks, extraction) read the plaintext as a file, and neither the plaintext nor the whole
-archive is ever on disk or in memory. The identity file is only passed to ``age`` by its path; its
+a restore decrypts the archive whole into a private temporary file (``decrypt_to``: mode 0600, in a
+directory of mode 0700 beside the archive, removed when the restore ends), which authenticates every
+chunk before the checks and the fill read it; check mode, which writes no file, reads the plaintext
+through the FIFO of a ``Decrypted`` view instead (its checks read the archive once). The identity file is only passed to ``age`` by its path; its
 content is never read here, never in a result or a log.
 """
 
@@ -20,6 +21,7 @@ __metaclass__ = type
 
 import errno
 import fcntl
+from shlex import quote as shlex_quote
 import os
 import re
 import shutil
@@ -160,30 +162,41 @@ class AgeSink(object):
 
 
 class Decrypted(object):
-    """A FIFO whose every open reads the plaintext of ``src`` (``age --decrypt`` run anew each time)."""
+    """A FIFO whose one open reads the plaintext of ``src`` (check mode, which writes no file).
+
+    The open is served by ``age --decrypt`` whose output the shell opens write-only (so that it waits
+    for the reader, and stops when the reader goes); nothing is written to disk.
+    """
 
     def __init__(self, module, age, identity, src, directory):
         self._directory = tempfile.mkdtemp(prefix='.pv-age-', dir=directory)
         self.path = os.path.join(self._directory, os.path.basename(src))
         os.mkfifo(self.path, 0o600)
-        self._args = [age, '--decrypt', '--identity', identity, '--output', self.path, src]
+        self._command = '%s > %s' % (' '.join(shlex_quote(arg) for arg in [age, '--decrypt', '--identity', identity,
+                                                                            src]), shlex_quote(self.path))
         self._module, self._stop, self.failures = module, threading.Event(), []
         self._server = threading.Thread(target=self._serve, name='pv-age-serve')
         self._server.daemon = True
         self._server.start()
 
     def _serve(self):
-        while not self._stop.is_set():
-            run = _Run(self._module, self._args)
-            run.run()  # age waits in its open of the FIFO until a reader opens it
-            if run.failure() and not self._stop.is_set():
-                self.failures.append(run.failure())
-                time.sleep(0.05)  # a reader gets the end of the stream; never a busy loop
+        """One ``age`` run for the one reader (check_archive reads to the end); then the FIFO goes, so that
+        another open fails at once instead of waiting, or reading the end of a stream joined to another."""
+        try:
+            result = self._module.run_command(self._command, use_unsafe_shell=True, binary_data=True)
+        except Exception as exc:  # pylint: disable=broad-except
+            result = (-1, '', str(exc))
+        if result[0] != 0 and not self._stop.is_set():
+            self.failures.append(_stderr_of(result))
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
 
     def close(self):
         """Stop serving (a waiting ``age`` is released by an open that reads nothing); remove the FIFO."""
         self._stop.set()
-        while self._server.is_alive():
+        while self._server.is_alive() and os.path.exists(self.path):
             try:
                 fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
                 time.sleep(0.02)
@@ -191,7 +204,22 @@ class Decrypted(object):
             except OSError:
                 pass
             self._server.join(0.1)
+        self._server.join(10)
         shutil.rmtree(self._directory, ignore_errors=True)
+
+
+def decrypt_to(module, age, identity, src, directory):
+    """``src`` decrypted whole into a private temporary file in ``directory`` (mode 0600 in a directory
+    of mode 0700): (its path, the directory to remove). A refusal, with nothing left, when ``identity``
+    matches none of its recipients or the ciphertext does not authenticate."""
+    private = tempfile.mkdtemp(prefix='.pv-age-', dir=directory)
+    path = os.path.join(private, os.path.basename(src))
+    result = module.run_command([age, '--decrypt', '--identity', identity, '--output', path, src], binary_data=True)
+    if result[0] != 0:
+        shutil.rmtree(private, ignore_errors=True)
+        raise Refusal('Refusing to restore %s: age cannot decrypt it with the identity file %s (%s). Nothing was '
+                      'changed.' % (src, identity, _stderr_of(result)))
+    return path, private
 
 
 def probe(module, age, identity, src):

@@ -5,9 +5,11 @@
 
 """Restoring an archive encrypted with age (``identity_file``): before anything else is looked at,
 the ciphertext is the one the manifest describes (its sha256) and ``age`` decrypts it whole with the
-identity (every chunk authenticated), else the restore is refused with nothing changed. Then the
-restore reads the plaintext through a FIFO (archive/age.py ``Decrypted``): the checks of a hostile
-archive and the extraction run on the decrypted stream, and the plaintext is never on disk.
+identity (every chunk authenticated) into a private temporary file beside the archive (mode 0600 in a
+directory of mode 0700, removed when the restore ends, whatever happens), else the restore is refused
+with nothing changed. The checks of a hostile archive and the fill then read the decrypted archive
+before the first write. Check mode writes no file: it decrypts to nothing first (the identity and the
+authentication), then its checks read the plaintext through a FIFO (archive/age.py ``Decrypted``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,8 +17,9 @@ __metaclass__ = type
 
 import contextlib
 import os
+import shutil
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import Decrypted, age_tool, probe
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import Decrypted, age_tool, decrypt_to, probe
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import recipients_of, verify_ciphertext
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, PersistentVolumesError
 
@@ -39,6 +42,24 @@ def _identity(engine, spec):
 
 
 @contextlib.contextmanager
+def _plaintext(engine, age, identity, src):
+    """The path of the plaintext: a private temporary file (a FIFO in check mode, which writes no file)."""
+    if engine.check_mode:
+        probe(engine.module, age, identity, src)
+        view = Decrypted(engine.module, age, identity, src, engine.module.tmpdir)
+        try:
+            yield view.path
+        finally:
+            view.close()
+        return
+    path, private = decrypt_to(engine.module, age, identity, src, os.path.dirname(os.path.abspath(src)))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def decrypted(engine, spec):
     """While in it, ``spec.src`` reads the plaintext of an encrypted archive (as it is otherwise)."""
     if not isinstance(spec.manifest.get('encryption'), dict):
@@ -49,16 +70,13 @@ def decrypted(engine, spec):
     identity = _identity(engine, spec)
     age = age_tool(engine.module, 'Restoring the encrypted archive %s' % spec.src)
     verify_ciphertext(spec.src, spec.manifest)
-    probe(engine.module, age, identity, spec.src)
     original, manifest = spec.src, spec.manifest
-    directory = engine.module.tmpdir if engine.check_mode else os.path.dirname(os.path.abspath(original))
-    view = Decrypted(engine.module, age, identity, original, directory)
-    spec.src, spec.manifest = view.path, plaintext_manifest(manifest)
-    try:
-        yield spec
-    except PersistentVolumesError as exc:
-        exc.msg = exc.msg.replace(view.path, original)
-        raise
-    finally:
-        spec.src, spec.manifest = original, manifest
-        view.close()
+    with _plaintext(engine, age, identity, original) as path:
+        spec.src, spec.manifest = path, plaintext_manifest(manifest)
+        try:
+            yield spec
+        except PersistentVolumesError as exc:
+            exc.msg = exc.msg.replace(path, original)
+            raise
+        finally:
+            spec.src, spec.manifest = original, manifest
