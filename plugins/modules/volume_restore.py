@@ -83,7 +83,7 @@ options:
         decrypt it whole with this identity, into a private temporary file beside the archive (mode C(0600) in a
         directory of mode C(0700), removed when the restore ends; it needs as much free space there as the archive
         takes); otherwise the restore is refused and nothing is changed. The checks of a hostile archive and the
-        fill then read the decrypted archive before the first write. Check mode writes no file: its checks read
+        fill then read the decrypted archive before the first write. Check mode writes no file; its checks read
         the decrypted stream through a FIFO. The identity file is passed to C(age) by its path only, its content
         never read into a result.
       - An encrypted archive without it is refused, naming its recipients.

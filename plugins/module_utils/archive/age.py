@@ -172,8 +172,8 @@ class Decrypted(object):
         self._directory = tempfile.mkdtemp(prefix='.pv-age-', dir=directory)
         self.path = os.path.join(self._directory, os.path.basename(src))
         os.mkfifo(self.path, 0o600)
-        self._command = '%s > %s' % (' '.join(shlex_quote(arg) for arg in [age, '--decrypt', '--identity', identity,
-                                                                            src]), shlex_quote(self.path))
+        args = [age, '--decrypt', '--identity', identity, src]
+        self._command = '%s > %s' % (' '.join(shlex_quote(arg) for arg in args), shlex_quote(self.path))
         self._module, self._stop, self.failures = module, threading.Event(), []
         self._server = threading.Thread(target=self._serve, name='pv-age-serve')
         self._server.daemon = True
