@@ -12,6 +12,8 @@ import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import check_recipients
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import RETENTION_RULES
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
 
@@ -45,8 +47,9 @@ def retention_of(params):
 
 class BackupSpec(object):
     """The source (a data container and its ``paths``, or a ``volume``), where the archive goes
-    (``dest``, or a series of dated archives kept by ``keep`` and the calendar rules), how (``compression``, ``method``), and
-    whether an archive still up to date is written again (``force``)."""
+    (``dest``, or a series of dated archives kept by ``keep`` and the calendar rules), how (``compression``,
+    ``method``, ``encrypt_to``), whether an archive still up to date is written again (``force``), and what keeps
+    the data still while it is read (``quiesce``, ``exec_before``, ``exec_after``: consistency.py)."""
 
     def __init__(self, params):
         self.dest = params['dest']
@@ -66,3 +69,8 @@ class BackupSpec(object):
         self.encrypt_to = check_recipients(params['encrypt_to']) if params.get('encrypt_to') is not None else None
         if self.host is not None and (not self.host.strip() or '/' in self.host):
             raise InputError('host must be a host name (as the inventory names it), got %r.' % self.host)
+        self.quiesce = params.get('quiesce') or 'none'
+        if self.quiesce not in QUIESCE_MODES:
+            raise InputError('quiesce must be one of %s, got %r.' % (', '.join(QUIESCE_MODES), self.quiesce))
+        self.exec_before = parse_commands(params.get('exec_before'), 'exec_before')
+        self.exec_after = parse_commands(params.get('exec_after'), 'exec_after')
