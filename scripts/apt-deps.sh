@@ -20,6 +20,8 @@ PACKAGES+=(docker-registry)
 PACKAGES+=(debootstrap)
 # The storage map's page is checked in a real browser (headless, no network).
 PACKAGES+=(chromium)
+# Encrypted backups (volume_backup encrypt_to, volume_restore identity_file) run age on the Docker host.
+PACKAGES+=(age)
 # 'python3 -m venv' needs ensurepip; Debian's own python3 ships it in python3-venv.
 # The lab hosts' Python is a venv of Debian's /usr/bin/python3.
 if ! python3 -c 'import ensurepip' >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1; then

@@ -70,7 +70,8 @@ options:
   retention:
     description:
       - "The keep rules of the dated series, as M(persistent.volumes.volume_backup) takes them (C(keep): the
-        newest N). An empty dict removes nothing."
+        newest N; C(keep_daily), C(keep_weekly), C(keep_monthly): the newest of each of the last N days, ISO weeks,
+        months; a copy kept by any rule stays). An empty dict removes nothing."
     type: dict
     default: {}
 '''

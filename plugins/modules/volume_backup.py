@@ -39,9 +39,10 @@ description:
     is left alone and the task reports no change, unless O(force=true).
   - A file at O(dest) that is not an earlier archive of the same source (its manifest beside it says
     so) is never replaced, unless O(force=true).
-  - With O(keep), O(dest) names a series of dated archives instead (C(/b/app.tar.gz) gives
-    C(/b/app.20240102T030405Z.tar.gz), UTC); unchanged data makes no new one; a new archive is read
-    back and checked before the oldest archives beyond O(keep) of the same source are removed.
+  - With O(keep), O(keep_daily), O(keep_weekly) or O(keep_monthly), O(dest) names a series of dated
+    archives instead (C(/b/app.tar.gz) gives C(/b/app.20240102T030405Z.tar.gz), UTC); unchanged data
+    makes no new one; a new archive is read back and checked before the archives of the same source that
+    no rule keeps are removed (an archive kept by any rule stays; the archive just written always stays).
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
@@ -106,9 +107,42 @@ options:
     type: str
   keep:
     description:
-      - Keep this many dated archives of the series O(dest) names (see above). Without it, O(dest) is
-        one archive, replaced when the data changes.
+      - Keep this many dated archives of the series O(dest) names (see above), the newest as the manifests
+        order them (the sequence each backup records, not the names' dates). Without it and the calendar
+        rules below, O(dest) is one archive, replaced when the data changes.
     type: int
+  keep_daily:
+    description:
+      - Keep the newest archive of each of the last N days (UTC, as the manifests date them) that have one.
+        Together with O(keep) and the other calendar rules, an archive kept by any rule stays.
+    type: int
+    version_added: 1.1.0
+  keep_weekly:
+    description:
+      - Keep the newest archive of each of the last N ISO weeks (Monday to Sunday, UTC) that have one.
+    type: int
+    version_added: 1.1.0
+  keep_monthly:
+    description:
+      - Keep the newest archive of each of the last N calendar months (UTC) that have one.
+    type: int
+    version_added: 1.1.0
+  encrypt_to:
+    description:
+      - Write the archive encrypted to these age X25519 recipients (public keys C(age1...), as
+        C(age-keygen -y) prints them); any one of their identities restores it (C(encryption) in RV(manifest)).
+      - The C(age) tool of the Docker host encrypts (Debian's and Ubuntu's package C(age)); without it the
+        task fails, naming the package, before anything is written. The archive goes to C(age) through a
+        FIFO, so the plaintext is never written to disk. The manifest records the recipients, the ciphertext's
+        sha256 and size (RV(sha256)) and the plaintext's (C(encryption.plaintext_sha256),
+        C(encryption.plaintext_size)), and the data's content digest as for any archive, so that unchanged
+        data is still told without decrypting (no change without O(force)); other recipients than the
+        earlier archive's make a new archive.
+      - A new generation is read back by its ciphertext's sha256 only (no identity is on the host to decrypt
+        it); O(persistent.volumes.volume_restore#module:identity_file) checks it whole before restoring.
+    type: list
+    elements: str
+    version_added: 1.1.0
   quiesce:
     description:
       - "What happens to the running containers that write the data while it is read. The module finds them from
@@ -224,6 +258,23 @@ EXAMPLES = r'''
     container: datacontainer
     dest: /var/backups/datacontainer.tar.gz
     keep: 7
+
+- name: Nightly, kept for a week, four weeks and six months
+  persistent.volumes.volume_backup:
+    container: datacontainer
+    dest: /var/backups/datacontainer.tar.gz
+    keep_daily: 7
+    keep_weekly: 4
+    keep_monthly: 6
+
+- name: Encrypted to the operators' two age keys (either restores it)
+  persistent.volumes.volume_backup:
+    container: datacontainer
+    dest: /var/backups/datacontainer.tar.gz
+    keep_daily: 7
+    encrypt_to:
+      - age1k9a2me2gt2tfqpj5ah8uj0c9ws8qp7tdf4qutnm4jrkpx9necshq0dfpfg
+      - age1jhwq2ycck44h3ueaxkzuyhnjwkl562jmjkdrx96zyd6kg0h4z9gsr756dj
 '''
 
 RETURN = r'''
@@ -250,13 +301,14 @@ actions:
   sample: ["write /var/backups/datacontainer.tar.gz (mode 0600, through a temporary file beside it) and its manifest"]
 generations:
   description: The archives of the series, newest first.
-  returned: when O(keep) is set
+  returned: when O(keep) or a calendar rule (O(keep_daily), O(keep_weekly), O(keep_monthly)) is set
   type: list
   elements: str
   sample: [/var/backups/datacontainer.20240102T030405Z.tar.gz]
 removed_generations:
-  description: The archives of the series removed because there were more than O(keep).
-  returned: when O(keep) is set and a new archive was written
+  description: The archives of the series removed because no rule (O(keep), O(keep_daily), O(keep_weekly),
+    O(keep_monthly)) kept them.
+  returned: when O(keep) or a calendar rule is set and a new archive was written
   type: list
   elements: str
   sample: []
@@ -266,7 +318,7 @@ manifest_path:
   type: str
   sample: /var/backups/datacontainer.tar.gz.manifest.json
 sha256:
-  description: The sha256 of the archive file.
+  description: The sha256 of the archive file (of an encrypted archive, of the ciphertext).
   returned: when not in check mode
   type: str
   sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
@@ -294,6 +346,11 @@ manifest:
     content_scheme: 2
     files: 1
     bytes: 23
+    encryption:
+      tool: age
+      recipients: [age1k9a2me2gt2tfqpj5ah8uj0c9ws8qp7tdf4qutnm4jrkpx9necshq0dfpfg]
+      plaintext_sha256: 2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+      plaintext_size: 190
 quiesce:
   description: The O(quiesce) asked for.
   returned: always
@@ -354,6 +411,10 @@ ARGUMENT_SPEC = dict(
     force=dict(type='bool', default=False),
     method=dict(type='str', default='auto', choices=METHODS),
     keep=dict(type='int'),
+    keep_daily=dict(type='int'),
+    keep_weekly=dict(type='int'),
+    keep_monthly=dict(type='int'),
+    encrypt_to=dict(type='list', elements='str'),
     host=dict(type='str'),
     quiesce=dict(type='str', default='none', choices=list(QUIESCE_MODES)),
     exec_before=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),

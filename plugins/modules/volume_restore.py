@@ -78,6 +78,20 @@ options:
     description:
       - Its manifest. Default O(src) plus C(.manifest.json).
     type: path
+  identity_file:
+    description:
+      - For an archive encrypted with age (P(persistent.volumes.volume_backup#module) O(persistent.volumes.volume_backup#module:encrypt_to)),
+        a file on the Docker host holding an age identity of one of its recipients (as C(age-keygen) writes it).
+      - Before anything else, the archive's sha256 must be its manifest's and C(age) (Debian's package C(age)) must
+        decrypt it whole with this identity, into a private temporary file beside the archive (mode C(0600) in a
+        directory of mode C(0700), removed when the restore ends; it needs as much free space there as the archive
+        takes); otherwise the restore is refused and nothing is changed. The checks of a hostile archive and the
+        fill then read the decrypted archive before the first write. Check mode writes no file; its checks read
+        the decrypted stream through a FIFO. The identity file is passed to C(age) by its path only, its content
+        never read into a result.
+      - An encrypted archive without it is refused, naming its recipients.
+    type: path
+    version_added: 1.1.0
   container:
     description:
       - The data container to restore into. Mutually exclusive with O(volume).
@@ -209,6 +223,7 @@ ARGUMENT_SPEC = dict(
     paths=dict(type='list', elements='str'),
     add_paths=dict(type='bool', default=False),
     method=dict(type='str', default='auto', choices=METHODS),
+    identity_file=dict(type='path'),
 )
 MUTUALLY_EXCLUSIVE = [('container', 'volume')]
 REQUIRED_ONE_OF = [('container', 'volume')]

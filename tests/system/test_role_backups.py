@@ -133,3 +133,47 @@ def test_two_hosts_sharing_a_backup_directory_restore_only_their_own(lab, tmp_pa
     assert code != 0 and 'No generation 0 of %s in %s/h2' % (name, shared) in output, output
     code, output = run(restore, *(options + ['-e', 'restore_from_host=h1']))
     assert code == 0 and 'restored from %s/h1/' % shared in output, output
+
+
+def test_backup_playbook_encrypted_on_a_calendar_and_restored(lab, tmp_path, ansible_env):
+    """backup.yml with backup_encrypt_to (two recipients, separated by commas) and the calendar rules;
+    restore.yml with restore_identity_file; the role with its encrypt_to and calendar variables."""
+    keys = []
+    for key in ('one', 'two'):
+        path = str(tmp_path / (key + '.key'))
+        subprocess.run(['age-keygen', '-o', path], check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        keys.append((path, subprocess.run(['age-keygen', '-y', path], check=True,
+                                          stdout=subprocess.PIPE).stdout.decode().strip()))
+    name, shared = lab.name('dc'), str(tmp_path / 'backups')
+    lab.api.create_container('local/busybox:latest', name=name, volumes=['/data'],
+                             host_config=lab.api.create_host_config())
+    lab.write('/data/db', 'encrypted-on-a-calendar', volumes_from=[name])
+    common = ['-e', 'ansible_python_interpreter=%s' % venv_tool('python'),
+              '-e', 'data_volume_container_docker_host=%s' % DOCKER_HOST]
+    playbook(ansible_env, os.path.join(PLAYBOOKS, 'backup.yml'), *(common + [
+        '-e', 'backup_hosts=localhost', '-e', 'backup_dir=' + shared, '-e', 'backup_containers=' + name,
+        '-e', 'backup_keep_daily=3', '-e', 'backup_keep_monthly=2',
+        '-e', 'backup_encrypt_to=%s,%s' % (keys[0][1], keys[1][1])]))
+    archives = generations(os.path.join(shared, 'localhost'), name)
+    assert len(archives) == 1
+    with open(os.path.join(shared, 'localhost', archives[0] + '.manifest.json')) as handle:
+        assert json.load(handle)['encryption']['recipients'] == sorted([keys[0][1], keys[1][1]])
+    lab.write('/data/db', 'overwritten', volumes_from=[name])
+    output = playbook(ansible_env, os.path.join(PLAYBOOKS, 'restore.yml'), *(common + [
+        '-e', 'restore_hosts=localhost', '-e', 'restore_container=' + name, '-e', 'restore_dir=' + shared,
+        '-e', 'restore_identity_file=' + keys[1][0]]))
+    assert 'restored from %s' % os.path.join(shared, 'localhost', archives[0]) in output
+    assert lab.read('/data/db', volumes_from=[name]) == 'encrypted-on-a-calendar'
+
+    play = tmp_path / 'role.yml'
+    role_backups = str(tmp_path / 'role-backups')
+    play.write_text((ROLE_PLAY % dict(name=lab.name('role'), backups=role_backups, docker_host=DOCKER_HOST)).replace(
+        '    data_volume_container_backup_keep: 2\n',
+        '    data_volume_container_backup_keep: 1\n    data_volume_container_backup_keep_weekly: 4\n'
+        '    data_volume_container_backup_encrypt_to: [%s]\n' % keys[0][1]))
+    playbook(ansible_env, str(play))
+    role_archives = generations(os.path.join(role_backups, 'localhost'), lab.name('role'))
+    assert len(role_archives) == 1
+    with open(os.path.join(role_backups, 'localhost', role_archives[0]), 'rb') as handle:
+        assert handle.read(22) == b'age-encryption.org/v1\n'
+    assert 'changed=0' in playbook(ansible_env, str(play))

@@ -60,13 +60,14 @@ def path_digest(api, source, access, item, scheme):
     return digests[scheme], stats
 
 
-def write_archive(api, source, access, dest, compression, schemes):
+def write_archive(api, source, access, dest, compression, schemes, sink=None):
     """Write the archive beside ``dest``; return (facts, [PathStats]).
 
     facts: ``path`` (the temporary file), ``sha256``, ``size``, ``content`` ({scheme:
-    digest}) and ``changed_while_read`` (files whose size changed during the pass).
+    digest}) and ``changed_while_read`` (files whose size changed during the pass). ``sink``: see
+    ArchiveWriter (``sha256`` and ``size`` are then of the bytes handed to it).
     """
-    writer = ArchiveWriter(dest, compression)
+    writer = ArchiveWriter(dest, compression, sink)
     changed = ChangedWhileRead()
     try:
         per_path = []

@@ -45,13 +45,18 @@ def _compressor(compression):
 
 
 class ArchiveWriter(object):
-    """Write through ``write``; ``sha256`` and ``size`` describe the file's bytes."""
+    """Write through ``write``; ``sha256`` and ``size`` describe the file's bytes (with a ``sink``, a
+    callable making the file object from the temporary path, the bytes handed to it)."""
 
-    def __init__(self, dest, compression):
+    def __init__(self, dest, compression, sink=None):
         directory = os.path.dirname(dest)
         handle, self.path = tempfile.mkstemp(prefix='.%s.' % os.path.basename(dest), suffix='.partial', dir=directory)
         os.fchmod(handle, 0o600)
-        self._file = io.open(handle, 'wb', buffering=BUFFER)
+        if sink is not None:  # e.g. archive/age.py's AgeSink: it writes self.path itself
+            os.close(handle)
+            self._file = sink(self.path)
+        else:
+            self._file = io.open(handle, 'wb', buffering=BUFFER)
         self._compressor = _compressor(compression)
         # hashed in a third thread, beside the writes (a write waiting for the disk no longer holds the hash up)
         self._hashes = HashThread()

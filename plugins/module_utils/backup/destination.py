@@ -9,7 +9,7 @@ A file at ``dest`` is replaced only when it is an earlier archive of the same so
 its manifest beside it is one of the collection's, describes this very file (its size)
 and names the same container or volume. Anything else (a file of the user's, another
 source's archive, a symlink) is refused unless ``force: true``, before anything is read
-or written. With ``keep``, ``dest`` names a series of dated archives instead.
+or written. With ``keep`` or a calendar rule (``keep_daily``, ...), ``dest`` names a series of dated archives instead.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +21,7 @@ import tempfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import (
+    RETENTION_RULES,
     free_generation_path,
     future_dated,
     list_generations,
@@ -69,6 +70,11 @@ def foreign_reason(dest, label, host=None):
     return None
 
 
+def describe_retention(retention):
+    """``keep=7 keep_daily=7``: the rules as the task set them."""
+    return ' '.join('%s=%d' % (rule, retention[rule]) for rule in RETENTION_RULES if retention.get(rule))
+
+
 class Destination(object):
     """The archive to write (``path``), and the earlier archive of the same data, if any."""
 
@@ -76,11 +82,14 @@ class Destination(object):
         self.dest = spec.dest
         self.host = host
         self.keep = spec.keep
+        self.dated = spec.dated
+        self.retention = spec.retention
         self.force = spec.force
         self.previous = None
         self.previous_path = None
         self.future = []
-        if self.keep:
+        self.encryption = None  # a BackupEncryption (backup/encryption.py) with encrypt_to
+        if self.dated:
             series = self.series(source)
             if series:
                 self.previous, self.previous_path = series[0].manifest, series[0].path
@@ -113,8 +122,10 @@ class Destination(object):
     def describe(self):
         """What writing it does, as the plan says it."""
         what = 'write %s (mode 0600, through a temporary file beside it) and its manifest' % self.path
-        if self.keep:
-            what += '; then read it back and keep the newest %d archives of the series' % self.keep
+        if self.dated:
+            what += ('; then read it back and remove the archives of the series that no rule (%s) keeps'
+                     % describe_retention(self.retention))
+
         return what
 
 

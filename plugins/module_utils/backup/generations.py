@@ -15,6 +15,7 @@ a clock that was once ahead named an archive in the future, and it is still the 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import os
 import re
 import time
@@ -86,15 +87,69 @@ def order(generation):
     return (sequence if isinstance(sequence, int) else 0, str(manifest.get('created_at') or ''), generation.stamp)
 
 
-RETENTION_RULES = ('keep',)
+CALENDAR_RULES = ('keep_daily', 'keep_weekly', 'keep_monthly')
+RETENTION_RULES = ('keep',) + CALENDAR_RULES
+
+
+def _day(created_at):
+    """The UTC date a manifest's ``created_at`` (``2024-01-02T03:04:05Z``, or the name's stamp) falls on."""
+    digits = re.sub(r'[^0-9]', '', str(created_at or ''))
+    if len(digits) < 8:
+        return None
+    try:
+        return datetime.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def _period(rule, day):
+    if rule == 'keep_daily':
+        return day.isoformat()
+    if rule == 'keep_weekly':
+        year, week = day.isocalendar()[0:2]
+        return '%04d-W%02d' % (year, week)
+    return '%04d-%02d' % (day.year, day.month)
+
+
+def kept_positions(dates, keep=None, keep_daily=None, keep_weekly=None, keep_monthly=None):
+    """The positions in ``dates`` (one per archive of a series, newest first as the manifests order
+    them; each a ``created_at`` text ``YYYY-MM-DDTHH:MM:SSZ`` or a ``YYYYMMDDTHHMMSSZ`` stamp, UTC)
+    that a retention policy keeps: the first ``keep``, and the newest archive of each of the last
+    ``keep_daily`` days, ``keep_weekly`` ISO weeks and ``keep_monthly`` months that have one. An
+    archive kept by any rule stays; a date that cannot be read is kept (never removed on a guess).
+    No rule at all keeps everything. Pure: the backup host's side uses it too."""
+    rules = dict(keep_daily=keep_daily, keep_weekly=keep_weekly, keep_monthly=keep_monthly)
+    if not keep and not any(rules.values()):
+        return set(range(len(dates)))
+    kept = set(range(min(keep or 0, len(dates))))
+    days = [_day(text) for text in dates]
+    kept.update(position for position, day in enumerate(days) if day is None)
+    for rule, count in rules.items():
+        seen = []
+        for position, day in enumerate(days):
+            if not count or day is None:
+                continue
+            period = _period(rule, day)
+            if period not in seen:
+                if len(seen) == count:
+                    break
+                seen.append(period)
+                kept.add(position)
+    return kept
+
+
+def generation_date(generation):
+    """When a generation was written, as its manifest records it (its name's stamp otherwise)."""
+    return (generation.manifest or {}).get('created_at') or generation.stamp
 
 
 def expired(series, retention):
     """The generations of ``series`` (newest first) that no rule of ``retention`` (a dict of
-    RETENTION_RULES; no rule at all keeps everything) keeps: beyond the newest ``keep``.
+    RETENTION_RULES; no rule at all keeps everything) keeps.
     Both sides of a backup use it: the Docker host's series and the backup host's copies."""
-    keep = retention.get('keep')
-    return list(series[keep:]) if keep else []
+    kept = kept_positions([generation_date(generation) for generation in series],
+                          **dict((rule, retention.get(rule)) for rule in RETENTION_RULES))
+    return [generation for position, generation in enumerate(series) if position not in kept]
 
 
 def next_sequence(series):

@@ -9,7 +9,7 @@ The archive is written in one pass (archive/one_pass.py): whether it holds other
 the earlier archive of the same source is known once it is written, so ``write_archive``
 keeps or discards it itself. Check mode, which writes nothing, learns it by reading the data
 first when that needs no temporary container; an archive found up to date gives an empty plan.
-With ``keep``, the oldest archives of the series are removed by a second plan, made once the
+With ``keep`` and the calendar rules, the archives of the series no rule keeps are removed by a second plan, made once the
 new archive is written and read back.
 """
 
@@ -17,13 +17,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import describe_retention
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import recipients_of, verify_ciphertext
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import expired
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 
 
 def unchanged(previous, digests, spec):
-    """True when the archive ``previous`` (a manifest) already holds this data, compressed alike."""
+    """True when the archive ``previous`` (a manifest) already holds this data, compressed alike and
+    encrypted to the same recipients (the data's digest is the plaintext's: nothing is decrypted)."""
     if previous is None or spec.force or previous.get('compression') != spec.compression:
         return False
+    if recipients_of(previous) != sorted(spec.encrypt_to or []):
+        return False  # encrypted to others, or in clear: written again as asked
     return digests.get(previous.get('content_scheme', 1)) == previous.get('content_sha256')
 
 
@@ -42,11 +48,14 @@ def plan_backup(spec, source, target, reader=None):
 
 def plan_prune(target, source, manifest):
     """Once the new archive is written: read it back, then the plan removing the series' oldest
-    archives beyond ``keep`` (never an archive that is not of this source)."""
-    check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
+    archives that no retention rule keeps (never an archive that is not of this source)."""
+    if manifest.get('encryption'):
+        verify_ciphertext(target.path, manifest)  # no identity here: the ciphertext is what can be read back
+    else:
+        check_archive(target.path, manifest, [entry['member'] for entry in manifest['paths']])
     plan = Plan()
-    for old in target.series(source)[target.keep:]:
+    for old in expired(target.series(source), target.retention):
         if old.path != target.path:  # never the archive just written, whatever the others say
-            plan.add('remove_generation', old.path, 'older than the newest %d of the series' % target.keep,
+            plan.add('remove_generation', old.path, 'kept by no rule (%s)' % describe_retention(target.retention),
                      generation=old)
     return plan

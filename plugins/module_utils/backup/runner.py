@@ -19,6 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifes
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import read_digests
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.consistency import Consistency
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import Destination
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import BackupEncryption
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import (
     plan_backup,
     plan_prune,
@@ -53,6 +54,8 @@ class Backup(object):
             self.source = source_from_volume(api, self.spec.volume)
         self.access = choose_access(engine, self.spec.method, self.source.volumes)
         self.target = Destination(self.spec, self.source, self.spec.host or engine_host(api))
+        if self.spec.encrypt_to:
+            self.target.encryption = BackupEncryption(engine.module, self.spec.encrypt_to)
         needs_reader = self.source.temporary and not self.access.direct
         self.reader = TemporaryReader(api, self.source) if needs_reader else None
         self.consistency = Consistency(api, self.spec, self.source)
@@ -61,7 +64,7 @@ class Backup(object):
         """The result keys every run has."""
         result = dict(changed=False, dest=self.target.path, manifest_path=manifest_path(self.target.path))
         result.update(self.access.as_result())
-        if self.spec.keep:
+        if self.spec.dated:
             result['generations'] = [generation.path for generation in self.target.series(self.source)]
         if self.target.future:
             self.engine.warn('These archives of the series are dated in the future (this host\'s clock was ahead when '
@@ -120,7 +123,7 @@ def written(backup, result, answer, appliers):
         engine.warn('These files changed while they were read (the archive holds them as they were when their '
                     'size was taken): %s. quiesce=stop, or an exec_before command that dumps the data, makes a '
                     'consistent backup of a volume that is written.' % ', '.join(answer['changed_while_read'][:20]))
-    if target.keep:
+    if target.dated:
         prune = plan_prune(target, backup.source, manifest)
         engine.apply(prune, appliers)
         result['removed_generations'] = [action.target for action in prune.actions]

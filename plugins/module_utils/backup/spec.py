@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import os
 
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import check_recipients
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import RETENTION_RULES
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
@@ -25,18 +27,36 @@ def check_dest(dest):
         raise InputError('The directory of dest, %s, does not exist; create it first.' % parent)
 
 
+WHAT_RULES_COUNT = dict(keep='dated archives to keep', keep_daily='days to keep an archive of',
+                        keep_weekly='ISO weeks to keep an archive of', keep_monthly='months to keep an archive of')
+
+
+def retention_of(params):
+    """The retention rules the task sets (``keep``, ``keep_daily``, ``keep_weekly``, ``keep_monthly``)."""
+    retention = {}
+    for rule in RETENTION_RULES:
+        count = params.get(rule)
+        if count is None:
+            continue
+        if count < 1:
+            raise InputError('%s must be 1 or more (the number of %s), got %d.'
+                             % (rule, WHAT_RULES_COUNT[rule], count))
+        retention[rule] = count
+    return retention
+
+
 class BackupSpec(object):
     """The source (a data container and its ``paths``, or a ``volume``), where the archive goes
-    (``dest``, or a series of ``keep`` dated archives), how (``compression``, ``method``), and
-    whether an archive still up to date is written again (``force``), and what keeps the data
-    still while it is read (``quiesce``, ``exec_before``, ``exec_after``: consistency.py)."""
+    (``dest``, or a series of dated archives kept by ``keep`` and the calendar rules), how (``compression``,
+    ``method``, ``encrypt_to``), whether an archive still up to date is written again (``force``), and what keeps
+    the data still while it is read (``quiesce``, ``exec_before``, ``exec_after``: consistency.py)."""
 
     def __init__(self, params):
         self.dest = params['dest']
         check_dest(self.dest)
-        self.keep = params.get('keep')
-        if self.keep is not None and self.keep < 1:
-            raise InputError('keep must be 1 or more (the number of dated archives to keep), got %d.' % self.keep)
+        self.retention = retention_of(params)
+        self.keep = self.retention.get('keep')
+        self.dated = bool(self.retention)
         self.container = params.get('container')
         self.paths = params.get('paths')
         self.volume = params.get('volume')
@@ -46,6 +66,7 @@ class BackupSpec(object):
         self.force = bool(params.get('force'))
         self.method = params['method']
         self.host = params.get('host')
+        self.encrypt_to = check_recipients(params['encrypt_to']) if params.get('encrypt_to') is not None else None
         if self.host is not None and (not self.host.strip() or '/' in self.host):
             raise InputError('host must be a host name (as the inventory names it), got %r.' % self.host)
         self.quiesce = params.get('quiesce') or 'none'

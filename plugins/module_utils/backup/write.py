@@ -32,15 +32,21 @@ def write_backup(api, action, access):
     """
     source, target, spec = action.args['source'], action.args['destination'], action.args['spec']
     try:
-        written, stats = write_archive(api, source, access, target.path, spec.compression, target.schemes())
+        encryption = target.encryption
+        written, stats = write_archive(api, source, access, target.path, spec.compression, target.schemes(),
+                                       encryption.sink if encryption else None)
     except OSError as exc:
         raise BackupWriteError('The new archive beside %s could not be written whole (%s); nothing was changed: no partial file '
                                'is left, and what %s held is as it was.' % (target.path, exc, os.path.dirname(target.path)))
     if unchanged(target.previous, written['content'], spec):
         os.unlink(written['path'])
         return dict(written=False)
+    if encryption:
+        written = encryption.seal(written)
     manifest = new_manifest(source.label, spec.compression, target.path, written, stats, target.sequence,
                             target.host)
+    if encryption:
+        manifest['encryption'] = written['encryption']
     put_in_place(written['path'], target.path, manifest, target.previous if target.previous_path == target.path else None)
     return dict(written=True, manifest=manifest, changed_while_read=written['changed_while_read'])
 

@@ -10,12 +10,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.container import restore_container
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.decrypt import decrypted
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.spec import RestoreSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.volume import restore_volume
 
 
 def converge_restore(engine):
     spec = RestoreSpec(engine.params)
-    if engine.params.get('container'):
-        return restore_container(engine, spec)
-    return restore_volume(engine, spec)
+    with decrypted(engine, spec):  # an encrypted archive: checked and read through age
+        if engine.params.get('container'):
+            return restore_container(engine, spec)
+        return restore_volume(engine, spec)

@@ -30,9 +30,10 @@ class Target(object):
 
 
 class Spec(object):
-    def __init__(self, force=False, compression='gzip'):
+    def __init__(self, force=False, compression='gzip', encrypt_to=None):
         self.force = force
         self.compression = compression
+        self.encrypt_to = encrypt_to
 
 
 class API(object):
@@ -79,6 +80,9 @@ def test_plan_backup(stale, image, kinds):
     assert create.target.startswith('pv-backup-')
 
 
+ENCRYPTED = dict(compression='gzip', content_scheme=2, content_sha256='a')
+
+
 @pytest.mark.parametrize('previous, digests, spec, same', [
     (None, {2: 'a'}, Spec(), False),
     (dict(compression='gzip', content_scheme=2, content_sha256='a'), {2: 'a'}, Spec(), True),
@@ -86,6 +90,11 @@ def test_plan_backup(stale, image, kinds):
     (dict(compression='xz', content_scheme=2, content_sha256='a'), {2: 'a'}, Spec(), False),
     (dict(compression='gzip', content_scheme=2, content_sha256='a'), {2: 'b'}, Spec(), False),
     (dict(compression='gzip', content_sha256='c'), {1: 'c', 2: 'a'}, Spec(), True),
-], ids=['no-earlier-archive', 'same', 'forced', 'other-compression', 'other-data', 'scheme-1-manifest'])
+    (dict(ENCRYPTED, encryption=dict(recipients=['r2', 'r1'])), {2: 'a'}, Spec(encrypt_to=['r1', 'r2']), True),
+    (dict(ENCRYPTED, encryption=dict(recipients=['r1'])), {2: 'a'}, Spec(encrypt_to=['r1', 'r2']), False),
+    (dict(ENCRYPTED, encryption=dict(recipients=['r1'])), {2: 'a'}, Spec(), False),
+    (ENCRYPTED, {2: 'a'}, Spec(encrypt_to=['r1']), False),
+], ids=['no-earlier-archive', 'same', 'forced', 'other-compression', 'other-data', 'scheme-1-manifest',
+        'encrypted-same-recipients-any-order', 'encrypted-to-fewer', 'encrypted-now-in-clear', 'clear-now-encrypted'])
 def test_unchanged(previous, digests, spec, same):
     assert unchanged(previous, digests, spec) is same
