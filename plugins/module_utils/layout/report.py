@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
-from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import is_data_only
+from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import shaped_as_data_only
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import short_name
@@ -18,13 +18,14 @@ from ansible_collections.persistent.volumes.plugins.module_utils.host.paths impo
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 
 
-def is_data_container(container, image):
+def is_data_container(container):
     """A container to list among the data containers: one of the collection's, or one that holds
-    volumes and is a data-only one by the one rule (``model/data_only.py``; ``image``: its image's
-    inspect data)."""
+    volumes and is shaped as a data-only one (``model/data_only.py``: never started, no
+    ``--volumes-from``; the layout then keeps it as it is, and data_container refuses to recreate it
+    while it has a command of its own)."""
     if container.is_data_container:
         return True
-    return bool(container.mounts) and is_data_only(container, image)
+    return bool(container.mounts) and shaped_as_data_only(container)
 
 
 def named_volume_bind(source):
@@ -87,8 +88,7 @@ def current_layout(api, state, data_root=None):
         container = ContainerDetail(raw)
         if container.replaces and container.name != container.replaces:
             continue  # a leftover of an interrupted swap: the next run on its owner settles it
-        image = api.inspect_image(container.image_id) if container.never_started and container.image_id else None
-        if is_data_container(container, image):
+        if is_data_container(container):
             data_containers.append(data_container_item(container))
         elif container.volumes_from or any(source.startswith('/') or named_volume_bind(source)
                                            for source, dummy, dummy_options in container.split_binds):

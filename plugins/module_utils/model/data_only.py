@@ -10,8 +10,10 @@ or it was never started (``container.never_started``), it takes no volumes from 
 (``--volumes-from``) and it has no command of its own (the image's, or one that does nothing:
 ``true``, ``:``, ``echo ...``). Anything else is an application's container: data_container and a
 restore refuse to recreate it as a data container unless the task adopts it
-(``data_container/data_only.py``), volume_info does not name it as a volume's data container, and
-the layout report lists it among the consumers, not the data containers.
+(``data_container/data_only.py``). Reports judge the facts they see without the image
+(``shaped_as_data_only``: label, or never started and no ``--volumes-from``): the layout report lists
+such a container among the data containers, and volume_info names a never-started holder of a volume
+(a listing shows no ``--volumes-from``) as its data container; adopting it keeps it as it is.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -69,8 +71,13 @@ class DataOnlyFacts(object):
                                      if (config.get(key) or None) != (image_config.get(key) or None)), 'Cmd')
 
     @property
+    def shaped_as_data_only(self):
+        """The facts a report judges without the image: never started, no ``--volumes-from``."""
+        return self.started is None and self.wiring is None
+
+    @property
     def data_only(self):
-        return self.started is None and self.wiring is None and self.command is None
+        return self.shaped_as_data_only and self.command is None
 
 
 def not_data_only(container, image):
@@ -89,3 +96,9 @@ def not_data_only(container, image):
 def is_data_only(container, image):
     """Whether ``container`` (a ContainerDetail) is a data-only container; ``image`` its image's inspect data."""
     return DataOnlyFacts(container, image).data_only
+
+
+def shaped_as_data_only(container):
+    """The collection's data container, or one never started that takes no volumes from others: what the
+    layout report lists among the data containers (its command is judged when a task would recreate it)."""
+    return DataOnlyFacts(container, None).shaped_as_data_only

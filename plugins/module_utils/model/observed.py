@@ -18,8 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.labels im
     is_anonymous_volume,
     is_data_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, never_started
-from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import is_data_only
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import never_started
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 
 VIA_MOUNT = 'mount'
@@ -79,12 +78,10 @@ class EngineState(object):
     """A snapshot of the engine's volumes and containers.
 
     ``inspect`` is a callable returning a container's inspect data (or None); it is
-    only called to resolve ``VolumesFrom`` for containers sharing a volume, and to ask the data-only
-    rule about a never-started container holding a volume (with ``inspect_image`` for its image).
+    only called to resolve ``VolumesFrom`` for containers sharing a volume.
     """
 
-    def __init__(self, volumes, containers, inspect=None, sizes=None, inspect_image=None):
-        self._inspect_image = inspect_image
+    def __init__(self, volumes, containers, inspect=None, sizes=None):
         self.volumes = dict((raw['Name'], raw) for raw in volumes or [])
         self.containers = [Container(raw) for raw in containers or []]
         self._inspect = inspect
@@ -110,10 +107,7 @@ class EngineState(object):
             for entry in api.disk_usage().get('Volumes') or []:
                 size = (entry.get('UsageData') or {}).get('Size')
                 sizes[entry.get('Name')] = size if size is not None and size >= 0 else None
-
-        def inspect_image(reference):  # looked up when asked: not every engine fake has it
-            return api.inspect_image(reference)
-        return cls(volumes, containers, inspect=api.inspect_container, sizes=sizes, inspect_image=inspect_image)
+        return cls(volumes, containers, inspect=api.inspect_container, sizes=sizes)
 
     # --- queries -------------------------------------------------------------
     def volume(self, name):
@@ -173,9 +167,10 @@ class EngineState(object):
     def data_container_of(self, volume_name):
         """The data-only container holding the volume, if any.
 
-        The collection's own label wins; otherwise a container that mounts the volume itself and
-        is a data-only one by the one rule (``model/data_only.py``: never started, no
-        ``--volumes-from``, no command of its own; the founding document's ``docker create -v``).
+        The collection's own label wins; otherwise a container that mounts the volume itself and was
+        never started (the founding document's ``docker create -v``): the part of the data-only rule
+        (``model/data_only.py``) a listing can judge. Its command is not judged here: data_container
+        refuses to recreate a container with a command of its own unless the task adopts it.
         """
         direct = [use.container for use in self.uses(volume_name) if use.via == VIA_MOUNT]
         candidates = [self.container(name) for name in direct]
@@ -183,19 +178,9 @@ class EngineState(object):
             if container is not None and container.is_data_container:
                 return container.name
         for container in candidates:
-            if container is not None and container.never_started and self._data_only(container):
+            if container is not None and container.never_started:
                 return container.name
         return None
-
-    def _data_only(self, container):
-        if self._inspect is None:
-            return True  # nothing more to ask: the listing's part of the rule (never started) stands
-        raw = self._inspect(container.id)
-        if not raw:
-            return False  # gone since the listing
-        detail = ContainerDetail(raw)
-        image = self._inspect_image(detail.image_id) if self._inspect_image and detail.image_id else None
-        return is_data_only(detail, image)
 
     def is_anonymous(self, volume_name):
         raw = self.volumes.get(volume_name) or {}

@@ -121,16 +121,18 @@ def test_is_data_only(container, image, expected):
     assert is_data_only(container, image) is expected
 
 
-@pytest.mark.parametrize('mounts, cmd, expected', [
-    pytest.param([('v', '/data')], None, True, id='holds-a-volume'),
-    pytest.param([], None, False, id='holds-nothing'),
-    pytest.param([('v', '/data')], ['serve'], False, id='an-application-not-started-yet'),
+@pytest.mark.parametrize('mounts, cmd, volumes_from, status, expected', [
+    pytest.param([('v', '/data')], None, None, 'created', True, id='holds-a-volume'),
+    pytest.param([], None, None, 'created', False, id='holds-nothing'),
+    pytest.param([('v', '/data')], ['serve'], None, 'created', True, id='command-judged-only-on-recreation'),
+    pytest.param([('v', '/data')], None, ['x'], 'created', False, id='takes-volumes-from'),
+    pytest.param([('v', '/data')], None, None, 'exited', False, id='started-once'),
 ])
-def test_the_layout_report_lists_data_containers_by_the_one_rule(mounts, cmd, expected):
-    raw = raw_inspect('c', mounts=mounts)
+def test_the_layout_report_lists_data_containers_by_the_facts_it_sees(mounts, cmd, volumes_from, status, expected):
+    raw = raw_inspect('c', mounts=mounts, volumes_from=volumes_from, status=status)
     if cmd:
         raw['Config']['Cmd'] = cmd
-    assert is_data_container(ContainerDetail(raw), IMAGE) is expected
+    assert is_data_container(ContainerDetail(raw)) is expected
 
 
 @pytest.mark.parametrize('volumes_from, expected', [
