@@ -9,7 +9,7 @@ A consumer is recreated when its wiring (``--volumes-from``, bind mounts) or its
 options change, when the volumes it mounts are no longer the ones its data
 containers hold (judged on effective mounts, not on strings), or when the engine has
 marked it for removal (``dead``: a removal failed half-way; ``removing``). Recreation
-is the same crash-safe swap as for data containers, never removes a volume, and
+is the crash-safe swap data containers take too (``plan/swap.py``), never removes a volume, and
 re-attaches by name every volume the consumer holds itself (anonymous and image
 VOLUME paths too).
 """
@@ -35,7 +35,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replic
     replica_config,
     replica_host_config,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import (
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import (
     add_plain_swap,
     add_remove,
     add_safe_swap,

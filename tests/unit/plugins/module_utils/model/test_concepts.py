@@ -20,6 +20,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
 from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import is_data_only
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import is_data_container
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import add_plain_swap
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import old_references
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import raw_inspect
@@ -143,3 +145,30 @@ def test_the_layout_report_lists_data_containers_by_the_facts_it_sees(mounts, cm
 ])
 def test_a_restore_rewires_consumers_wired_by_the_old_id_by_name(volumes_from, expected):
     assert old_references(detail(volumes_from=volumes_from), 'data', ID) == expected
+
+
+def swap_container(name, running=False):
+    return ContainerDetail(raw_inspect(name, status='running' if running else 'created'))
+
+
+@pytest.mark.parametrize('current, others, replacement, start, expected', [
+    pytest.param(swap_container('dc'), [], 'dc.pv-1', False,
+                 [('remove_container', 'dc'), ('rename_container', 'dc.pv-1')], id='data-container'),
+    pytest.param(None, [swap_container('dc.pv-0')], 'dc.pv-1', False,
+                 [('remove_container', 'dc.pv-0'), ('rename_container', 'dc.pv-1')], id='only-a-leftover'),
+    pytest.param(swap_container('dc'), [swap_container('dc.pv-0')], 'dc.pv-1', False,
+                 [('remove_container', 'dc.pv-0'), ('remove_container', 'dc'), ('rename_container', 'dc.pv-1')],
+                 id='leftovers-first'),
+    pytest.param(swap_container('dc', running=True), [], 'dc.pv-1', True,
+                 [('stop_container', 'dc'), ('remove_container', 'dc'), ('rename_container', 'dc.pv-1'),
+                  ('start_container', 'dc')], id='a-consumer-that-ran'),
+    pytest.param(None, [], 'dc', False, [], id='nothing-to-swap'),
+])
+def test_one_plain_swap_for_consumers_and_data_containers(current, others, replacement, start, expected):
+    """The replacement exists before anything is removed; the leftovers go before the old container, and
+    the name passes last: no volume is held by no container at any step."""
+    plan, dropped = Plan(), []
+    add_plain_swap(plan, 'dc', replacement, current, others, start=start, reason='it ran',
+                   removed=lambda leftover: dropped.append(leftover.name))
+    assert [(action.kind, action.target) for action in plan.actions] == expected
+    assert dropped == [container.name for container in others]
