@@ -18,7 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.labels im
     is_anonymous_volume,
     is_data_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import never_started
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import never_started, split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 
 VIA_MOUNT = 'mount'
@@ -129,7 +129,7 @@ class EngineState(object):
             host_config = (data or {}).get('HostConfig') or {}
             sources = []
             for entry in host_config.get('VolumesFrom') or []:
-                source = self.container(entry.split(':', 1)[0])
+                source = self.container(split_volumes_from(entry)[0])
                 if source is not None:
                     sources.append(source.name)
             self._inspected[container.id] = sources
