@@ -20,7 +20,6 @@ from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, raw_binds, run_module, 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 
 
-
 def bind(container, source, target, check=False, diff=False, **args):
     args.update(container=container, target=target)
     if source is not None:

@@ -22,7 +22,6 @@ DATA_CONTAINER = 'persistent.volumes.data-container'
 SLEEP = ['sleep', '3600']
 
 
-
 def ok(result):
     assert result['rc'] == 0 and not result.get('failed'), result.get('msg') or result
     return result

@@ -48,7 +48,6 @@ def stat(lab, path, name):
     return output.strip()
 
 
-
 # The one clean-up (conftest's lab) takes every volume this file's containers mounted.
 TIDY_ALL_HELD = True
 

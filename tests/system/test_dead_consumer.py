@@ -27,7 +27,6 @@ from test_volumes_from import LOOP, ok, same_named
 REASON = 'the engine marked %s for removal (status dead): it cannot be used again'
 
 
-
 def make_dead(api, name):
     """Remove ``name`` and make the engine fail half-way, as a lost race does: it stays, dead."""
     root = api.info()['DockerRootDir']

@@ -75,7 +75,6 @@ def snapshot(root):
     return dict((name, tuple(values)) for name, values in found.items())
 
 
-
 # --- 4: a restore keeps what was there ----------------------------------------------------------
 def test_restore_keeps_the_old_volume_and_rewires_consumers(lab, api, tmp_path):
     source = lab.name('src')

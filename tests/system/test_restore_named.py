@@ -26,7 +26,6 @@ PREVIOUS_OF = 'persistent.volumes.previous-of'
 JOURNAL = 'persistent.volumes.temporary=restore-journal'
 
 
-
 def app_on(lab, dc, name='app', running=True):
     app = lab.name(name)
     ok(run_module('volumes_from', {'container': app, 'from': [dc], 'image': IMAGE, 'command': LOOP,

@@ -18,7 +18,6 @@ LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at
 REPLACES = 'persistent.volumes.replaces'
 
 
-
 def data_container(lab, suffix, volumes):
     name = lab.name(suffix)
     result = run_module('data_container', {'name': name, 'volumes': volumes})

@@ -195,8 +195,8 @@ def restore_container(engine, spec):
         if run.done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
             names = followers(engine.api, run.name, run.current.id, run.wanted({}))
-            result['consumers'] = names if engine.check_mode else rewire_consumers(engine, names, run.name,
-                                                                                    run.current.id)
+            result['consumers'] = names if engine.check_mode else \
+                rewire_consumers(engine, names, run.name, run.current.id)
             result['changed'] = bool(result['consumers'])
         return result
     if run.restored:
