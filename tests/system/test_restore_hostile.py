@@ -21,7 +21,6 @@ import os
 import stat
 import tarfile
 
-import docker
 import pytest
 
 from conftest import IMAGE, RUN_ID, failed, remove_test_objects, run_module

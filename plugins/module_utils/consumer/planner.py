@@ -43,7 +43,6 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap impor
     settle,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 
