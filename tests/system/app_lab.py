@@ -132,12 +132,6 @@ def address(inspect, network):
 
 
 # Fixtures of the modules that rewire application containers; a module takes them by importing them.
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """Afterwards: the test's containers, and the anonymous volumes they and the collection made."""
-    yield
-    remove_lab_objects(api, lab.prefix, set())
-
 
 @pytest.fixture
 def front(lab, api):

@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 import docker
@@ -119,22 +120,59 @@ def _cleanup(client, prefix):
 HEX64 = re.compile(r'^[0-9a-f]{64}$')
 
 
+ANONYMOUS_FOR = 'persistent.volumes.anonymous-for'
+HELPER_LABELS = ('persistent.volumes.temporary', 'persistent.volumes.journal')
+
+
+def remove_test_objects(api, prefixes, volumes=(), all_held=False):
+    """The one clean-up after a test: the containers named with one of ``prefixes``, the collection's
+    helpers (temporaries, journals) holding a volume that goes, the volumes named with a prefix or
+    made for one (anonymous-for), ``volumes``, and the volumes those containers mounted: their
+    anonymous ones, or every one with ``all_held``. A volume still used elsewhere stays."""
+    doomed = set(volumes)
+    for volume in api.volumes().get('Volumes') or []:
+        owner = (volume.get('Labels') or {}).get(ANONYMOUS_FOR, '')
+        if any(volume['Name'].startswith(prefix) or owner.startswith(prefix) for prefix in prefixes):
+            doomed.add(volume['Name'])
+    for summary in api.containers(all=True):
+        held = set(m['Name'] for m in summary.get('Mounts') or [] if m.get('Type', 'volume') == 'volume' and m.get('Name'))
+        labels = summary.get('Labels') or {}
+        named = any(n.lstrip('/').startswith(prefix) for n in summary.get('Names') or [] for prefix in prefixes)
+        if named or (any(labels.get(label) for label in HELPER_LABELS) and held & doomed):
+            doomed |= set(name for name in held if all_held or HEX64.match(name))
+            api.remove_container(summary['Id'], force=True)
+    for name in doomed:
+        try:
+            api.remove_volume(name, force=True)
+        except docker.errors.APIError:
+            pass  # gone already, or still used elsewhere: not this test's to take
+
+
 def remove_lab_objects(api, prefix, volumes=()):
     """Containers named ``prefix...``, and the anonymous volumes they and the collection made for them."""
-    names = set(volumes)
-    for summary in api.containers(all=True):
-        if any(n.lstrip('/').startswith(prefix) for n in summary.get('Names') or []):
-            names.update(m.get('Name') for m in summary.get('Mounts') or [] if m.get('Type') == 'volume')
-            api.remove_container(summary['Id'], force=True)
-    for volume in api.volumes().get('Volumes') or []:
-        if (volume.get('Labels') or {}).get('persistent.volumes.anonymous-for', '').startswith(prefix):
-            names.add(volume['Name'])
-    for name in names:
-        if name and HEX64.match(name):
-            try:
-                api.remove_volume(name)
-            except docker.errors.APIError:
-                pass  # still used elsewhere: not ours to take
+    remove_test_objects(api, [prefix], volumes)
+
+
+class Tidy(set):
+    """What a test's clean-up takes besides the lab's own objects: the volume names added to this set,
+    and the name ``prefixes`` (the lab's first; a test may add more)."""
+
+    def __init__(self, prefix):
+        super(Tidy, self).__init__()
+        self.prefixes = [prefix]
+
+
+def wait_until(condition, what, timeout=60, interval=0.1):
+    """Wait until ``condition()`` returns something true, and return it; fail saying ``what`` did not
+    happen within ``timeout`` seconds. For the tests that wait for the engine (no fixed sleeps)."""
+    deadline = time.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError('%s did not happen within %s s' % (what, timeout))
+        time.sleep(interval)
 
 
 def sh(api, container, script):
@@ -150,6 +188,7 @@ class Lab(object):
     def __init__(self, client, test_name):
         self.api = client
         self.prefix = 'pvt-%s-%s-' % (RUN_ID, test_name[:20].replace('_', '-').strip('-'))
+        self.tidy = Tidy(self.prefix)
 
     def name(self, suffix):
         return self.prefix + suffix
@@ -193,10 +232,19 @@ class Lab(object):
 
 @pytest.fixture
 def lab(api, request):
+    """The test's names; afterwards the one clean-up takes its objects (``remove_test_objects``). A test
+    file that sets ``TIDY_ALL_HELD = True`` has every volume its containers mounted removed too (the
+    backup and restore files make named volumes under other names)."""
     made = Lab(api, request.node.name)
     yield made
-    remove_lab_objects(api, made.prefix)  # the anonymous volumes its containers had, or released
+    remove_test_objects(api, made.tidy.prefixes, made.tidy, all_held=getattr(request.module, 'TIDY_ALL_HELD', False))
     _cleanup(api, made.prefix)
+
+
+@pytest.fixture
+def tidy(lab):
+    """The set of extra volume names (and ``tidy.prefixes``) the lab's clean-up removes after the test."""
+    return lab.tidy
 
 
 @pytest.fixture(scope='session')

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A real database under a steady insert load, backed up and restored (issue 22, consistency).
+"""A real database under a steady insert load, backed up and restored: every committed row comes back consistent.
 
 PostgreSQL from Debian's packages (the image scripts/pg-image.sh builds: 'make pg-image', part of
 'make system') keeps its cluster in a data container's volume; a loader in another container inserts

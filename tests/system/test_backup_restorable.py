@@ -21,15 +21,13 @@ import pytest
 
 from conftest import failed, run_module
 from test_backup_restore import data_container
-from test_restore_hostile import mounts, mountpoint, ok, remove_ours
+from test_restore_hostile import mounts, mountpoint, ok
 
 FORMAT = 'persistent.volumes/backup/1'
 
 
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    yield
-    remove_ours(api, lab.prefix)
+# The one clean-up (conftest's lab) takes every volume this file's containers mounted.
+TIDY_ALL_HELD = True
 
 
 def store_of_links(root, count):
@@ -227,6 +225,36 @@ def test_check_mode_and_the_real_run_rewire_the_same_consumers(lab, api, tmp_pat
     assert predicted['consumers'] == done['consumers'] == [by_name]
     assert mounts(api, by_name)['/data'] == mounts(api, target)['/data']
     assert mounts(api, own)['/data'] == own_volume
+    again = ok(run_module('volume_restore', args, check=True))
+    assert again['changed'] is False and again.get('consumers', []) == []
+
+
+@pytest.mark.parametrize('reference', ['id', 'short-id'])
+def test_consumers_wired_by_id_follow_the_restore_the_same_in_check_mode(lab, api, tmp_path, reference):
+    """A consumer wired to the data container by its ID (whole or a 12-hex prefix, as docker run
+    --volumes-from takes it) follows a restore like one wired by name, in check mode and in the real run,
+    and reads the restored data afterwards."""
+    from conftest import IMAGE
+    from test_restore_hostile import LOOP
+    source = data_container(lab, 'src', paths=['/data'])
+    with open(os.path.join(mountpoint(api, mounts(api, source)['/data']), 'f'), 'w') as handle:
+        handle.write('archived')
+    dest = str(tmp_path / 'b.tar')
+    ok(run_module('volume_backup', dict(container=source, dest=dest, compression='none')))
+    target = data_container(lab, 'dst', paths=['/data'])
+    target_id = api.inspect_container(target)['Id']
+    by_id = lab.name('by-id')
+    api.create_container(IMAGE, command=LOOP, name=by_id, host_config=api.create_host_config(
+        volumes_from=[target_id if reference == 'id' else target_id[:12]]))
+    api.start(by_id)
+    args = dict(src=dest, container=target)
+    predicted = ok(run_module('volume_restore', args, check=True))
+    done = ok(run_module('volume_restore', args))
+    assert predicted['consumers'] == done['consumers'] == [by_id]
+    assert mounts(api, by_id)['/data'] == mounts(api, target)['/data']
+    assert api.inspect_container(by_id)['State']['Running'] is True
+    seen = api.exec_start(api.exec_create(by_id, ['cat', '/data/f']))
+    assert seen == b'archived'
     again = ok(run_module('volume_restore', args, check=True))
     assert again['changed'] is False and again.get('consumers', []) == []
 

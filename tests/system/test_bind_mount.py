@@ -15,18 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 import docker
 import pytest
 
-from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, raw_binds, remove_lab_objects, run_module, sh
+from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, raw_binds, run_module, sh
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """After the lab's own clean-up: the anonymous volumes this test's containers made (and the
-    ones a test adds to the set it gets)."""
-    names = set()
-    yield names
-    remove_lab_objects(api, lab.prefix, names)
 
 
 def bind(container, source, target, check=False, diff=False, **args):

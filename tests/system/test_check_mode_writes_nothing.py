@@ -2,8 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Check mode writes nothing, to the engine or to the host (DESIGN.md promise 8; issue 16,
-"must exist" 6).
+"""Check mode writes nothing, to the engine or to the host (DESIGN.md promise 8).
 
 Every module runs in check mode, in a situation where a real run would change things,
 against an engine of its own (its own network namespace, data root and socket), so every

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A careless consumer task never takes the application down and never changes what it should not
-(issue 16: cases 1, 6 and 7; issue 11: what cannot be recreated faithfully is refused).
+(and what cannot be recreated faithfully is refused, by name).
 
 * A replacement that cannot start is removed and the old container is put back, running, with
   its static address; a new consumer that cannot start is removed again with the empty volumes
@@ -26,7 +26,7 @@ from lab import ExtraEngine
 from test_faithful_recreation import APP_LOOP, docker_cli
 from test_volumes_from import LOOP, exists, ok, same_named, wire
 
-front, tidy = app_lab.front, app_lab.tidy  # fixtures, found by pytest under these names
+front = app_lab.front  # a fixture, found by pytest under this name
 
 REPLACES, WAS_RUNNING, PREVIOUS = ('persistent.volumes.%s' % label for label in ('replaces', 'was-running', 'previous'))
 

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""convert: a data container becomes named volumes, its consumers rewired, nothing lost (issue 24).
+"""convert: a data container becomes named volumes, its consumers rewired, nothing lost.
 
 A data container with two paths holding awkward data (hard link, symbolic link, sparse file,
 owners and modes, an empty directory) and three consumers: one wired read-only, one made by
@@ -23,13 +23,11 @@ import tempfile
 
 import pytest
 
-import app_lab
 from app_lab import inspect_differences, lab_network, run_as_root
 from conftest import IMAGE, RUN_ID, failed, run_module, sh, venv_tool
 import test_faithful_recreation as faithful
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_table import storage_rows
 
-tidy = app_lab.tidy  # a fixture, found by pytest under this name
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 BRIDGE_CHOSEN = ('NetworkSettings.EndpointID', 'NetworkSettings.IPAddress', 'NetworkSettings.MacAddress')

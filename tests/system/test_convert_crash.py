@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""convert interrupted at each step, and a consumer whose replacement cannot start (issue 24).
+"""convert interrupted at each step, and a consumer whose replacement cannot start.
 
 A proxy in front of the engine stops one request of the conversion: the connection is
 dropped, or the module process is killed while it waits. Whatever is left, the data stays
@@ -15,13 +15,11 @@ __metaclass__ = type
 
 import pytest
 
-import app_lab
 from conftest import run_module, sh
 from proxy import EngineProxy
 from test_convert import LOOP, convert, data_container, mounted
 from test_data_container_crash import start_module
 
-tidy = app_lab.tidy  # a fixture, found by pytest under this name
 
 # The requests of a conversion, in order ({app}: the running consumer).
 STEPS = {

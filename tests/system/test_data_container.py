@@ -11,7 +11,7 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import IMAGE, RUN_ID, on_podman, run_module, short_image
+from conftest import IMAGE, RUN_ID, on_podman, remove_test_objects, run_module, short_image
 
 DEFAULT_IMAGE = 'persistent-volumes/data-only:1'
 ANONYMOUS_FOR = 'persistent.volumes.anonymous-for'
@@ -48,30 +48,8 @@ def stat(lab, path, name):
     return output.strip()
 
 
-def tidy_up(api, prefixes, volumes=()):
-    """Remove the containers named with one of ``prefixes``, the volumes they mount and
-    the volumes the module made for them (labelled anonymous-for), and ``volumes``."""
-    doomed = set(volumes)
-    for summary in api.containers(all=True):
-        names = [n.lstrip('/') for n in summary.get('Names') or []]
-        if any(n.startswith(p) for n in names for p in prefixes):
-            doomed |= set(m['Name'] for m in summary.get('Mounts') or [] if m.get('Name'))
-            api.remove_container(summary['Id'], force=True)
-    for volume in api.volumes().get('Volumes') or []:
-        owner = (volume.get('Labels') or {}).get(ANONYMOUS_FOR, '')
-        if volume['Name'] in doomed or any(owner.startswith(p) or volume['Name'].startswith(p) for p in prefixes):
-            try:
-                api.remove_volume(volume['Name'], force=True)
-            except docker.errors.APIError:
-                pass
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """Extra names to remove after the test (tests add to them)."""
-    extra = dict(prefixes=[lab.prefix], volumes=set())
-    yield extra
-    tidy_up(api, extra['prefixes'], extra['volumes'])
+# The one clean-up (conftest's lab) takes every volume this file's containers mounted.
+TIDY_ALL_HELD = True
 
 
 @pytest.fixture(scope='module')
@@ -95,7 +73,7 @@ def make_image(api, busybox_tar, tidy):
         made.append(repository + ':1')
         return made[-1]
     yield make
-    tidy_up(api, tidy['prefixes'], tidy['volumes'])
+    remove_test_objects(api, tidy.prefixes, tidy, all_held=True)
     for reference in made:
         api.remove_image(reference, force=True)
 
@@ -199,7 +177,7 @@ def test_change_keeps_the_data_of_every_wanted_path(lab, api, tidy, change):
     args['volumes'] = [v.replace('NAMED', named) for v in args['volumes']]
     assert dc(base)['changed'] is True
     before, old_id = mounts(api, name), api.inspect_container(name)['Id']
-    tidy['volumes'] |= set(before.values())
+    tidy |= set(before.values())
     for path in before:
         lab.write(path + '/f', 'data' + path.replace('/', '-'), volumes_from=[name])
     recreate = change != 'reorder'
@@ -440,7 +418,7 @@ def test_a_name_that_is_the_id_prefix_of_another_data_container(lab, api, tidy, 
     lab.write('/datastore/f', 'not-yours', volumes_from=[victim])
     victim_id = api.inspect_container(victim)['Id']
     alias = victim_id[:12]  # a valid container name; no container has it
-    tidy['prefixes'].append(alias)
+    tidy.prefixes.append(alias)
     args = dict(name=alias, volumes=['/datastore'], state=state, remove_volumes=state == 'absent')
     predicted = dc(args, check=True)
     assert predicted['changed'] is (state == 'present') and victim not in ' '.join(predicted['actions'])

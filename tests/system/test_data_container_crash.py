@@ -26,7 +26,7 @@ import pytest
 from conftest import IMAGE, RUN_ID, run_module
 from lab import ExtraEngine
 from proxy import EngineProxy
-from test_data_container import ANONYMOUS_FOR, dc, family, kinds, mounts, tidy  # noqa: F401 pylint: disable=unused-import
+from test_data_container import ANONYMOUS_FOR, dc, family, kinds, mounts
 
 # The requests of a recreation (create replacement, remove old, rename), in order.
 STEPS = {

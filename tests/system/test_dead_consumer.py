@@ -21,16 +21,10 @@ import subprocess
 import docker
 import pytest
 
-from conftest import IMAGE, remove_lab_objects, run_module, sh
+from conftest import IMAGE, run_module, sh
 from test_volumes_from import LOOP, ok, same_named
 
 REASON = 'the engine marked %s for removal (status dead): it cannot be used again'
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    yield
-    remove_lab_objects(api, lab.prefix, set())
 
 
 def make_dead(api, name):

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The whole backup -> damage -> restore -> read-back cycle, on whichever engine the suite runs
 against (make system: Docker; make system-podman: Podman), and what an engine cannot do faithfully
-refused by name (issue: on Podman a restore said "nothing to do" and restored nothing)."""
+refused by name: a restore that restored nothing never reports "nothing to do"."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A recreated consumer is the same container in every setting (issue 11).
+"""A recreated consumer is the same container in every setting.
 
 An application container made by hand with ``docker run`` and a long list of options, on two
 user networks (aliases, a static address), is rewired with volumes_from, with bind_mount and
@@ -18,11 +18,9 @@ import subprocess
 
 import pytest
 
-import app_lab
 from app_lab import address, dns_names_differences, inspect_differences, lab_network, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, run_module
 
-tidy = app_lab.tidy  # a fixture, found by pytest under this name
 
 APP_LOOP = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 1; done']
 
@@ -38,7 +36,7 @@ def docker_cli(*args):
 
 
 def run_app(lab, networks):
-    """``docker run`` with the options of issue 11, then ``docker network connect`` to a second network."""
+    """``docker run`` with the settings a recreation must keep (hostname, aliases, addresses, ...), then ``docker network connect`` to a second network."""
     (front, prefix), (back, dummy) = networks
     name = lab.name('app')
     docker_cli('run', '-d', '--name', name, '--hostname', 'app1', '--domainname', 'example.internal',

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Faults of the engine itself (issue 6, item 1): it dies in the middle of a run, restarts
+"""Faults of the engine itself: it dies in the middle of a run, restarts
 between two tasks, is not there at all, or answers too slowly.
 
 Whatever kills or restarts an engine does it to an extra engine of this module (its own
@@ -26,10 +26,10 @@ import uuid
 
 import pytest
 
-from conftest import IMAGE, RUN_ID, run_module
+from conftest import IMAGE, RUN_ID, run_module, wait_until
 from proxy import EngineProxy
 from slow_proxy import SlowProxy
-from test_data_container import ANONYMOUS_FOR, dc, family, mounts, tidy_up
+from test_data_container import ANONYMOUS_FOR, dc, family, mounts
 from test_data_container_crash import STEPS, RestartableEngine, read_on, start_module
 
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts')
@@ -83,10 +83,12 @@ def names():
 
 
 @pytest.fixture
-def main_lab(lab, api):
-    """conftest's lab on the main engine, and the anonymous volumes the modules made removed after."""
-    yield lab
-    tidy_up(api, [lab.prefix])
+def main_lab(lab):
+    """conftest's lab on the main engine (its clean-up takes every volume these tests' containers mounted)."""
+    return lab
+
+
+TIDY_ALL_HELD = True
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -452,7 +454,7 @@ def test_a_slow_answer_in_the_middle_of_a_recreation(main_lab, api, slow_proxy, 
     result = dc(changed, docker_host=slow_proxy.docker_host, timeout=2)
     assert len(delayed.lines) == 1, slow_proxy.requests
     assert_clear_failure(result, slow_proxy.docker_host, 'did not answer within timeout=2 seconds')
-    time.sleep(3.5)     # the late answer arrives; the engine did the step
+    wait_until(lambda: len(family(api, name)) == 2, 'the engine creating the replacement')  # its answer is late
     for holder in family(api, name):
         for path in ('/datastore', '/named'):
             assert lab.read(path + '/f', volumes_from=[holder]) == 'slow' + path.replace('/', '-')
@@ -477,7 +479,7 @@ def test_a_slow_answer_in_the_middle_of_a_layout(main_lab, api, slow_proxy):
     slow_proxy.delay(r'^POST /v[\d.]+/containers/create\?name=%s ' % app, 5)
     result = run_module('layout', dict(args, docker_host=slow_proxy.docker_host, timeout=2))
     assert_clear_failure(result, slow_proxy.docker_host, 'consumers[0] (%s): ' % app, 'timeout=2 seconds')
-    time.sleep(3.5)
+    wait_until(lambda: family(api, app), 'the engine creating %s' % app)  # its answer is late
     converged = run_module('layout', args)
     assert converged['rc'] == 0, converged.get('msg')
     assert run_module('layout', args)['changed'] is False

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The volumes a leftover replacement made for itself (issue 6, item 2).
+"""The volumes a leftover replacement made for itself.
 
 A run that loses a race (or crashes) leaves a replacement ``<name>.pv-*`` with fresh
 volumes for the paths it added; the next run removes the replacement. Its fresh volumes
@@ -22,7 +22,7 @@ import os
 import pytest
 
 from conftest import IMAGE
-from test_data_container import ANONYMOUS_FOR, dc, family, mounts, tidy_up
+from test_data_container import ANONYMOUS_FOR, dc, family, mounts
 
 DATA_CONTAINER = 'persistent.volumes.data-container'
 REPLACES = 'persistent.volumes.replaces'
@@ -30,9 +30,12 @@ OWNED = 'persistent.volumes.owned-volumes'
 
 
 @pytest.fixture
-def main_lab(lab, api):
-    yield lab
-    tidy_up(api, [lab.prefix])
+def main_lab(lab):
+    """conftest's lab on the main engine (its clean-up takes every volume these tests' containers mounted)."""
+    return lab
+
+
+TIDY_ALL_HELD = True
 
 
 def removed_volumes(result):

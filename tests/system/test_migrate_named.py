@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""playbooks/migrate.yml between two lab hosts with a named volume (issue 27): the data container
+"""playbooks/migrate.yml between two lab hosts with a named volume; the data container
 made on the target has the source's named volume under the same name, the data is restored into
 it, and the target's declared layout (the role's) then agrees with it: its run changes nothing.
 

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A rewire keeps what the mount API carries (issue 20, item 3).
+"""A rewire keeps what the mount API carries.
 
 A consumer made with ``--mount`` entries (``HostConfig.Mounts``) is wired to a data container:
 its replacement has the very same ``HostConfig.Mounts`` (volume subpath, nocopy, driver options

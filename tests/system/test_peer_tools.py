@@ -29,7 +29,7 @@ from app_lab import address, resolve, run_as_root, user_aliases
 from conftest import IMAGE, RUN_ID, run_module, venv_tool
 from test_faithful_recreation import APP_LOOP
 
-front, tidy = app_lab.front, app_lab.tidy  # fixtures, found by pytest under these names
+front = app_lab.front  # a fixture, found by pytest under this name
 
 PEER_COLLECTIONS = os.path.join(os.getcwd(), '.build', 'peer-collections')
 

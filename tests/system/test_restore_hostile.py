@@ -21,10 +21,9 @@ import os
 import stat
 import tarfile
 
-import docker
 import pytest
 
-from conftest import IMAGE, RUN_ID, failed, run_module
+from conftest import IMAGE, RUN_ID, failed, remove_test_objects, run_module
 
 FORMAT = 'persistent.volumes/backup/1'
 NOTHING = 'Nothing was restored.'
@@ -73,25 +72,6 @@ def snapshot(root):
         for name in peers:
             found[name].append(tuple(sorted(peers)))
     return dict((name, tuple(values)) for name, values in found.items())
-
-
-def remove_ours(api, prefix, extra=()):
-    """Remove the containers named ``prefix*``, the volumes they mount or the modules made for them
-    (anonymous-for one of our names), leftover temporaries holding those, and the volumes ``extra``."""
-    volumes = api.volumes().get('Volumes') or []
-    doomed = set(extra) | set(v['Name'] for v in volumes if v['Name'].startswith(prefix) or
-                              (v.get('Labels') or {}).get(ANONYMOUS_FOR, '').startswith(prefix))
-    for summary in api.containers(all=True):
-        held = set(m['Name'] for m in summary.get('Mounts') or [] if m.get('Name'))
-        if any(n.lstrip('/').startswith(prefix) for n in summary.get('Names') or []) or \
-                ((summary.get('Labels') or {}).get(TEMPORARY) and held & doomed):
-            doomed |= held
-            api.remove_container(summary['Id'], force=True)
-    for name in doomed:
-        try:
-            api.remove_volume(name, force=True)
-        except docker.errors.APIError:
-            pass  # gone already, or used by another test's container
 
 
 # --- 4: a restore keeps what was there ----------------------------------------------------------
@@ -215,13 +195,11 @@ def target(api):
     """One target for the refusals (none of which may change it: each test checks)."""
     prefix = 'pvt-%s-hostile-' % RUN_ID
     yield make_target(api, prefix)
-    remove_ours(api, prefix)
+    remove_test_objects(api, [prefix], all_held=True)
 
 
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    yield
-    remove_ours(api, lab.prefix)
+# The one clean-up (conftest's lab) takes every volume this file's containers mounted.
+TIDY_ALL_HELD = True
 
 
 def state(lab, api, name):

@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A restore stays restored when the data container's paths are named volumes (issue 27, promise 10).
+"""A restore stays restored when the data container's paths are named volumes (promise 10).
 
 The sequence a new user runs: a data container with ``pgdata:/data``, an application wired to it,
 a backup, a bad migration, a restore, then the same tasks again (the role's nightly run). The
@@ -26,16 +26,6 @@ PREVIOUS_OF = 'persistent.volumes.previous-of'
 JOURNAL = 'persistent.volumes.temporary=restore-journal'
 
 
-@pytest.fixture(autouse=True)
-def journals(lab, api):
-    """What a failed test's restore left (the crash tests leave nothing: the next run takes it back)."""
-    yield
-    for label in (JOURNAL, 'persistent.volumes.temporary=restore-previous'):
-        for summary in api.containers(all=True, filters={'label': label}):
-            if any((m.get('Name') or '').startswith(lab.prefix) for m in summary.get('Mounts') or []):
-                api.remove_container(summary['Id'], force=True)  # a journal or helper of this test's volumes
-
-
 def app_on(lab, dc, name='app', running=True):
     app = lab.name(name)
     ok(run_module('volumes_from', {'container': app, 'from': [dc], 'image': IMAGE, 'command': LOOP,
@@ -49,7 +39,8 @@ def sh_read(lab, api, container, path):
 
 
 def sequence(lab, api, tmp_path, method):
-    """Steps 1 to 3 of the issue: (data container, volume, app, backup args, restore args)."""
+    """A data container on a named volume, an app writing through it, a backup: (data container, volume,
+    app, backup args, restore args)."""
     dc, volume = lab.name('nvdc'), lab.name('pgdata')
     dc_args = dict(name=dc, volumes=['%s:/data' % volume])
     ok(run_module('data_container', dc_args))

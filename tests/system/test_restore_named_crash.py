@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A restore into a named volume killed at each of its steps (issue 27).
+"""A restore into a named volume killed at each of its steps.
 
 A proxy in front of the engine holds one request of the restore and the module process is
 killed while it waits (the engine path: the proxy is not the engine, so the direct path is never
@@ -23,7 +23,7 @@ from conftest import IMAGE, run_module
 from proxy import EngineProxy
 from test_data_container_crash import start_module
 from test_restore_hostile import LOOP, mounts, ok
-from test_restore_named import journals, sh_read  # noqa: F401 pylint: disable=unused-import
+from test_restore_named import sh_read
 
 JOURNAL = r'pv-restore-journal-[0-9a-f]+'
 STEPS = {

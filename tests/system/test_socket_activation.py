@@ -2,7 +2,7 @@
 # Copyright (c) persistent.volumes contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The direct path behind an engine started as stock hosts start it (issue 20, item 2).
+"""The direct path behind an engine started as stock hosts start it.
 
 On Debian, Ubuntu and docker-ce hosts systemd's ``docker.socket`` owns the listening socket and
 hands it to ``dockerd -H fd://``: a client's ``SO_PEERCRED`` names the listener, not dockerd.

@@ -12,19 +12,10 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import HEX64, IMAGE, RUN_ID, failed, remove_lab_objects, run_module, sh
+from conftest import HEX64, IMAGE, RUN_ID, failed, run_module, sh
 
 LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 REPLACES = 'persistent.volumes.replaces'
-
-
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    """After the lab's own clean-up: the anonymous volumes this test's containers made (and the
-    ones a test adds to the set it gets)."""
-    names = set()
-    yield names
-    remove_lab_objects(api, lab.prefix, names)
 
 
 def data_container(lab, suffix, volumes):

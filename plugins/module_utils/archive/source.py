@@ -20,7 +20,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.names imp
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_source import directory_members
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import engine_members, member_root
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named, never_started
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
@@ -122,7 +122,7 @@ def source_from_volume(api, name):
 def stale_readers(api, volume):
     """Temporary readers of ``volume`` a killed backup left (never started, ours): their IDs."""
     return [summary['Id'] for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=backup', 'volume': volume})
-            if summary.get('State') == 'created']
+            if never_started(summary.get('State'))]
 
 
 class TemporaryReader(object):

@@ -9,7 +9,7 @@ A consumer is recreated when its wiring (``--volumes-from``, bind mounts) or its
 options change, when the volumes it mounts are no longer the ones its data
 containers hold (judged on effective mounts, not on strings), or when the engine has
 marked it for removal (``dead``: a removal failed half-way; ``removing``). Recreation
-is the same crash-safe swap as for data containers, never removes a volume, and
+is the crash-safe swap data containers take too (``plan/swap.py``), never removes a volume, and
 re-attaches by name every volume the consumer holds itself (anonymous and image
 VOLUME paths too).
 """
@@ -35,7 +35,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replic
     replica_config,
     replica_host_config,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import (
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import (
     add_plain_swap,
     add_remove,
     add_safe_swap,
@@ -43,7 +43,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap i
     settle,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 
 
@@ -53,12 +53,6 @@ class ConsumerPlan(Plan):
     def __init__(self, before=None, after=None):
         super(ConsumerPlan, self).__init__(before, after)
         self.reasons = []
-
-
-def split_volumes_from(entry):
-    """``name[:ro|rw]`` -> (name, mode)."""
-    name, dummy, mode = entry.partition(':')
-    return name, mode or 'rw'
 
 
 def join_volumes_from(pairs):
@@ -109,11 +103,8 @@ def own_paths(consumer, old_sources):
     for source in old_sources:
         for path, mounted in (source.mounts.items() if source is not None else ()):
             provided.setdefault(path, mounted.identity)
-    config = consumer.raw.get('Config') or {}
-    host = consumer.raw.get('HostConfig') or {}
-    declared = set(config.get('Volumes') or {})
-    declared.update(bind_destination(bind) for bind in host.get('Binds') or [])
-    declared.update(mount.get('Target') for mount in host.get('Mounts') or [])
+    declared = set((consumer.raw.get('Config') or {}).get('Volumes') or {})
+    declared.update(consumer.own_destinations)
     own = set()
     for path, mounted in consumer.mounts.items():
         if mounted.type != 'volume':
@@ -193,7 +184,7 @@ class ConsumerPlanner(object):
         if have_pairs != self.pairs:
             reasons.append('volumes_from: %s wanted, %s found'
                            % (join_volumes_from(self.pairs) or '[]', join_volumes_from(have_pairs) or '[]'))
-        have_binds = list((current.raw.get('HostConfig') or {}).get('Binds') or [])
+        have_binds = current.binds
         if sorted(have_binds) != sorted(self.binds):
             reasons.append('bind mounts: %s wanted, %s found' % (sorted(self.binds), sorted(have_binds)))
         reasons.extend(self.spec.differences(current, (self.image or {}).get('Id')))
@@ -209,13 +200,13 @@ class ConsumerPlanner(object):
     def _check_binds(self, current):
         have = None
         if current is not None:
-            have = (list((current.raw.get('HostConfig') or {}).get('Binds') or []), self.current_pairs(current),
+            have = (current.binds, self.current_pairs(current),
                     dict((source.name, source) for source in self.current_sources(current) if source is not None))
         check_binds_over_sources(self.spec.name, (self.binds, self.pairs, self.new_sources), have, bind_destination)
 
     def current_sources(self, current):
         """The containers the consumer takes volumes from now (None for one that is gone)."""
-        return [self.old_sources.get(split_volumes_from(entry)[0]) for entry in current.volumes_from]
+        return [self.old_sources.get(name) for name, dummy in current.volumes_from_pairs]
 
     def displaced(self, current, binds):
         """Volumes the recreated consumer would no longer mount: refuse its own, release wired ones.
@@ -231,7 +222,7 @@ class ConsumerPlanner(object):
         kept = set()
         for source in new_sources:
             kept.update(m.name for m in (source.mounts.values() if source else []) if m.type == 'volume')
-        bind_sources = dict((bind_destination(bind), bind.split(':')[0]) for bind in binds)
+        bind_sources = dict((destination, source) for source, destination, dummy in map(split_bind, binds))
         kept.update(bind_sources.values())
         released = []
         for path, mounted in sorted(current.mounts.items()):
@@ -253,8 +244,7 @@ class ConsumerPlanner(object):
 
     def current_pairs(self, current):
         pairs = []
-        for entry in current.volumes_from:
-            name, mode = split_volumes_from(entry)
+        for name, mode in current.volumes_from_pairs:
             source = self.old_sources.get(name)
             pairs.append((source.name if source is not None else name, mode))
         return pairs
@@ -357,10 +347,9 @@ class ConsumerPlanner(object):
     def summary(self, container):
         if container is None:
             return dict(state='absent')
-        host = container.raw.get('HostConfig') or {}
         return dict(state='present', name=container.name, running=container.running,
                     volumes_from=join_volumes_from(self.current_pairs(container)),
-                    binds=sorted(host.get('Binds') or []),
+                    binds=sorted(container.binds),
                     mounts=dict((path, m.name or m.source) for path, m in sorted(container.mounts.items())),
                     networks=network_summary(container.raw))
 
@@ -376,9 +365,8 @@ class ConsumerPlanner(object):
         for name, dummy in self.pairs:
             for path, mounted in self.new_sources[name].mounts.items():
                 mounts[path] = mounted.name or mounted.source
-        for bind in self.binds:
-            parts = bind.split(':')
-            mounts[parts[1]] = parts[0]
+        for source, destination, dummy in map(split_bind, self.binds):
+            mounts[destination] = source
         return dict(state='present', name=self.spec.name, running=bool(running),
                     volumes_from=join_volumes_from(self.pairs), binds=sorted(self.binds),
                     mounts=dict(sorted(mounts.items())), networks=self.predicted_networks(current, recreated))

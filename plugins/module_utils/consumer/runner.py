@@ -10,7 +10,6 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import (
     ConsumerPlanner,
-    split_volumes_from,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (
     ContainerDetail,
@@ -32,11 +31,14 @@ class ConsumerRequest(object):
     """What a task wants of one consumer: its spec, its --volumes-from wiring and its bind mounts.
 
     ``wiring`` None keeps the consumer's wiring as it is; ``binds`` is a list of
-    bind_mount ``BindRequest`` objects, applied in order.
+    bind_mount ``BindRequest`` objects, applied in order. ``renamed_sources``: {reference: name} for
+    ``--volumes-from`` entries naming, by an ID that is gone, a data container now called ``name``
+    (a restore recreated it); the consumer is wired to it by name.
     """
 
-    def __init__(self, spec, wiring=None, exclusive=False, wiring_state='present', binds=None):
+    def __init__(self, spec, wiring=None, exclusive=False, wiring_state='present', binds=None, renamed_sources=None):
         self.spec = spec
+        self.renamed_sources = dict(renamed_sources or {})
         self.wiring = wiring
         self.exclusive = bool(exclusive)
         self.wiring_state = wiring_state
@@ -93,9 +95,8 @@ class EngineFacts(object):
         """What changed in ``container``'s own layer, as far as the engine can say: none for a
         container that never ran, and none when the engine cannot list them (a container it
         marked for removal has lost its layer already); the warning is a courtesy, not a check."""
-        state = container.raw.get('State') or {}
-        if (state.get('StartedAt') or '0001-').startswith('0001-') or state.get('Status') in ('dead', 'removing'):
-            return []  # never started (the engine's zero time), or being removed
+        if container.never_started or container.marked_for_removal:
+            return []
         try:
             return self.api.container_changes(container.id)
         except EngineError:
@@ -134,8 +135,8 @@ def observe_consumer(api, name):
     old_sources = {}
     for container in [current] + list(fallback or ()):
         if container is not None:
-            old_sources.update(inspect_sources(api, [split_volumes_from(entry)[0] for entry in container.volumes_from
-                                                     if split_volumes_from(entry)[0] not in old_sources],
+            old_sources.update(inspect_sources(api, [name for name, dummy in container.volumes_from_pairs
+                                                     if name not in old_sources],
                                                by_name=False))
     return holder, leftovers, current, old_sources, fallback
 
@@ -186,7 +187,7 @@ def wanted_sources(api, request, current, old_sources):
     have = []
     if current is not None:
         have = [(old_sources[name].name if old_sources.get(name) else name, mode)
-                for name, mode in (split_volumes_from(entry) for entry in current.volumes_from)]
+                for name, mode in current.volumes_from_pairs]
     pairs = have if request.wiring is None else wanted_pairs(have, wanted, request.exclusive, request.wiring_state)
     sources.update(inspect_sources(api, [name for name, dummy in pairs if name not in sources]))
     gone = [name for name, dummy in pairs if sources.get(name) is None]
@@ -201,7 +202,7 @@ class HostSide(object):
     """The bind requests applied to the consumer's binds, and what preparing their host directories takes."""
 
     def __init__(self, request, current):
-        self.binds = list(((current.raw.get('HostConfig') or {}).get('Binds') or [])) if current else []
+        self.binds = list(current.binds) if current else []
         self.actions, self.before, self.after = [], {}, {}
         for bind in request.binds:
             self.binds = bind.binds(self.binds)
@@ -231,6 +232,9 @@ def converge_consumer(engine, request):
     """Observe, plan and apply one consumer (the work of volumes_from, bind_mount and layout)."""
     spec, api = request.spec, engine.api
     holder, leftovers, current, old_sources, fallback = observe_consumer(api, spec.name)
+    for reference, name in request.renamed_sources.items():
+        if old_sources.get(reference) is None:
+            old_sources[reference] = inspect_sources(api, [name]).get(name)
     if current is None and not request.adds_something:
         return dict(changed=False, container={}, volumes_from=[], mounts={}, recreated=False, reasons=[], actions=[])
     pairs, new_sources = wanted_sources(api, request, current, old_sources)

@@ -10,9 +10,8 @@ named volumes (made, half-made, or someone else's)."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.planner import split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named, names_container
 
 HOLDER = 'convert'
 
@@ -70,11 +69,10 @@ class ConvertState(object):
                               if c.labels.get(pv_labels.TEMPORARY) == HOLDER and not c.running]
 
     def _consumers(self):
-        keys = (self.holder.name, self.holder.id)
         found = []
         for container in self.containers:
-            modes = [split_volumes_from(entry)[1] for entry in container.volumes_from
-                     if split_volumes_from(entry)[0] in keys]
+            modes = [mode for source, mode in container.volumes_from_pairs
+                     if names_container(source, self.holder.name, self.holder.id)]
             if modes and container.id != self.holder.id:
                 found.append(Consumer(container, self.names[container.id], 'ro' if 'ro' in modes else 'rw'))
         return sorted(found, key=lambda consumer: (consumer.name, consumer.detail.name))

@@ -3,89 +3,18 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Whether an existing container is a data-only one, which data_container and a restore may recreate.
+"""The refusals of data_container and a restore for a container that is not a data-only one.
 
-A data-only container holds volumes and nothing else: it was never started, it takes no
-volumes from others (``--volumes-from``) and it has no command of its own (the image's,
-or one that does nothing: ``true``, ``:``, ``echo ...``). Anything else is an
-application's container: recreating it as a data container would drop its command and
-wiring, so it is refused unless the task adopts it.
+Whether it is one is decided by the one rule in ``model/data_only.py``: recreating an
+application's container as a data container would drop its command and wiring, so it is
+refused unless the task adopts it.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import posixpath
-
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
-
-# Commands a data-only container is commonly made with (docker create ... /bin/true).
-NO_OP_COMMANDS = ('true', ':', 'echo', '.persistent-volumes-data-only')
-# StartedAt of a container that never ran.
-NEVER_STARTED = ('', '0001-01-01T00:00:00Z')
-COMMAND_KEYS = ('Entrypoint', 'Cmd')
-
-
-def _words(value):
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
-def own_command(raw, image):
-    """The container's command when it is its own (not its image's, not a no-op), else None."""
-    config = raw.get('Config') or {}
-    image_config = (image or {}).get('Config') or {}
-    command = _words(config.get('Entrypoint')) + _words(config.get('Cmd'))
-    if not command:
-        return None
-    if image is not None and command == _words(image_config.get('Entrypoint')) + _words(image_config.get('Cmd')):
-        return None
-    if posixpath.basename(command[0]) in NO_OP_COMMANDS:
-        return None
-    return command
-
-
-class DataOnlyFacts(object):
-    """What makes a container an application's rather than a data-only one (each None when it does not).
-
-    ``started``: its status, when it has been started; ``wiring``: its ``--volumes-from``
-    entries; ``command``: its own command (words), with ``command_key`` the first of
-    Entrypoint and Cmd that differs from the image's. A container the collection made as a data
-    container is one, even after it was started. ``image``: the inspect data of the container's
-    image (None when it is gone).
-    """
-
-    def __init__(self, container, image):
-        self.started = self.wiring = self.command = self.command_key = None
-        if container.is_data_container:
-            return
-        never = (container.raw.get('State') or {}).get('StartedAt') or ''
-        if container.status != 'created' or never not in NEVER_STARTED:
-            self.started = container.status
-        self.wiring = list(container.volumes_from) or None
-        self.command = own_command(container.raw, image)
-        if self.command is not None:
-            config, image_config = container.raw.get('Config') or {}, (image or {}).get('Config') or {}
-            self.command_key = next((key for key in COMMAND_KEYS
-                                     if (config.get(key) or None) != (image_config.get(key) or None)), 'Cmd')
-
-    @property
-    def data_only(self):
-        return self.started is None and self.wiring is None and self.command is None
-
-
-def not_data_only(container, image):
-    """Why ``container`` (a ContainerDetail) is not a data-only container; empty when it is one."""
-    facts = DataOnlyFacts(container, image)
-    reasons = []
-    if facts.started is not None:
-        reasons.append('it has been started (status %s)' % facts.started)
-    if facts.wiring:
-        reasons.append('it takes volumes from %s (--volumes-from)' % ', '.join(facts.wiring))
-    if facts.command:
-        reasons.append('it has a command of its own (%s)' % ' '.join(facts.command))
-    return reasons
+from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import not_data_only
 
 
 def check_not_running(holder):

@@ -8,8 +8,8 @@
 Recreation keeps, for every path still wanted, the very volume the container had
 (anonymous volumes and image VOLUME paths included) and is crash-safe: the
 replacement is created first under a temporary name, sharing the volumes, then the
-old container is removed, then the replacement is renamed. A replacement left by an
-interrupted run is recognised by its ``replaces`` label and finished by the next run.
+old container is removed, then the replacement is renamed (``plan/swap.py``, the swap consumers
+take too). A replacement left by an interrupted run is recognised by its ``replaces`` label and finished by the next run.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,6 +22,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import orphaned, refuse_orphans
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import ANONYMOUS, BIND, MountSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import add_plain_swap
 
 NEW_ANONYMOUS = '(new anonymous volume)'
 
@@ -260,12 +261,8 @@ class DataContainerPlanner(object):
         plan.add('create_container', target, reason, image=self.image.reference,
                  binds=[w.bind_string() for w in wanted], labels=labels, **extra)
         self._root_actions(plan, target, wanted, existing=False)
-        for container in others + ([current] if current is not None else []):
-            plan.add('remove_container', container.name, 'replaced by %s' % target, id=container.id)
-            if container is not current:
-                self._drop_unreached(plan, container, kept)
-        if target != self.spec.name:
-            plan.add('rename_container', target, 'take the place of the old container', new_name=self.spec.name)
+        add_plain_swap(plan, self.spec.name, target, current, others,
+                       removed=lambda leftover: self._drop_unreached(plan, leftover, kept))
         plan.recreated = current is not None
 
     def _drop_unreached(self, plan, leftover, kept):

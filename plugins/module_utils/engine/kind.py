@@ -38,6 +38,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
 
 PODMAN_COMPONENT = 'Podman Engine'
@@ -86,7 +87,7 @@ def refuse_archive_endpoint(kind, what, instead):
 
 def from_names(raw):
     """The containers ``raw`` (inspect data) takes volumes from: ``name`` of each ``name[:mode]``."""
-    return [entry.split(':')[0] for entry in (raw.get('HostConfig') or {}).get('VolumesFrom') or []]
+    return [split_volumes_from(entry)[0] for entry in (raw.get('HostConfig') or {}).get('VolumesFrom') or []]
 
 
 # Options Podman writes into every bind string that Docker's never hold (its defaults): the

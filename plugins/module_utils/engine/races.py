@@ -17,7 +17,7 @@ is named.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named, split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 
@@ -48,7 +48,7 @@ def _create_race(api, action):
     if inspect_named(api, action.target) is not None:
         return 'a container named %s was created meanwhile' % action.target
     for entry in _sources_of(action):
-        source = entry.split(':')[0]
+        source = split_volumes_from(entry)[0]
         if api.inspect_container(source) is None:
             return 'container %s, which %s takes volumes from, was removed meanwhile' % (source, action.target)
     image = action.args.get('image')

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
+from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import shaped_as_data_only
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import volume_entry
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import short_name
@@ -18,12 +19,18 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts im
 
 
 def is_data_container(container):
-    """A container to list among the data containers: one of the collection's, or one that was never
-    started, takes no volumes from others and holds volumes (the layout then leaves it as it is;
-    data_container refuses to recreate it when it is not data-only, see data_only.py)."""
+    """A container to list among the data containers: one of the collection's, or one that holds
+    volumes and is shaped as a data-only one (``model/data_only.py``: never started, no
+    ``--volumes-from``; the layout then keeps it as it is, and data_container refuses to recreate it
+    while it has a command of its own)."""
     if container.is_data_container:
         return True
-    return container.status == 'created' and not container.volumes_from and bool(container.mounts)
+    return bool(container.mounts) and shaped_as_data_only(container)
+
+
+def named_volume_bind(source):
+    """Whether a bind's source is a named volume (not a host directory, not an anonymous volume by its name)."""
+    return not source.startswith('/') and not pv_labels.is_anonymous_volume(source, None)
 
 
 def data_container_item(container):
@@ -49,12 +56,10 @@ def bind_item(bind, data_root):
 
 
 def consumer_item(container, data_root):
-    host = container.raw.get('HostConfig') or {}
-    binds = [bind_item(bind, data_root) for bind in host.get('Binds') or [] if bind.startswith('/')]
+    binds = [bind_item(bind, data_root) for bind in container.binds if bind.startswith('/')]
     item = dict(container=container.name, binds=binds)
-    item['from'] = [entry if ':' in entry else entry + ':rw' for entry in container.volumes_from]
-    named = [named_item(bind) for bind in host.get('Binds') or []
-             if not bind.startswith('/') and not pv_labels.is_anonymous_volume(bind.split(':')[0], None)]
+    item['from'] = ['%s:%s' % pair for pair in container.volumes_from_pairs]
+    named = [named_item(bind) for bind in container.binds if named_volume_bind(split_bind(bind)[0])]
     if named:
         item['volumes'] = named  # a converted consumer, or one made with -v name:/path
     return item
@@ -85,7 +90,7 @@ def current_layout(api, state, data_root=None):
             continue  # a leftover of an interrupted swap: the next run on its owner settles it
         if is_data_container(container):
             data_containers.append(data_container_item(container))
-        elif container.volumes_from or any(b.startswith('/') or not pv_labels.is_anonymous_volume(b.split(':')[0], None)
-                                           for b in (raw.get('HostConfig') or {}).get('Binds') or []):
+        elif container.volumes_from or any(source.startswith('/') or named_volume_bind(source)
+                                           for source, dummy, dummy_options in container.split_binds):
             consumers.append(consumer_item(container, data_root))
     return dict(volumes=volumes, data_containers=data_containers, consumers=consumers)

@@ -11,12 +11,40 @@ __metaclass__ = type
 import json
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
+from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt, split_bind
 
 
 # States of a container the engine is removing, or failed to remove ("dead"): it can
 # never be started again, only removed.
 MARKED_FOR_REMOVAL = ('removing', 'dead')
+
+# StartedAt of a container that never ran (the engine's zero time; empty on some engines).
+ZERO_TIME_PREFIX = '0001-'
+
+
+def never_started(status, started_at=None):
+    """The one test of "this container never ran": the engine reports it ``created`` and, where the
+    inspect data says when it started (``started_at``; a listing does not), that time is the zero time."""
+    if status != 'created':
+        return False
+    return not started_at or started_at.startswith(ZERO_TIME_PREFIX)
+
+
+def split_volumes_from(entry):
+    """(source, mode) of a ``--volumes-from`` entry: ``name``, ``name:ro`` or ``name:rw`` (mode defaults to rw)."""
+    name, dummy, mode = entry.partition(':')
+    return name, mode or 'rw'
+
+
+def names_container(reference, name, container_id):
+    """Whether ``reference`` (a ``--volumes-from`` source as written) is the container ``name`` with ID
+    ``container_id``: its name, its ID, or an unambiguous ID prefix (12 hex or more), as the engine
+    resolves it when the consumer is created."""
+    if not reference:
+        return False
+    if reference == name or reference == container_id:
+        return True
+    return bool(container_id) and len(reference) >= 12 and container_id.startswith(reference)
 
 
 class ContainerDetail(object):
@@ -35,8 +63,36 @@ class ContainerDetail(object):
         self.running = bool(state.get('Running'))
         self.status = state.get('Status')
         self.volumes_from = list(host.get('VolumesFrom') or [])
+        self.binds = list(host.get('Binds') or [])
+        self.started_at = state.get('StartedAt')
         self.mounts = dict((m.destination, m) for m in
                            (MountedAt.from_inspect(raw_mount) for raw_mount in raw.get('Mounts') or []))
+
+    @property
+    def never_started(self):
+        return never_started(self.status, self.started_at or '')
+
+    @property
+    def volumes_from_pairs(self):
+        """[(source as written, mode)] of its ``--volumes-from`` entries."""
+        return [split_volumes_from(entry) for entry in self.volumes_from]
+
+    def takes_volumes_from(self, name, container_id=None):
+        """Whether it is wired (``--volumes-from``) to the container ``name`` (ID ``container_id``),
+        by name, by ID or by ID prefix."""
+        return any(names_container(source, name, container_id) for source, dummy in self.volumes_from_pairs)
+
+    @property
+    def split_binds(self):
+        """[(source, destination, options)] of its ``HostConfig.Binds``, split by ``split_bind``."""
+        return [split_bind(bind) for bind in self.binds]
+
+    @property
+    def own_destinations(self):
+        """Paths it mounts by its own binds and ``--mount`` entries (they win over ``--volumes-from``)."""
+        own = set(destination for dummy, destination, dummy_options in self.split_binds)
+        host = self.raw.get('HostConfig') or {}
+        return own | set(m.get('Target') for m in host.get('Mounts') or [] if m.get('Target'))
 
     @property
     def marked_for_removal(self):

@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.labels im
     is_anonymous_volume,
     is_data_container,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import never_started, split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 
 VIA_MOUNT = 'mount'
@@ -48,7 +49,7 @@ class Container(object):
 
     @property
     def never_started(self):
-        return self.state == 'created'
+        return never_started(self.state)  # a listing does not say when it started
 
     @property
     def is_data_container(self):
@@ -128,7 +129,7 @@ class EngineState(object):
             host_config = (data or {}).get('HostConfig') or {}
             sources = []
             for entry in host_config.get('VolumesFrom') or []:
-                source = self.container(entry.split(':', 1)[0])
+                source = self.container(split_volumes_from(entry)[0])
                 if source is not None:
                     sources.append(source.name)
             self._inspected[container.id] = sources
@@ -166,8 +167,10 @@ class EngineState(object):
     def data_container_of(self, volume_name):
         """The data-only container holding the volume, if any.
 
-        The collection's own label wins; otherwise a container that was never started
-        and mounts the volume itself (the founding document's ``docker create -v``).
+        The collection's own label wins; otherwise a container that mounts the volume itself and was
+        never started (the founding document's ``docker create -v``): the part of the data-only rule
+        (``model/data_only.py``) a listing can judge. Its command is not judged here: data_container
+        refuses to recreate a container with a command of its own unless the task adopts it.
         """
         direct = [use.container for use in self.uses(volume_name) if use.via == VIA_MOUNT]
         candidates = [self.container(name) for name in direct]

@@ -6,7 +6,8 @@
 """The consumers of a restored data container: they follow the restore, each by its own pipeline.
 
 Check mode and the real run choose them by one rule (``followers``), from the same observation:
-a container wired to the data container (``--volumes-from`` by its name or its ID) that mounts,
+a container wired to the data container (``--volumes-from`` by its name, its ID or an ID prefix:
+``ContainerDetail.takes_volumes_from``) that mounts,
 at one of the restored paths and through that wiring (not by a bind or mount of its own), another
 volume than the one the data container has there once restored. The real run chooses them before the swap, then converges each.
 """
@@ -16,18 +17,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import ConsumerRequest, converge_consumer
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
-
-
-def _wired(consumer, name, container_id):
-    return any(entry.split(':')[0] in (name, container_id) for entry in consumer.volumes_from)
-
-
-def _own_destinations(raw):
-    """The paths a container mounts by its own binds and mounts (they win over --volumes-from)."""
-    host = raw.get('HostConfig') or {}
-    own = set(entry.split(':')[1] for entry in host.get('Binds') or [] if ':' in entry)
-    return own | set(m.get('Target') for m in host.get('Mounts') or [] if m.get('Target'))
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named, names_container
 
 
 def followers(api, name, container_id, restored):
@@ -39,9 +29,9 @@ def followers(api, name, container_id, restored):
         if not raw:
             continue
         consumer = ContainerDetail(raw)
-        if consumer.name == name or not _wired(consumer, name, container_id):
+        if consumer.name == name or not consumer.takes_volumes_from(name, container_id):
             continue
-        own = _own_destinations(raw)
+        own = consumer.own_destinations
         stale = [path for path, volume in restored.items()
                  if path in consumer.mounts and path not in own and consumer.mounts[path].name != volume]
         if stale:
@@ -49,16 +39,27 @@ def followers(api, name, container_id, restored):
     return sorted(found)
 
 
-def rewire_consumers(engine, names):
-    """Recreate the containers ``names`` (``followers``) so that they mount the restored volumes;
-    return those recreated.
+def old_references(consumer, name, container_id):
+    """{reference: name} for the consumer's ``--volumes-from`` entries that name the data container by its
+    ID before the restore (whole or a prefix): the swap gives the data container a new ID, and the
+    consumer follows it by name."""
+    return dict((source, name) for source, dummy in consumer.volumes_from_pairs
+                if source != name and names_container(source, name, container_id))
+
+
+def rewire_consumers(engine, names, data_container=None, container_id=None):
+    """Recreate the containers ``names`` (``followers`` of ``data_container``, whose ID was
+    ``container_id`` before the restore) so that they mount the restored volumes; return those
+    recreated.
 
     The volumes they mounted before are the data container's previous ones, which the
     restore keeps and reports; letting them go here is what the restore asked for.
     """
     recreated = []
     for consumer in names:
-        request = ConsumerRequest(ConsumerSpec(consumer, release_volumes=True))
+        raw = inspect_named(engine.api, consumer)
+        renamed = old_references(ContainerDetail(raw), data_container, container_id) if raw else {}
+        request = ConsumerRequest(ConsumerSpec(consumer, release_volumes=True), renamed_sources=renamed)
         if converge_consumer(engine, request).get('changed'):
             recreated.append(consumer)
     return recreated

@@ -194,7 +194,8 @@ def restore_container(engine, spec):
         if run.done_before:
             # A run interrupted after its swap: the consumers may still mount the old data.
             names = followers(engine.api, run.name, run.current.id, run.wanted({}))
-            result['consumers'] = names if engine.check_mode else rewire_consumers(engine, names)
+            result['consumers'] = names if engine.check_mode else \
+                rewire_consumers(engine, names, run.name, run.current.id)
             result['changed'] = bool(result['consumers'])
         return result
     one_pass = False
@@ -210,12 +211,12 @@ def restore_container(engine, spec):
     result.update(previous_volumes=sorted(swap.released + previous, key=lambda item: item['path']),
                   volumes=volumes, actions=plan.describe(),
                   restarted=sorted(set(user for restore in run.in_place for dummy, user in restore.users)))
-    names = followers(engine.api, run.name, run.current.id, run.wanted(volumes))
+    names, before_id = followers(engine.api, run.name, run.current.id, run.wanted(volumes)), run.current.id
     if engine.check_mode:
         result['changed'] = bool(result['actions'])
         result['consumers'] = names
         return result
     applied = run.carry_out(plan, fills, archive)
-    result['consumers'] = rewire_consumers(engine, names)
+    result['consumers'] = rewire_consumers(engine, names, run.name, before_id)
     result['changed'] = bool(run.restored) or applied['changed'] or bool(result['consumers'])
     return result

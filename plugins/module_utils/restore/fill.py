@@ -23,6 +23,7 @@ import tempfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
+from ansible_collections.persistent.volumes.plugins.module_utils.model.container import never_started
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck, check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
@@ -177,7 +178,7 @@ def stale_fills(api, owner):
     """[(filler id, [its volumes])] a killed restore for ``owner`` left (fillers never started)."""
     found = []
     for summary in api.list_containers(filters={'label': pv_labels.TEMPORARY + '=restore'}):
-        volumes = _stale_volumes(api, summary, owner) if summary.get('State') == 'created' else []
+        volumes = _stale_volumes(api, summary, owner) if never_started(summary.get('State')) else []
         if volumes:
             found.append((summary['Id'], volumes))
     return found

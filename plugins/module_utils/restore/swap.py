@@ -55,7 +55,7 @@ def rollback_swap(engine, name, before, known):
             return []
         removed = []
         for leftover in leftovers:
-            if leftover.id != before.id and leftover.id not in known and leftover.status == 'created' and not leftover.running:
+            if leftover.id != before.id and leftover.id not in known and leftover.never_started:
                 engine.api.remove_container(leftover.id)
                 removed.append(leftover.name)
         return removed

@@ -14,7 +14,7 @@ any running container, before anything is read or written; check mode refuses th
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.data_container.data_only import DataOnlyFacts
+from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import DataOnlyFacts
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 
 

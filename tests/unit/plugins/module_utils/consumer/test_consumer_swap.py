@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.swap import renamed
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import renamed
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREVIOUS, WAS_RUNNING
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import namespace_sharers

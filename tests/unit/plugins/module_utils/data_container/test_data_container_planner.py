@@ -349,7 +349,7 @@ RESTORED = {A: {'persistent.volumes.restored-from': 'f' * 64}}
                  id='named-declared-released-on-request'),
 ])
 def test_a_restored_volume_is_not_recreated_away(data_planner, spec, actions, warned):
-    """A path a restore filled keeps its volume when the task declares another source (issue 27)."""
+    """A path a restore filled keeps its volume when the task declares another source."""
     dummy, plan = run(data_planner, spec, dc([(A, '/data')], owned=[A]), volume_labels=RESTORED)
     assert [(a.kind, a.target) for a in plan.actions] == actions
     assert len(plan.warnings) == int(warned)

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Which existing containers data_container may take as data-only ones (issue 16, case 4)."""
+"""Which existing containers data_container may take as data-only ones: a container that ran, takes
+volumes from others or has a command of its own is refused unless adopted."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """A 404 or 409 is a race only when the objects the failed action concerned are no longer as
-the plan saw them (issue 16, case 9); otherwise the message says why the engine refused."""
+the plan saw them; otherwise the message says why the engine refused."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -91,7 +91,7 @@ def test_data_root(data_root, path, expected):
 
 
 @pytest.mark.parametrize('path, expected', [
-    # The operating system's directories (issue 16, case 6), as written or normalised.
+    # The operating system's directories, as written or normalised.
     ('/usr', SYSTEM % '/usr'),
     ('/usr/', SYSTEM % '/usr'),
     ('/var', "/var holds the engine's data root /var/lib/docker"),

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What a layout run that failed after a write reports as done and as left (issue 16, case 3)."""
+"""What a layout run that failed after a write reports as done and as left."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The last holder of a volume: one rule for consumers and data containers (issue 16, case 5)."""
+"""The last holder of a volume: one rule for consumers and data containers."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The order in which a consumer's replacement takes the old container's place.
+"""The one crash-safe swap: the order in which a replacement takes the old container's place, for
+consumers and data containers alike.
 
 A replacement ``R`` is created under a temporary name first (it shares the old
 container's volumes), so no volume is ever held by no container. Then:
@@ -16,7 +17,9 @@ container's volumes), so no volume is ever held by no container. Then:
   ``R`` carries the old container's temporary name in a label, so a run that died half-way
   is recognised by the next one: a replacement that runs is kept and the old container
   removed; one that does not is rolled back, and the run goes on from the old container.
-* Otherwise ``O`` is stopped if it runs (``running: false``), removed, and ``R`` renamed.
+* Otherwise (``add_plain_swap``; a data container, which never runs, always) ``O`` is stopped if
+  it runs (``running: false``), the leftovers of interrupted runs are removed, then ``O``, and
+  ``R`` takes the name.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -108,13 +111,21 @@ def add_safe_swap(plan, name, replacement_name, current, others):
     plan.add('remove_container', aside, 'replaced by %s, which runs' % name, id=current.id)
 
 
-def add_plain_swap(plan, name, replacement_name, current, others, start, reason):
-    """Remove the old container (stopped first) and give its name to the replacement."""
-    if current.running:
+def add_plain_swap(plan, name, replacement_name, current, others, start=False, reason=None, removed=None):
+    """Remove the old container (stopped first) and the leftovers ``others``, and give the name to the
+    replacement, made under ``replacement_name`` (nothing to rename when that is ``name``).
+
+    ``current`` may be None (only leftovers remain); ``removed(container)`` is called after each
+    leftover's removal is planned (a data container drops the empty volumes a leftover made)."""
+    if current is not None and current.running:
         add_stop(plan, current, 'replaced by %s' % replacement_name)
     for container in others:
         add_remove(plan, container, 'replaced by %s' % replacement_name)
-    plan.add('remove_container', current.name, 'replaced by %s' % replacement_name, id=current.id)
-    plan.add('rename_container', replacement_name, 'take the place of the old container', new_name=name)
+        if removed is not None:
+            removed(container)
+    if current is not None:
+        plan.add('remove_container', current.name, 'replaced by %s' % replacement_name, id=current.id)
+    if replacement_name != name:
+        plan.add('rename_container', replacement_name, 'take the place of the old container', new_name=name)
     if start:
         plan.add('start_container', name, reason)
