@@ -16,13 +16,10 @@ import pytest
 
 from conftest import run_module
 from test_backup_writes import Source, clock_ahead
-from test_restore_hostile import ok, remove_ours
+from test_restore_hostile import ok
 
 
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    yield
-    remove_ours(api, lab.prefix)
+TIDY_ALL_HELD = True
 
 
 def at(stamp):

@@ -18,15 +18,12 @@ import subprocess
 import pytest
 
 from conftest import failed, run_module
-from test_restore_hostile import GOOD, HOSTILE, LAST, craft, make_target, ok, remove_ours, state
+from test_restore_hostile import GOOD, HOSTILE, LAST, craft, make_target, ok, state
 
 AGE_MAGIC = b'age-encryption.org/v1\n'
 
 
-@pytest.fixture(autouse=True)
-def tidy(lab, api):
-    yield
-    remove_ours(api, lab.prefix)
+TIDY_ALL_HELD = True
 
 
 def identity(directory, name):
