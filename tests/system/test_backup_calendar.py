@@ -12,7 +12,6 @@ __metaclass__ = type
 import calendar
 import os
 
-
 from conftest import run_module
 from test_backup_writes import Source, clock_ahead
 from test_restore_hostile import ok
