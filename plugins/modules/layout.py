@@ -46,9 +46,10 @@ options:
     description:
       - The layout as one dict with the keys C(volumes), C(data_containers), C(consumers) and C(exclusive),
         each as the option of the same name takes it; instead of those options.
-      - The module reads every list itself (types, choices, entries, names and container paths used twice:
-        the first complaint), names each problem as V(<layout_prefix><list>[<index>] (<name>\)), and refuses a
-        consumer wired to a data container the layout does not declare, before anything is looked at.
+      - The module reads every list itself (types, choices, entries, names and container paths used twice - the
+        first complaint), names each problem by O(layout_prefix), the list and the index (for example
+        C(data_volume_container_consumers[0])), and refuses a consumer wired to a data container the
+        layout does not declare, before anything is looked at.
     type: dict
     version_added: 1.1.0
   layout_prefix:
