@@ -35,6 +35,10 @@ def layout_keys(layout):
     if not isinstance(layout, dict):
         raise InputError('layout must be a dict with the keys %s, got %s.'
                          % (', '.join(sorted(LAYOUT_KEYS)), type(layout).__name__))
+    unknown = sorted('%s' % key for key in layout if key not in LAYOUT_KEYS)
+    if unknown:
+        raise InputError('layout: unknown key%s %s; the keys are %s.'
+                         % ('s' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(sorted(LAYOUT_KEYS))))
     result = ArgumentSpecValidator(LAYOUT_KEYS).validate(dict(layout))
     if result.error_messages:
         raise InputError('layout: %s' % '; '.join(result.error_messages))
