@@ -142,8 +142,8 @@ def verify(docker_host, prefix, count, started=False):
         if container is None:
             raise BenchError('%s: container %s missing' % (docker_host, name))
         if (container.get('State') == 'running') != running:
-            raise BenchError('%s: container %s is %s; it should %s' % (docker_host, name, container.get('State'),
-                                                                      'run' if running else 'only be created'))
+            should = 'run' if running else 'only be created'
+            raise BenchError('%s: container %s is %s; it should %s' % (docker_host, name, container.get('State'), should))
         found = [m.get('Name') for m in container.get('Mounts') or []
                  if m.get('Destination') == '/data' and m.get('Type') == 'volume']
         if len(found) != 1:

@@ -13,16 +13,7 @@ container's values.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import (  # noqa: F401 (re-exported)
-    BY_NAME,
-    CONSUMER_ARGS,
-    OPTIONS,
-    RESTART_POLICIES,
-    SPEC_OPTIONS,
-    command_list,
-    env_dict,
-    parse_env,
-)
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import BY_NAME, OPTIONS, SPEC_OPTIONS
 
 
 class ConsumerSpec(object):

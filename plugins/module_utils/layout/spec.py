@@ -22,7 +22,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     BIND_MOUNT_REQUIRED_IF,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.named_volumes import parse_named
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS, ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import CONSUMER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import (
     DATA_CONTAINER_ARGS,
     DataContainerSpec,
