@@ -132,6 +132,10 @@ def _stop_container(api, action):
     return api.stop_container(action.args.get('id') or action.target, timeout=action.args.get('timeout'))
 
 
+def _pause_container(api, action):
+    return api.pause_container(action.args.get('id') or action.target)
+
+
 def _set_root_attributes(api, action):
     path = action.args['path']
     current = read_root(api, action.target, path)
@@ -166,5 +170,6 @@ APPLIERS = {
     'rename_container': _rename_container,
     'start_container': _start_container,
     'stop_container': _stop_container,
+    'pause_container': _pause_container,
     'set_root_attributes': _set_root_attributes,
 }
