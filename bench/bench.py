@@ -54,7 +54,8 @@ log = logger('bench')
 
 PLAYBOOK = {'peer': 'peer.yml', 'ours': 'ours.yml', 'baseline': 'baseline.yml',
             'floor-make': 'floor.yml', 'floor-read': 'floor.yml', 'role': 'role.yml',
-            'role-floor': 'role_floor.yml'}
+            'role-floor': 'role_floor.yml', 'ours-started': 'ours.yml', 'peer-started': 'peer_started.yml',
+            'noop': 'noop.yml'}
 LABEL = {'peer': 'community.docker (per item)', 'ours': 'persistent.volumes.layout'}
 
 

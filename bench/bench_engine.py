@@ -80,6 +80,14 @@ def layout_vars(prefix, count):
     return {'bench_data_containers': data_containers, 'bench_consumers': consumers}
 
 
+def started_vars(prefix, count):
+    """The same lists with every consumer started (the role scenario's comparison with the peer)."""
+    lists = layout_vars(prefix, count)
+    for consumer in lists['bench_consumers']:
+        consumer['running'] = True
+    return lists
+
+
 def engine(docker_host):
     return docker.APIClient(base_url=docker_host, version='auto', timeout=120)
 
@@ -119,21 +127,23 @@ def clean(docker_host, prefix):
         api.close()
 
 
-def verify(docker_host, prefix, count):
+def verify(docker_host, prefix, count, started=False):
     """Both tools must leave the same state: N data containers with a volume at /data, N
-    consumers mounting that very volume, nothing started."""
+    consumers mounting that very volume; the data containers never started, the consumers
+    running when ``started`` and else not."""
     api = engine(docker_host)
     try:
         containers = {c['Names'][0].lstrip('/'): c for c in own_containers(api, prefix)}
     finally:
         api.close()
 
-    def data_volume(name):
+    def data_volume(name, running=False):
         container = containers.get(name)
         if container is None:
             raise BenchError('%s: container %s missing' % (docker_host, name))
-        if container.get('State') == 'running':
-            raise BenchError('%s: container %s is running; it should only be created' % (docker_host, name))
+        if (container.get('State') == 'running') != running:
+            should = 'run' if running else 'only be created'
+            raise BenchError('%s: container %s is %s; it should %s' % (docker_host, name, container.get('State'), should))
         found = [m.get('Name') for m in container.get('Mounts') or []
                  if m.get('Destination') == '/data' and m.get('Type') == 'volume']
         if len(found) != 1:
@@ -142,7 +152,7 @@ def verify(docker_host, prefix, count):
 
     for index in range(1, count + 1):
         data = data_volume('%sdc_%02d' % (prefix, index))
-        used = data_volume('%sc_%02d' % (prefix, index))
+        used = data_volume('%sc_%02d' % (prefix, index), started)
         if data != used:
             raise BenchError('%s: %sc_%02d mounts volume %s at /data, its data container has %s'
                              % (docker_host, prefix, index, used, data))

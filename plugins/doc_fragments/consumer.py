@@ -8,7 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Consumer container options; mirrors CONSUMER_ARGS in module_utils/consumer/spec.py."""
+    """Consumer container options: the option table of module_utils/consumer/options.py, which
+    CONSUMER_ARGS is made from (tests/unit/.../consumer/test_consumer_options.py keeps them equal)."""
 
     DOCUMENTATION = r'''
 options:

@@ -8,8 +8,8 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    """Layout options; mirrors LAYOUT_ARGS in module_utils/layout/spec.py (which the role's preflight
-    filter layout_problems reads with too). Each item takes the options of its single module."""
+    """Layout options; mirrors LAYOUT_ARGS in module_utils/layout/spec.py (which the filter
+    layout_problems and a ``layout`` dict are read with too). Each item takes the options of its single module."""
 
     DOCUMENTATION = r'''
 options:

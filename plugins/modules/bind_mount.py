@@ -130,7 +130,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     converge_bind_mount,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import CONSUMER_ARGS
 
 
 def main():

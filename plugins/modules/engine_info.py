@@ -26,8 +26,8 @@ description:
     the layout module's own parser, without looking at the engine's objects, and fails before the
     engine is asked anything, naming what is wrong - the parser's first complaint, or else every
     consumer wired to a data container the layout does not declare.
-  - The role P(persistent.volumes.data_volume_container#role) runs it once per host, with its lists as
-    O(layout), before it changes anything.
+  - P(persistent.volumes.layout#module) makes the same checks when its lists come as one O(layout) dict,
+    as the role P(persistent.volumes.data_volume_container#role) passes them, before it changes anything.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:

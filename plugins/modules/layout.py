@@ -28,6 +28,12 @@ description:
     C(actions_done) and C(actions_left) (each prefixed with its item).
   - P(persistent.volumes.volume_info#module) returns a host's current state in this shape
     (its C(layout) key), so an existing host can be adopted.
+  - The lists may instead come as one O(layout) dict, as the role
+    P(persistent.volumes.data_volume_container#role) passes its variables in its one task per host - then the
+    module itself reads them, before the engine's objects are looked at, with the checks
+    P(persistent.volumes.engine_info#module) makes - every problem is named with O(layout_prefix), a
+    consumer wired to a data container the layout does not declare is refused, and the engine must speak
+    API 1.41 or newer.
 author:
   - Persistent Volumes Maintainers (@persistent-volumes)
 extends_documentation_fragment:
@@ -35,6 +41,24 @@ extends_documentation_fragment:
   - persistent.volumes.layout
   - persistent.volumes.attributes
   - persistent.volumes.attributes.actiongroup_docker
+options:
+  layout:
+    description:
+      - The layout as one dict with the keys C(volumes), C(data_containers), C(consumers) and C(exclusive),
+        each as the option of the same name takes it; instead of those options.
+      - The module reads every list itself (types, choices, entries, names and container paths used twice - the
+        first complaint), names each problem by O(layout_prefix), the list and the index (for example
+        C(data_volume_container_consumers[0])), and refuses a consumer wired to a data container the
+        layout does not declare, before anything is looked at.
+    type: dict
+    version_added: 1.1.0
+  layout_prefix:
+    description:
+      - Put before the option names in the messages about O(layout) (the role passes
+        V(data_volume_container_), the prefix of its variables).
+    type: str
+    default: ''
+    version_added: 1.1.0
 attributes:
   check_mode:
     support: full
@@ -87,6 +111,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+layout_problems:
+  description: What is wrong with O(layout), each naming the item; the module fails with them.
+  returned: when O(layout) has problems
+  type: list
+  elements: str
+  version_added: 1.1.0
+  sample: ["data_volume_container_consumers[0] (app): wired to app_data, which is not declared in data_volume_container_data_containers (declared: none)."]
 objects:
   description:
     - Per-object results, in the order handled. (Not named C(results), which Ansible keeps for loops.)
@@ -137,9 +168,15 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.module i
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import converge_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LAYOUT_ARGS
 
+ARGUMENT_SPEC = dict(
+    layout=dict(type='dict'),
+    layout_prefix=dict(type='str', default=''),
+)
+
 
 def main():
-    engine = EngineModule([LAYOUT_ARGS])
+    engine = EngineModule([LAYOUT_ARGS, ARGUMENT_SPEC],
+                          mutually_exclusive=[('layout', key) for key in sorted(LAYOUT_ARGS)])
     engine.run(converge_layout)
 
 

@@ -130,7 +130,7 @@ api_calls:
   sample: 6
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import CONSUMER_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.volumes_from import converge_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
 

@@ -28,8 +28,8 @@ OUTAGE = """
 """
 CONVERGE = "Converge the host's volumes, data containers and consumers"
 
-# A callback of this test: when the role's layout task starts (every host passed the
-# preflight), host2's engine and host3's sshd go down, before any layout module runs.
+# A callback of this test: when the role's layout task starts (argument validation passed on
+# every host), host2's engine and host3's sshd go down, before any layout module runs.
 OUTAGE_CALLBACK = """
 import os
 import subprocess
@@ -126,7 +126,7 @@ def test_site_over_ssh_with_become_and_a_host_failing_mid_run(fleet, ansible_env
         assert code == 0, text
 
     # The layout changes (the data container gains /logs: it and its consumers are recreated)
-    # and host2's engine and host3's sshd go down after the preflight passed on every host.
+    # and host2's engine and host3's sshd go down as the layout task starts.
     second = layout(str(tmp_path / 'second.json'), logs=True)
     outage = tmp_path / 'outage.yml'
     outage.write_text(OUTAGE)
@@ -142,7 +142,7 @@ def test_site_over_ssh_with_become_and_a_host_failing_mid_run(fleet, ansible_env
     counts = recap(output)
     assert counts['host1']['failed'] == 0 and counts['host1']['unreachable'] == 0 and counts['host1']['changed'] >= 1
     assert counts['host2']['failed'] == 1 and counts['host3']['unreachable'] == 1, output
-    # Both failed in the layout task: the preflight had passed everywhere.
+    # Both failed in the layout task, the role's one task per host.
     assert failed_task(output, 'host2').endswith(CONVERGE) and failed_task(output, 'host3').endswith(CONVERGE)
     engine_down = re.search(r'^fatal: \[host2\]: FAILED! => (.*)$', output, re.M)
     assert engine_down and 'Cannot talk to the Docker engine at unix:///var/run/docker.sock' in engine_down.group(1)

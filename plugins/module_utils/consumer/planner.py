@@ -25,6 +25,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusa
     check_networks,
     check_recreatable,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import apply_options
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.replica import (
     endpoint_request,
     endpoints,
@@ -266,13 +267,10 @@ class ConsumerPlanner(object):
 
     def new_body(self):
         """The create request of a consumer that does not exist yet."""
-        spec = self.spec
-        body = dict(Image=spec.image, Cmd=spec.command, Entrypoint=spec.entrypoint,
-                    Env=['%s=%s' % item for item in sorted((spec.env or {}).items())] or None,
-                    User=spec.user, WorkingDir=spec.working_dir, Labels=dict(spec.labels or {}))
-        body = dict((key, value) for key, value in body.items() if value is not None)
-        body['HostConfig'] = replica_host_config(None, self.binds, join_volumes_from(self.pairs),
-                                                 spec.network_mode, spec.restart_policy)
+        body = dict(Image=self.spec.image) if self.spec.image is not None else {}
+        host = replica_host_config(None, self.binds, join_volumes_from(self.pairs))
+        apply_options(body, host, self.spec.values())
+        body['HostConfig'] = host
         return body
 
     def _recreate(self, plan, current, others, was_running):
@@ -307,13 +305,12 @@ class ConsumerPlanner(object):
     def replica(self, plan, current, binds):
         """The replacement's create request, and the networks to connect it to before it starts."""
         image_ref, old_image = self.replica_image(plan, current)
-        options = ('command', 'entrypoint', 'env', 'user', 'working_dir', 'labels')
-        changes = dict((option, getattr(self.spec, option)) for option in options)
+        changes = self.spec.values()
         if network_mode_of(current.raw) == 'host':
             changes['host_name'] = self.facts.host_name()
         body = replica_config(current.raw, image_ref, changes, old_image)
-        host = replica_host_config(current.raw, binds, join_volumes_from(self.pairs), self.spec.network_mode,
-                                   self.spec.restart_policy)
+        host = replica_host_config(current.raw, binds, join_volumes_from(self.pairs))
+        apply_options(body, host, changes)
         primary, first, connects = endpoints(current.raw, host.get('NetworkMode') or 'default')
         check_networks(current, ([primary] if primary else []) + [name for name, dummy in connects], self.facts)
         body['HostConfig'] = host

@@ -28,7 +28,6 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
 
 # What the engine reports about an endpoint it set up (API 1.41 and later), not what a client asks for.
@@ -76,17 +75,6 @@ def engine_made_hostname(raw, host_name=None):
     if mode == 'host':
         return host_name is not None and hostname == host_name
     return hostname == short_id(raw)
-
-
-def merged_env(env_list, updates):
-    """``Env`` with ``updates`` applied in place (new names at the end); the order is kept."""
-    updates = dict(updates or {})
-    merged = []
-    for item in env_list or []:
-        key = item.partition('=')[0]
-        merged.append('%s=%s' % (key, updates.pop(key)) if key in updates else item)
-    merged.extend('%s=%s' % item for item in sorted(updates.items()))
-    return merged
 
 
 def without_image_defaults(config, image_config):
@@ -158,10 +146,11 @@ def endpoints(raw, mode):
 
 
 def replica_config(raw, image_ref, changes, old_image=None):
-    """The ``Config`` part of the create request: the old one, less the engine's defaults, with ``changes``.
+    """The ``Config`` part of the create request: the old one, less the engine's defaults.
 
     ``old_image``: the old image's ``Config`` when the task changes the image (its defaults are
-    then left to the new image), else None. ``changes``: ConsumerSpec values (None keeps).
+    then left to the new image), else None. ``changes``: ConsumerSpec values (None keeps); the caller puts
+    them in with ``options.apply_options``, the labels too.
     """
     config = copy.deepcopy(raw.get('Config') or {})
     if engine_made_hostname(raw, changes.get('host_name')):
@@ -171,18 +160,6 @@ def replica_config(raw, image_ref, changes, old_image=None):
     if old_image is not None:
         config = without_image_defaults(config, old_image)
     config['Image'] = image_ref
-    if changes.get('command') is not None:
-        config['Cmd'] = changes['command']
-    if changes.get('entrypoint') is not None:
-        config['Entrypoint'] = changes['entrypoint']
-    if changes.get('env'):
-        config['Env'] = merged_env(config.get('Env'), changes['env'])
-    for key, option in (('User', 'user'), ('WorkingDir', 'working_dir')):
-        if changes.get(option) is not None:
-            config[key] = changes[option]
-    labels = pv_labels.user_labels(config.get('Labels'))
-    labels.update(changes.get('labels') or {})
-    config['Labels'] = labels
     return config
 
 
@@ -210,16 +187,9 @@ def kept_mounts(raw, binds):
     return kept
 
 
-def restart_policy_request(old, restart_policy):
-    """``HostConfig.RestartPolicy`` for ``restart_policy`` (a policy name): the old one, retry count
-    included, when the name is the same; else the named policy."""
-    if old and (old.get('Name') or 'no') == restart_policy:
-        return copy.deepcopy(old)
-    return {'Name': '' if restart_policy == 'no' else restart_policy, 'MaximumRetryCount': 0}
-
-
-def replica_host_config(raw, binds, volumes_from, network_mode=None, restart_policy=None):
-    """The ``HostConfig`` part: the old one with the wanted wiring (and the task's changes)."""
+def replica_host_config(raw, binds, volumes_from):
+    """The ``HostConfig`` part: the old one with the wanted wiring (the task's changes are put in
+    with ``options.apply_options``)."""
     host = copy.deepcopy(raw.get('HostConfig') or {}) if raw is not None else {}
     host['Binds'] = list(binds) or None
     host['VolumesFrom'] = list(volumes_from) or None
@@ -227,8 +197,4 @@ def replica_host_config(raw, binds, volumes_from, network_mode=None, restart_pol
         host['Mounts'] = kept_mounts(raw, binds) or None
     if host.get('Links'):
         host['Links'] = [legacy_link(link) for link in host['Links']]
-    if network_mode is not None:
-        host['NetworkMode'] = network_mode
-    if restart_policy is not None:
-        host['RestartPolicy'] = restart_policy_request(host.get('RestartPolicy'), restart_policy)
     return host

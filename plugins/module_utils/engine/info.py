@@ -4,8 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """What a managed node offers this collection: its Python, the Docker SDK there, and the
-engine's version (the work of the engine_info module, run once per host by the role's
-preflight). The SDK itself is checked before this runs (``client.check_sdk``)."""
+engine's version (the work of the engine_info module; the layout module checks the engine's
+API version the same way when it is given one ``layout`` dict, as the role does). The SDK itself is checked before this runs (``client.check_sdk``)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type

@@ -35,6 +35,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import converge_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import engine_facts
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import converge_volume
 
@@ -195,8 +197,21 @@ class LayoutRun(object):
         return result
 
 
+def layout_spec(engine):
+    """The layout to converge. Given as the four list options, ansible-core checked them. Given as one
+    ``layout`` dict (the role's one task per host), the lists are read here, every problem named with
+    ``layout_prefix`` (the role's variable names), consumers wired to undeclared data containers
+    refused, and the engine's API version checked, all before the engine's objects are looked at."""
+    layout = engine.params.get('layout')
+    if layout is None:
+        return LayoutSpec(engine.params, checked=True)
+    spec = check_layout(layout, engine.params.get('layout_prefix') or '')
+    engine_facts(engine.api.version(), engine.options.docker_host)
+    return spec
+
+
 def converge_layout(engine):
-    spec = LayoutSpec(engine.params, checked=True)
+    spec = layout_spec(engine)
     rehearsal = LayoutRun(engine, check_mode=True)
     result = rehearsal.run(spec)
     if engine.check_mode or not result['changed']:

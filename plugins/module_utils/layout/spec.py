@@ -7,7 +7,7 @@
 
 Items are checked with the single modules' own argument specs (so a layout accepts
 exactly what the modules accept): by ansible-core in the module (``LAYOUT_ARGS``), and
-item by item here, so that a caller that is no module (the role's preflight filter) gets
+item by item here, so that a caller that is no module (the filter layout_problems, a ``layout`` dict) gets
 messages naming the item. Then all of them are parsed before anything is looked at: bad
 input anywhere fails the task with nothing changed.
 """
@@ -22,7 +22,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     BIND_MOUNT_REQUIRED_IF,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.named_volumes import parse_named
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import CONSUMER_ARGS, ConsumerSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import CONSUMER_ARGS
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import (
     DATA_CONTAINER_ARGS,
     DataContainerSpec,

@@ -8,12 +8,12 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import (
     CONSUMER_ARGS,
-    ConsumerSpec,
     command_list,
     env_dict,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     IMAGE_ID, NEW_IMAGE_ID, detail,

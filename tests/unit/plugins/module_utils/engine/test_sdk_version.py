@@ -117,7 +117,7 @@ def _read(path):
     ('plugins/doc_fragments/docker.py', r'Docker SDK for Python \(C\(docker\)\) (\S+) or newer'),
     ('README.md', r"pip install 'docker>=(\S+)'"),
     ('playbooks/prepare_hosts.yml', r"default\('docker>=(\S+)'\)"),
-    ('roles/data_volume_container/tasks/preflight.yml', r'Docker SDK for Python (\S+) or newer'),
+    ('roles/data_volume_container/tasks/main.yml', r'Docker SDK for Python (\S+) or newer'),
     ('roles/data_volume_container/README.md', r'Docker SDK for Python (\S+) or newer'),
     ('plugins/modules/engine_info.py', r'Docker SDK for Python \(C\(docker\)\) (\S+) or'),
 ])

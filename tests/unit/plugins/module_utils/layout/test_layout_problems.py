@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What is wrong with a layout, found without an engine (engine_info's layout, the role's preflight,
+"""What is wrong with a layout, found without an engine (engine_info's layout, the layout module's layout dict,
 the filter layout_problems)."""
 
 from __future__ import absolute_import, division, print_function
@@ -56,3 +56,23 @@ def test_check_layout_raises_every_problem_at_once():
 @pytest.mark.parametrize('layout', [None, {}, {'data_containers': [DC]}])
 def test_check_layout_passes_what_is_fine(layout):
     check_layout(layout)
+
+
+@pytest.mark.parametrize('layout, message', [
+    pytest.param({'data_container': [DC]}, 'layout: unknown key data_container; the keys are consumers, data_containers, '
+                 'exclusive, volumes.', id='unknown-key'),
+    pytest.param({'exclusive': 'maybe'}, "layout: argument 'exclusive' is of type", id='not-a-bool'),
+    pytest.param(['volumes'], 'layout must be a dict with the keys consumers, data_containers, exclusive, volumes, '
+                 'got list.', id='not-a-dict'),
+])
+def test_check_layout_refuses_a_layout_dict_it_cannot_read(layout, message):
+    with pytest.raises(InputError) as caught:
+        check_layout(layout, 'p_')
+    assert caught.value.msg.startswith(message)
+
+
+def test_check_layout_gives_the_spec_it_read():
+    spec = check_layout({'data_containers': [DC], 'consumers': [{'container': 'app', 'from': ['dc']}],
+                         'exclusive': 'yes'})
+    assert [checked['name'] for dummy, checked, dummy2 in spec.data_containers] == ['dc']
+    assert [item.exclusive for dummy, dummy2, item in spec.consumers] == [True]

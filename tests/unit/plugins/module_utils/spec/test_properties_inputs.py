@@ -21,13 +21,13 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import (
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import (
     CONSUMER_ARGS,
     RESTART_POLICIES,
-    ConsumerSpec,
     command_list,
     parse_env,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
