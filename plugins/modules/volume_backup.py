@@ -211,7 +211,7 @@ api_calls:
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 
 ARGUMENT_SPEC = dict(
     container=dict(type='str'),

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import pull_arguments
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import create_directory, set_attributes
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import is_anonymous_volume
@@ -40,7 +41,8 @@ def _build_data_image(api, action):
 
 
 def _pull_image(api, action):
-    return api.pull_image(action.target)
+    repository, tag = pull_arguments(action.target)
+    return api.pull_image(action.target, repository, tag)
 
 
 def _create_container(api, action):

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 
 
@@ -59,3 +59,16 @@ def execute(plan, api, check_mode, appliers=None):
         exc.details['actions_left'] = [action.describe() for action in left]
         raise
     return answers
+
+
+def apply_plan(engine, plan, appliers=None):
+    """Execute ``plan`` on ``engine`` (a ModuleEngine; nothing is done in check mode); return (result keys, answers)."""
+    for message in plan.warnings:
+        engine.warn(message)
+    answers = execute(plan, engine.api, engine.check_mode, appliers)
+    result = dict(changed=plan.changed, actions=plan.describe())
+    if plan.drift:
+        result['drift'] = list(plan.drift)
+    if engine.diff_mode:
+        result['diff'] = plan.diff()
+    return result, answers

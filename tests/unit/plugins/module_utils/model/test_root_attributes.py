@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attr
     read_root,
     write_root,
 )
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 
 def directory_tar(name, uid, gid, mode, fmt=tarfile.GNU_FORMAT, with_file=False):
@@ -114,8 +115,9 @@ def test_as_dict():
     assert RootAttributes(0, 0, 0o1777).as_dict() == dict(owner=0, group=0, mode='1777')
 
 
-class ArchiveAPI(object):
+class ArchiveAPI(FakeEngineAPI):
     def __init__(self, head):
+        super(ArchiveAPI, self).__init__()
         self.head = head
         self.calls = []
 
