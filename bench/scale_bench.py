@@ -52,7 +52,7 @@ import time
 
 import docker
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import apply_plan
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS, ConnectionOptions
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import LayoutRun

@@ -170,7 +170,7 @@ def test_is_empty_reads_only_the_beginning():
 
 
 def test_is_empty_says_no_when_the_engine_cannot_answer():
-    class Gone(object):
+    class Gone(FakeEngineAPI):
         def archive_head(self, container, path, limit=16384):
             raise EngineError('No such container', status_code=404)
     assert is_empty(Gone(), 'store.pv-0ff1ce', '/extra') is False
