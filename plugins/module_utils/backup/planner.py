@@ -18,6 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import REMOVE_GENERATION, WRITE_ARCHIVE
 
 
 def unchanged(previous, digests, spec):
@@ -33,7 +34,7 @@ def plan_backup(spec, source, target, reader=None):
     if reader is not None:
         reader.add_open(plan)
         source = reader.source
-    plan.add('write_archive', target.path, 'backup of %s' % source.label, text=target.describe(),
+    plan.add(WRITE_ARCHIVE, target.path, 'backup of %s' % source.label, text=target.describe(),
              source=source, destination=target, spec=spec)
     if reader is not None:
         reader.add_close(plan)
@@ -47,6 +48,6 @@ def plan_prune(target, source, manifest):
     plan = Plan()
     for old in target.series(source)[target.keep:]:
         if old.path != target.path:  # never the archive just written, whatever the others say
-            plan.add('remove_generation', old.path, 'older than the newest %d of the series' % target.keep,
+            plan.add(REMOVE_GENERATION, old.path, 'older than the newest %d of the series' % target.keep,
                      generation=old)
     return plan

@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import STOP_CONTAINER
 
 QUIESCE_CHOICES = ('stop', 'none')
 
@@ -28,7 +29,7 @@ def stop_for_copy(plan, containers, mode, what):
     stopped = []
     for container in containers:
         if container.running:
-            plan.add('stop_container', container.name, 'quiesce=stop: it writes %s, which is copied' % what,
+            plan.add(STOP_CONTAINER, container.name, 'quiesce=stop: it writes %s, which is copied' % what,
                      text='stop %s while %s is copied (started again afterwards)' % (container.name, what))
             stopped.append(container.name)
     return stopped

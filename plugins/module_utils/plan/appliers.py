@@ -18,6 +18,23 @@ from ansible_collections.persistent.volumes.plugins.module_utils.host.paths impo
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import is_anonymous_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root, write_root
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    BUILD_DATA_IMAGE,
+    CONNECT_NETWORK,
+    CREATE_CONSUMER,
+    CREATE_CONTAINER,
+    CREATE_HOST_DIRECTORY,
+    CREATE_VOLUME,
+    DISCARD_NEW_CONSUMER,
+    PULL_IMAGE,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+    RENAME_CONTAINER,
+    SET_HOST_ATTRIBUTES,
+    SET_ROOT_ATTRIBUTES,
+    START_CONTAINER,
+    STOP_CONTAINER,
+)
 
 
 def _create_volume(api, action):
@@ -98,7 +115,7 @@ def undone(api, action, exc):
             APPLIERS[step.kind](api, step)
         except PersistentVolumesError as problem:
             failures.append('%s failed: %s' % (step.describe(), problem.msg))
-    if action.args['undo'][0].kind == 'discard_new_consumer':
+    if action.args['undo'][0].kind == DISCARD_NEW_CONSUMER:
         what = ('%s was created but could not start, so it was removed again (it never ran), with the empty '
                 'volumes its creation made' % action.target)
     else:
@@ -126,7 +143,7 @@ def _discard_new_consumer(api, action):
     for mount in raw.get('Mounts') or []:
         name = mount.get('Name')
         if mount.get('Type') == 'volume' and mount.get('Destination') not in keep and is_anonymous_volume(name, None):
-            _remove_volume(api, Action('remove_volume', name, 'made for %s' % action.target, only_if_unused=True))
+            _remove_volume(api, Action(REMOVE_VOLUME, name, 'made for %s' % action.target, only_if_unused=True))
     return None
 
 
@@ -154,19 +171,19 @@ def _set_host_attributes(api, action):
 
 
 APPLIERS = {
-    'create_host_directory': _create_host_directory,
-    'set_host_attributes': _set_host_attributes,
-    'create_volume': _create_volume,
-    'remove_volume': _remove_volume,
-    'build_data_image': _build_data_image,
-    'pull_image': _pull_image,
-    'create_container': _create_container,
-    'create_consumer': _create_consumer,
-    'connect_network': _connect_network,
-    'discard_new_consumer': _discard_new_consumer,
-    'remove_container': _remove_container,
-    'rename_container': _rename_container,
-    'start_container': _start_container,
-    'stop_container': _stop_container,
-    'set_root_attributes': _set_root_attributes,
+    CREATE_HOST_DIRECTORY: _create_host_directory,
+    SET_HOST_ATTRIBUTES: _set_host_attributes,
+    CREATE_VOLUME: _create_volume,
+    REMOVE_VOLUME: _remove_volume,
+    BUILD_DATA_IMAGE: _build_data_image,
+    PULL_IMAGE: _pull_image,
+    CREATE_CONTAINER: _create_container,
+    CREATE_CONSUMER: _create_consumer,
+    CONNECT_NETWORK: _connect_network,
+    DISCARD_NEW_CONSUMER: _discard_new_consumer,
+    REMOVE_CONTAINER: _remove_container,
+    RENAME_CONTAINER: _rename_container,
+    START_CONTAINER: _start_container,
+    STOP_CONTAINER: _stop_container,
+    SET_ROOT_ATTRIBUTES: _set_root_attributes,
 }

@@ -11,13 +11,14 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import CREATE_VOLUME
 
 
 def _unused_new_volumes(api, done):
     """Volumes this run created that no container holds now (still empty: nothing ever ran on them)."""
     unused = []
     for action in done:
-        if action.kind == 'create_volume':
+        if action.kind == CREATE_VOLUME:
             try:
                 if not api.list_containers(filters={'volume': action.target}):
                     unused.append(action.target)
@@ -51,7 +52,7 @@ def execute(plan, api, check_mode, appliers=None):
         for name in _unused_new_volumes(api, done):
             try:
                 api.remove_volume(name)
-                done = [action for action in done if not (action.kind == 'create_volume' and action.target == name)]
+                done = [action for action in done if not (action.kind == CREATE_VOLUME and action.target == name)]
             except PersistentVolumesError:
                 pass
         exc.details['changed'] = bool(done) or bool(exc.details.get('changed'))  # or the failed action's own
