@@ -53,6 +53,19 @@ def raw_container(name, mounts=(), state='running', labels=None, aliases=()):
             'State': state, 'Labels': labels or {}, 'Mounts': raw_mounts}
 
 
+def _matches(summary, filters):
+    """Whether the engine lists ``summary`` for ``filters`` (``volume``: a mounted volume's name; ``label``)."""
+    filters = filters or {}
+    if 'volume' in filters and not any(m.get('Name') == filters['volume'] for m in summary['Mounts']):
+        return False
+    if 'label' in filters:
+        label, has_value, wanted = filters['label'].partition('=')
+        labels = summary.get('Labels') or {}
+        if label not in labels or (has_value and labels[label] != wanted):
+            return False
+    return True
+
+
 class FakeInspect(object):
     """Stands for ``EngineAPI.inspect_container`` (the ``VolumesFrom`` of each container); records every call."""
 
@@ -129,10 +142,7 @@ class FakeEngineAPI(EngineInterface):
 
     def list_containers(self, filters=None):
         self._record('list_containers', filters)
-        if not filters:
-            return list(self.containers)
-        wanted = filters['volume']
-        return [raw for raw in self.containers if any(m.get('Name') == wanted for m in raw['Mounts'])]
+        return [raw for raw in self.containers if _matches(raw, filters)]
 
     def inspect_container(self, name_or_id):
         self._record('inspect_container', name_or_id)
