@@ -98,6 +98,15 @@ class FakeEngineAPI(EngineInterface):
         self.failures = {}
         self.calls = []
 
+    def add_container(self, raw):
+        """Put the container ``raw`` (a whole inspect) on the engine: listed, and inspected by name or ID."""
+        self.inspected[raw['Name'].lstrip('/')] = raw
+        self.inspected[raw['Id']] = raw
+        self.containers.append({'Id': raw['Id'], 'Names': [raw['Name']], 'Image': raw['Config'].get('Image'),
+                                'State': raw['State']['Status'], 'Labels': raw['Config'].get('Labels') or {},
+                                'Mounts': raw.get('Mounts') or []})
+        return raw
+
     def fail_next(self, name, error):
         """Make the next call ``name`` raise ``error`` (after recording it)."""
         self.failures[name] = error
