@@ -16,6 +16,7 @@ __metaclass__ = type
 
 import hashlib
 
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import EngineInterface
 
 
@@ -142,6 +143,9 @@ class FakeEngineAPI(EngineInterface):
 
     def remove_volume(self, name):
         self._record('remove_volume', name)
+        if name not in self.volumes:
+            raise EngineError('The Docker engine refused to remove volume %r (HTTP 404): no such volume' % name,
+                              status_code=404)
         del self.volumes[name]
 
     def disk_usage(self):
@@ -165,7 +169,8 @@ class FakeEngineAPI(EngineInterface):
 
     def create_container(self, name, image, binds=None, volumes_from=None, labels=None, **config):
         self._record('create_container', name, image, binds, volumes_from, labels, config)
-        self.containers.append(raw_container(name, state='created', labels=labels))
+        volumes = [bind.split(':')[:2] for bind in binds or [] if not bind.startswith('/')]
+        self.containers.append(raw_container(name, mounts=volumes, state='created', labels=labels))
         return {'Id': container_id(name)}
 
     def create_container_raw(self, name, body):
