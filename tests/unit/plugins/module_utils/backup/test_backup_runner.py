@@ -51,8 +51,8 @@ class Volume(FakeEngineAPI):
         return iter([data[i:i + 1000] for i in range(0, len(data), 1000)])
 
 
-def backup(engine_module, api, dest, check_mode=False):
-    params = dict(volume='data', dest=dest, compression='none', method='engine', force=False, keep=None, host='h1',
+def backup(engine_module, api, dest, check_mode=False, keep=None):
+    params = dict(volume='data', dest=dest, compression='none', method='engine', force=False, keep=keep, host='h1',
                   container=None, paths=None)
     return converge_backup(engine_module(api, params=params, check_mode=check_mode))
 
@@ -103,3 +103,16 @@ def test_a_failed_read_leaves_no_partial_file_and_no_reader(engine_module, tmp_p
     assert os.listdir(str(tmp_path)) == []
     assert api.names().count('remove_container') == 1
     assert [raw for raw in api.containers] == []
+
+
+def test_a_series_keeps_the_newest_generations(engine_module, tmp_path):
+    """With keep, each new archive is a generation of its own; the oldest go once the new one is in place."""
+    dest = str(tmp_path / 'v.tar')
+    results = []
+    for content in (b'one', b'two', b'three'):
+        results.append(backup(engine_module, Volume({'f': content}), dest, keep=2))
+    last = results[-1]
+    assert len(last['generations']) == 2 and last['dest'] in last['generations']
+    assert last['removed_generations'] == [results[0]['dest']]
+    assert not os.path.exists(results[0]['dest']) and os.path.exists(results[1]['dest'])
+    assert written_members(last['dest'])['volume/f'] == b'three'
