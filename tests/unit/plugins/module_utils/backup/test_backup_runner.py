@@ -102,7 +102,7 @@ def test_a_failed_read_leaves_no_partial_file_and_no_reader(engine_module, tmp_p
         backup(engine_module, api, str(tmp_path / 'v.tar'))
     assert os.listdir(str(tmp_path)) == []
     assert api.names().count('remove_container') == 1
-    assert [raw for raw in api.containers] == []
+    assert api.containers == []
 
 
 def test_a_series_keeps_the_newest_generations(engine_module, tmp_path):
