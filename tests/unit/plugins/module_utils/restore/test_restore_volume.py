@@ -72,3 +72,14 @@ def test_a_failed_fill_takes_back_its_holder_and_its_volume(engine_module, archi
     with pytest.raises(EngineError, match='no space left on device'):
         restore(engine_module, api, archive)
     assert 'restored' not in api.volumes and api.containers == []
+
+
+def test_a_volume_that_holds_the_archive_already_is_left_as_it_is(engine_module, archive):
+    """Read back through a temporary reader (removed again), found to hold the archive's data: no change."""
+    api = Target()
+    api.volumes['restored'] = dict(Name='restored', Driver='local', Labels=None, Options=None, Mountpoint='/nowhere')
+    result = restore(engine_module, api, archive)
+    assert result['changed'] is False and result['restored'] == []
+    writes = [name for name in api.names() if name in KINDS + ['remove_volume']]
+    assert writes == ['create_container', 'remove_container'] and api.received == []
+    assert 'restored' in api.volumes and api.containers == []
