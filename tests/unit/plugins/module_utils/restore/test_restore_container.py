@@ -5,10 +5,12 @@
 
 """A restore into a data container through the engine, against the declared fake: a fresh volume is
 filled, the data container swapped crash-safely (replacement first), the previous volume kept and
-reported."""
+reported; check mode predicts the same actions and writes nothing."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
@@ -29,21 +31,24 @@ def store_engine(files):
     return api
 
 
-def run(engine_module, api, params, module):
+def run(engine_module, api, params, module, check_mode=False):
     params = dict(params, docker_host='tcp://engine.example:2376')
-    return module(engine_module(api, params=params))
+    return module(engine_module(api, params=params, check_mode=check_mode))
 
 
-def test_a_restore_fills_a_fresh_volume_and_swaps_it_in(engine_module, tmp_path):
+@pytest.fixture
+def archive(engine_module, tmp_path):
+    """The archive of the data container's /data as it was (``f``: archived)."""
     dest = str(tmp_path / 'store.tar')
     backup_params = dict(container='store', paths=['/data'], volume=None, dest=dest, compression='none',
                          method='engine', force=False, keep=None, host='h1')
     run(engine_module, store_engine({'f': b'archived'}), backup_params, converge_backup)
+    return dict(src=dest, manifest=None, container='store', volume=None, paths=None, add_paths=False, method='engine')
 
+
+def test_a_restore_fills_a_fresh_volume_and_swaps_it_in(engine_module, archive):
     api = store_engine({'f': b'changed since'})
-    restore_params = dict(src=dest, manifest=None, container='store', volume=None, paths=None, add_paths=False,
-                          method='engine')
-    result = run(engine_module, api, restore_params, converge_restore)
+    result = run(engine_module, api, archive, converge_restore)
     assert result['changed'] is True
     writes = [call for call in api.calls if call[0] in ('create_volume', 'create_container', 'put_archive',
                                                         'remove_container', 'rename_container', 'remove_volume')]
@@ -57,3 +62,19 @@ def test_a_restore_fills_a_fresh_volume_and_swaps_it_in(engine_module, tmp_path)
     assert 'remove_volume' not in kinds and OLD in api.volumes  # the previous volume is kept
     assert result['previous_volumes'] == [{'path': '/data', 'volume': OLD, 'was_in': 'store'}]
     assert result['volumes'] == {'/data': new_volume} and result['restored'] == ['/data']
+
+
+def shape(actions):
+    """The actions without the names this run draws at random (volumes, holders, replacements)."""
+    return [' '.join(action.split(' ')[:2]) for action in actions]
+
+
+def test_check_mode_predicts_the_real_run_and_writes_nothing(engine_module, archive):
+    api = store_engine({'f': b'changed since'})
+    predicted = run(engine_module, api, archive, converge_restore, check_mode=True)
+    assert not set(api.names()) & set(['create_volume', 'create_container', 'put_archive', 'remove_container',
+                                        'rename_container'])
+    done = run(engine_module, store_engine({'f': b'changed since'}), archive, converge_restore)
+    assert predicted['changed'] is done['changed'] is True
+    assert shape(predicted['actions']) == shape(done['actions'])
+    assert predicted['previous_volumes'] == done['previous_volumes']
