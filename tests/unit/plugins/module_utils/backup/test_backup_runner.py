@@ -51,8 +51,8 @@ class Volume(FakeEngineAPI):
         return iter([data[i:i + 1000] for i in range(0, len(data), 1000)])
 
 
-def backup(engine_module, api, dest, check_mode=False, keep=None):
-    params = dict(volume='data', dest=dest, compression='none', method='engine', force=False, keep=keep, host='h1',
+def backup(engine_module, api, dest, check_mode=False, keep=None, compression='none'):
+    params = dict(volume='data', dest=dest, compression=compression, method='engine', force=False, keep=keep, host='h1',
                   container=None, paths=None)
     return converge_backup(engine_module(api, params=params, check_mode=check_mode))
 
@@ -116,3 +116,19 @@ def test_a_series_keeps_the_newest_generations(engine_module, tmp_path):
     assert last['removed_generations'] == [results[0]['dest']]
     assert not os.path.exists(results[0]['dest']) and os.path.exists(results[1]['dest'])
     assert written_members(last['dest'])['volume/f'] == b'three'
+
+
+def test_the_content_digest_is_the_same_whatever_the_compression_and_check_mode_reads_it(engine_module, tmp_path):
+    """The manifest's content digest is of the data, not of the file: gzip or not, and as check mode reads it."""
+    plain = backup(engine_module, Volume({'f': b'hello', 'g': b'x' * 100000}), str(tmp_path / 'plain.tar'))
+    packed = backup(engine_module, Volume({'f': b'hello', 'g': b'x' * 100000}), str(tmp_path / 'packed.tar.gz'),
+                    compression='gzip')
+    assert plain['manifest']['content_sha256'] == packed['manifest']['content_sha256']
+    assert plain['sha256'] != packed['sha256']
+    assert os.path.getsize(packed['dest']) < os.path.getsize(plain['dest'])
+    # a holder reads it without a temporary container: check mode reads and finds the archive up to date
+    api = Volume({'f': b'hello', 'g': b'x' * 100000})
+    api.containers.append(dict(Id='c' * 64, Names=['/app'], Labels={}, State='running', Image='app',
+                               Mounts=[dict(Type='volume', Name='data', Destination='/volume')]))
+    predicted = backup(engine_module, api, str(tmp_path / 'plain.tar'), check_mode=True)
+    assert predicted['changed'] is False and predicted['sha256'] == plain['sha256']
