@@ -72,8 +72,8 @@ def shape(actions):
 def test_check_mode_predicts_the_real_run_and_writes_nothing(engine_module, archive):
     api = store_engine({'f': b'changed since'})
     predicted = run(engine_module, api, archive, converge_restore, check_mode=True)
-    assert not set(api.names()) & set(['create_volume', 'create_container', 'put_archive', 'remove_container',
-                                        'rename_container'])
+    writes = set(['create_volume', 'create_container', 'put_archive', 'remove_container', 'rename_container'])
+    assert not set(api.names()) & writes
     done = run(engine_module, store_engine({'f': b'changed since'}), archive, converge_restore)
     assert predicted['changed'] is done['changed'] is True
     assert shape(predicted['actions']) == shape(done['actions'])
