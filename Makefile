@@ -39,7 +39,7 @@ define run_pytest
 	exit $$rc
 endef
 
-.PHONY: help deps apt-deps venv lock test-latest engine image install demo units system system-oldest system-docker26 system-podman podman-down molecule sanity lint \
+.PHONY: help deps apt-deps venv lock test-latest engine image pg-image install demo units system system-oldest system-docker26 system-podman podman-down molecule sanity lint \
         changelog-lint galaxy-importer test clean pkg-link peer-tools
 
 help: ## List the targets
@@ -84,7 +84,10 @@ units: deps pkg-link ## Unit tests: ansible-test units --venv on a staged copy (
 peer-tools: deps ## community.docker (pinned) for the system tests only, in .build/peer-collections (not .venv)
 	@scripts/peer-tools.sh
 
-system: deps engine image install pkg-link peer-tools ## System tests (tests/system) against the real engine
+pg-image: engine ## Build local/pv-postgres:latest (Debian 12 debootstrap root + Debian's postgresql, docker import; cached in .build/pg-image)
+	@scripts/pg-image.sh
+
+system: deps engine image pg-image install pkg-link peer-tools ## System tests (tests/system) against the real engine
 	@export $(ANSIBLE_ENV); $(call run_pytest,tests/system)
 
 sanity: deps ## ansible-test sanity on a staged copy in .build/sanity

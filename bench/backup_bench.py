@@ -42,6 +42,7 @@ import time
 import docker
 
 from backup_report import print_report, summarize
+from backup_targets import measure_targets, target_lines, target_volume
 from bench_common import BenchError, loadavg, logger
 
 log = logger('backup-bench')
@@ -393,7 +394,7 @@ def measure(bench, args, results):
 
 
 def clean(api, work, everything):
-    for name in (RESTORED, RECIPE_VOLUME, PROBE_VOLUME, SMALL) + ((BIG,) if everything else ()):
+    for name in (RESTORED, RECIPE_VOLUME, PROBE_VOLUME, SMALL, target_volume(256)) + ((BIG,) if everything else ()):
         remove_volume(api, name)
     try:
         api.remove_container(HOLDER, force=True)
@@ -431,6 +432,8 @@ def parse(argv):
                         help='the compressions to time (default: both)')
     parser.add_argument('--no-drop-caches', dest='drop_caches', action='store_false',
                         help='do not drop the page cache before each run')
+    parser.add_argument('--targets-only', action='store_true',
+                        help='only the targets of issue 21 (backup and restore at 256 MiB and 1 GiB against host tar)')
     parser.add_argument('--clean', action='store_true', help='only remove everything, the %s volume too, and exit' % BIG)
     parser.add_argument('--activated', action='store_true',
                         help='on an engine of its own started as systemd starts Docker on stock hosts: a listener '
@@ -489,9 +492,16 @@ def run(args):
                            started=time.strftime('%Y-%m-%dT%H:%M:%S%z'), module_runner='python -c runpy, PYTHONPATH=.build/pkg')
     status = 0
     try:
-        measure(bench, args, results)
+        if not args.activated:
+            measure_targets(bench, args, results, log)
+        if not args.targets_only:
+            measure(bench, args, results)
         results['meta'].update(loadavg_end=loadavg(), seconds=round(time.monotonic() - started, 1))
-        print_report(results, args, summarize(results, args))
+        if not args.targets_only:
+            print_report(results, args, summarize(results, args))
+        print('\n'.join(target_lines(results) + ['load average %s -> %s, commit %s' % (
+            results['meta'].get('loadavg_start'), results['meta'].get('loadavg_end'), results['meta'].get('commit'))]))
+        sys.stdout.flush()
     except (BenchError, docker.errors.APIError, OSError) as exc:
         results['errors'].append(str(exc))
         log('ERROR: %s' % exc)

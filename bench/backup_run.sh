@@ -3,7 +3,7 @@
 # volume_restore on both paths against the endpoint alone, host tar and the recipe, on the main engine,
 # then on an engine of its own behind an activated socket (results: .build/bench/backup-activated.json).
 #
-#   bench/backup_run.sh [backup_bench.py options]   # e.g. --reps 1, --no-drop-caches, --clean
+#   bench/backup_run.sh [backup_bench.py options]   # e.g. --reps 1, --no-drop-caches, --clean, --targets-only
 #
 # Set-up, redone only when missing: the Debian packages, the project's .venv (the modules run
 # with its python and Docker SDK; no other collection is needed), the main engine,
@@ -46,7 +46,7 @@ ln -sfn ../../../.. "$PKG_LINK"
 mkdir -p "$OUT"
 "$VENV/bin/python" "$BENCH_DIR/backup_bench.py" --repo "$REPO_ROOT" --python "$REPO_ROOT/$VENV/bin/python" \
     --out-dir "$OUT" "$@"
-case " $* " in *" --clean "*|*" --activated "*) exit 0 ;; esac
+case " $* " in *" --clean "*|*" --activated "*|*" --targets-only "*) exit 0 ;; esac
 # Then behind an activated socket, as systemd starts Docker on stock hosts (an engine of its own):
 # the direct path must be proved there too, so its times are the direct path's, not the endpoint's.
 exec "$VENV/bin/python" "$BENCH_DIR/backup_bench.py" --repo "$REPO_ROOT" --python "$REPO_ROOT/$VENV/bin/python" \

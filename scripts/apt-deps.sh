@@ -16,6 +16,8 @@ PACKAGES+=(openssh-server openssh-client sudo)
 PACKAGES+=(shellcheck)
 # A registry inside a test engine's namespace: references by digest are pulled for real.
 PACKAGES+=(docker-registry)
+# The root of the PostgreSQL test image (scripts/pg-image.sh) and of the Docker 26 lab engine.
+PACKAGES+=(debootstrap)
 # The storage map's page is checked in a real browser (headless, no network).
 PACKAGES+=(chromium)
 # 'python3 -m venv' needs ensurepip; Debian's own python3 ships it in python3-venv.

@@ -36,7 +36,7 @@ rm -rf .build/collections-oldest
 # and 'make system' runs them), and the browser's page test.
 NOT_VERSION_BOUND=(test_backup_restorable test_backup_writes test_restore_named_crash test_convert_crash
     test_data_container_crash test_archive_safety test_concurrency test_faults test_socket_activation
-    test_mount_api test_examples test_storage_map test_execution_environment)
+    test_mount_api test_examples test_storage_map test_execution_environment test_backup_postgres)
 ignore=()
 for name in "${NOT_VERSION_BOUND[@]}"; do
     ignore+=("--ignore=tests/system/$name.py")

@@ -109,6 +109,81 @@ options:
       - Keep this many dated archives of the series O(dest) names (see above). Without it, O(dest) is
         one archive, replaced when the data changes.
     type: int
+  quiesce:
+    description:
+      - "What happens to the running containers that write the data while it is read. The module finds them from
+        the mounts the engine reports, not from names: every running container that mounts a volume being read
+        read-write (by name, or through C(--volumes-from), which the engine reports the same way) or binds
+        read-write the volume's directory, a directory inside it or one above it. Containers that mount it
+        read-only, and paused ones, are left as they are."
+      - V(stop) stops them (each with its own stop signal and timeout, so a database shuts down cleanly; give a
+        PostgreSQL container C(--stop-signal SIGINT)) right before the read and starts them again right after it,
+        whatever happens in between (an error, a refused archive, a failed write). V(pause) freezes them with
+        C(docker pause) instead and unpauses them; files they had half written stay half written, so a
+        database needs V(stop) or an O(exec_before) dump. V(none) leaves them running; files written during the
+        read are reported in a warning.
+      - RV(quiesced) lists the containers stopped or paused; check mode lists those it would stop.
+      - When an earlier archive of this source exists, the data is first read while everything runs; when
+        the earlier archive still holds it (same content digest), nothing is stopped and no archive is written
+        (no change). An application is never stopped for a backup that writes nothing; data that changes reads
+        twice (once live, once quiesced). A program that rewrites its files whenever it starts or stops makes
+        a new archive every run.
+    type: str
+    choices: [none, stop, pause]
+    default: none
+    version_added: 1.1.0
+  exec_before:
+    description:
+      - Commands run with C(docker exec) in running containers before the data is read, in order, while every
+        container still runs (before O(quiesce) stops any). The usual one writes a database dump into a volume
+        being backed up.
+      - The first command that exits non-zero (or that the engine cannot run) ends the backup before anything is
+        stopped or written; O(exec_after) still runs. Each container must exist and run when the task starts,
+        or the task fails before any command runs.
+      - A command runs as long as it takes (bound it with the task's C(timeout) keyword). Each runs on every
+        run; a command alone does not make the task changed.
+      - The exit code and the last 2000 characters of the output of each are returned in RV(exec_before).
+    type: list
+    elements: dict
+    default: []
+    version_added: 1.1.0
+    suboptions:
+      container:
+        description: The running container to run the command in (name or ID).
+        type: str
+        required: true
+      command:
+        description:
+          - The program and its arguments, as a list, or a string split into words as a shell would split it.
+            No shell runs it; write C([sh, -c, "pg_dump ... > /dump/db.sql"]) for redirections.
+        type: raw
+        required: true
+      user:
+        description: The user to run it as (C(docker exec --user)); default the container's user.
+        type: str
+  exec_after:
+    description:
+      - Commands run like O(exec_before), after the read and after the quiesced containers were started again;
+        every one runs whatever happened before (an unlock, the removal of a dump), also when O(exec_before)
+        or the backup failed.
+      - A failing one fails the task, which then says whether the archive was written.
+      - Results in RV(exec_after).
+    type: list
+    elements: dict
+    default: []
+    version_added: 1.1.0
+    suboptions:
+      container:
+        description: The running container to run the command in (name or ID).
+        type: str
+        required: true
+      command:
+        description: As in O(exec_before).
+        type: raw
+        required: true
+      user:
+        description: The user to run it as; default the container's user.
+        type: str
 seealso:
   - module: persistent.volumes.volume_restore
 '''
@@ -125,6 +200,24 @@ EXAMPLES = r'''
     dest: /var/backups/pgdata.tar
     compression: none
     force: true
+
+- name: Back up a database's data container with the database stopped for the read
+  persistent.volumes.volume_backup:
+    container: pg_data
+    dest: /var/backups/pg_data.tar.gz
+    quiesce: stop
+
+- name: Back up a dump taken by the running database (no downtime), removed afterwards
+  persistent.volumes.volume_backup:
+    container: pg_data
+    paths: [/dump]
+    dest: /var/backups/pg_dump.tar.gz
+    exec_before:
+      - container: postgres
+        command: [sh, -c, "pg_dumpall -U postgres > /dump/all.sql"]
+    exec_after:
+      - container: postgres
+        command: rm -f /dump/all.sql
 
 - name: Keep a week of nightly generations (unchanged data makes none)
   persistent.volumes.volume_backup:
@@ -201,6 +294,38 @@ manifest:
     content_scheme: 2
     files: 1
     bytes: 23
+quiesce:
+  description: The O(quiesce) asked for.
+  returned: always
+  type: str
+  sample: stop
+  version_added: 1.1.0
+quiesced:
+  description:
+    - The containers stopped (or paused) for the read and started (unpaused) again; in check mode, those it would
+      quiesce. Empty when the earlier archive still held the data.
+  returned: always
+  type: list
+  elements: str
+  sample: [postgres]
+  version_added: 1.1.0
+exec_before:
+  description:
+    - Each O(exec_before) command run, in order, with C(container), C(command), C(ran), C(rc) (its exit code),
+      C(output_tail) (the end of its output) and, when the engine could not run it, C(error). In check mode
+      every command with C(ran=false).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{container: postgres, command: [sh, -c, "pg_dumpall > /dump/all.sql"], ran: true, rc: 0, output_tail: ""}]
+  version_added: 1.1.0
+exec_after:
+  description: Each O(exec_after) command run, as RV(exec_before).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+  version_added: 1.1.0
 api_calls:
   description: How many engine API requests the module made.
   returned: always
@@ -211,7 +336,14 @@ api_calls:
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
 from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
+
+EXEC_OPTIONS = dict(
+    container=dict(type='str', required=True),
+    command=dict(type='raw', required=True),
+    user=dict(type='str'),
+)
 
 ARGUMENT_SPEC = dict(
     container=dict(type='str'),
@@ -223,6 +355,9 @@ ARGUMENT_SPEC = dict(
     method=dict(type='str', default='auto', choices=METHODS),
     keep=dict(type='int'),
     host=dict(type='str'),
+    quiesce=dict(type='str', default='none', choices=list(QUIESCE_MODES)),
+    exec_before=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),
+    exec_after=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),
 )
 MUTUALLY_EXCLUSIVE = [('container', 'volume')]
 REQUIRED_ONE_OF = [('container', 'volume')]

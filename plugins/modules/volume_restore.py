@@ -14,10 +14,13 @@ short_description: Restore a backup archive into a data container or a new volum
 version_added: 1.0.0
 description:
   - Restores an archive made by M(persistent.volumes.volume_backup) from the managed host.
-  - Verifies the archive's sha256 against its manifest first, then checks every member, and
-    refuses, before writing anything, absolute member names, C(..), symbolic or hard links that
-    lead outside their path, device and fifo members, and archives larger than the free space of
-    the engine's data root.
+  - Verifies the archive's sha256 against its manifest, checks every member, and compares each path's
+    counts and content digest with the manifest; refuses absolute member names, C(..), symbolic or hard
+    links that lead outside their path, device and fifo members, and archives larger than the free space
+    of the engine's data root. A restore that only fills fresh volumes on the direct path reads the archive
+    once - it checks it while it fills them (nothing sees them before the swap) and, on any mismatch,
+    removes them and reports no change; every other restore (an existing volume, one restored in place,
+    through the engine) checks the whole archive before its first write.
   - Into a data container (O(container)), each path keeps its kind. A path held by a named volume
     (C(pgdata:/data)) is restored into that very volume, so that the declared layout and the data agree
     afterwards and the next converge (the role's nightly run) changes nothing; see the named volume steps

@@ -17,9 +17,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ast
+import io
 import os
 import re
 import subprocess
+import tarfile
 
 import docker
 import pytest
@@ -36,6 +38,20 @@ PLACEHOLDER_ENGINES = ('unix:///var/run/docker.sock', 'tcp://docker1.example.com
 MODULE_ORDER = ('engine_info', 'volume', 'volume_info', 'data_container', 'volumes_from', 'bind_mount',
                 'volume_backup', 'volume_restore', 'layout')
 USER_VARS = {'billing_db_password': 'example-password'}
+
+
+def stand_in(name, text):
+    """A tar holding one executable file ``name``."""
+    data = text.encode()
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = len(data), 0o755
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode='w') as archive:
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+PG_DUMPALL = stand_in('pg_dumpall', '#!/bin/sh\necho "-- a dump of every database (stand-in)"\n')
 
 
 def module_examples(module):
@@ -103,6 +119,8 @@ def engine():
     client = docker.APIClient(base_url=engine.docker_host, version='auto', timeout=120)
     client.load_image(main.get_image(IMAGE))
     holder = client.create_container(IMAGE, command=['true'])
+    # volume_backup's exec_before example dumps a database: a stand-in for the real pg_dumpall.
+    client.put_archive(holder, '/bin', PG_DUMPALL)
     for reference in IMAGES:
         repository, tag = reference.rsplit(':', 1)
         client.commit(holder, repository=repository, tag=tag, changes=['CMD %s' % FOREVER])
@@ -131,7 +149,12 @@ def test_module_examples_run_as_written(engine, tmp_path, ansible_env):
     # What the examples take as given: a consumer 'web' that exists (bind_mount), and the data
     # containers the volumes_from examples wire to.
     engine.client.create_container('example/web:1', name='web')
-    setup = {'volumes_from': [{'name': 'The data containers the examples wire to', 'persistent.volumes.data_container':
+    # volume_backup's: a database's data container with a dump volume, the database on it, running.
+    pg_data = {'name': 'pg_data', 'volumes': ['/var/lib/postgresql/data', '/dump']}
+    setup = {'volume_backup': [{'name': 'A database data container', 'persistent.volumes.data_container': pg_data},
+                               {'name': 'The database', 'persistent.volumes.volumes_from': {
+                                   'container': 'postgres', 'image': 'postgres:16', 'from': ['pg_data'], 'running': True}}],
+             'volumes_from': [{'name': 'The data containers the examples wire to', 'persistent.volumes.data_container':
                                {'name': name, 'volumes': ['/data']}, 'loop_control': {'label': name}}
                               for name in ('datacontainer', 'old_datacontainer')],
              # The named-volume restore example's data container, and its backup.

@@ -17,7 +17,7 @@ __metaclass__ = type
 import hashlib
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import EngineInterface
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import OUTPUT_TAIL, EngineInterface
 
 
 def container_id(name):
@@ -198,6 +198,16 @@ class FakeEngineAPI(EngineInterface):
 
     def stop_container(self, name_or_id, timeout=None):
         self._record('stop_container', name_or_id, timeout)
+
+    def pause_container(self, name_or_id):
+        self._record('pause_container', name_or_id)
+
+    def unpause_container(self, name_or_id):
+        self._record('unpause_container', name_or_id)
+
+    def exec_command(self, container, command, user=None, keep=OUTPUT_TAIL):
+        self._record('exec_command', container, command, user)
+        return 0, b''
 
     def archive_head(self, container, path, limit=16384):
         self._record('archive_head', container, path)

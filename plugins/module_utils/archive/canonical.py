@@ -104,9 +104,11 @@ class LegacyDigest(object):
 class CanonicalDigest(object):
     """Scheme 2: the sha256 of the canonical bytes (possibly shared with the archive's own hash)."""
 
-    def __init__(self, digest=None):
+    def __init__(self, digest=None, fresh=None):
+        """``digest``: a hash shared with the archive's own; ``fresh``: the hash to use otherwise (default a
+        new sha256; a BackgroundDigest hashes in another thread)."""
         self.shared = digest is not None
-        self.digest = digest if digest is not None else hashlib.sha256()
+        self.digest = digest if digest is not None else (fresh if fresh is not None else hashlib.sha256())
         self.value = None
 
     def member(self, info, header):

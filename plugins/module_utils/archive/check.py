@@ -20,17 +20,20 @@ import tarfile
 import zlib
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import (
+    CONTENT_TYPES,
     SCHEME,
+    CanonicalDigest,
     PathStats,
     combined_digest,
-    emit_members,
-    new_digest,
+    header_bytes,
+    padding,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import (
-    ForwardReader,
-    decompressed,
-    file_chunks,
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.hashing import (
+    BackgroundDigest,
+    HashThread,
+    read_ahead,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import ForwardReader, decompressed
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 
@@ -117,26 +120,6 @@ def chain_problem(info, roots, links):
     return None
 
 
-def _scan(members, src, roots, sizes, tally=None):
-    """The first problem of the archive's members (None when all may be restored); with ``tally``
-    ({root: PathStats}), each member's content is also counted and digested as its path's."""
-    links = {}
-    seen = set()
-    for info, content in members:
-        problem = member_problem(info, roots) or chain_problem(info, roots, links)
-        if not problem and info.islnk() and posixpath.normpath(info.linkname) not in seen:
-            problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
-        seen.add(posixpath.normpath(info.name))
-        if problem:
-            return 'Refusing to restore %s: member %r %s. Nothing was restored.' % (src, info.name, problem)
-        root = next(r for r in roots if _inside(posixpath.normpath(info.name), r))
-        if info.isreg():
-            sizes[root] += info.size
-        if tally is not None:
-            emit_members([(info, content)], tally[root])
-    return None
-
-
 def manifest_problem(manifest, tally):
     """How the manifest's paths disagree with the archive's members (None when they agree): each
     path's member root is the path's, and its entries, files, bytes and content digest are the
@@ -163,17 +146,121 @@ def manifest_problem(manifest, tally):
 READ_ERRORS = (tarfile.TarError, EOFError, TypeError, ValueError, zlib.error, lzma.LZMAError, IOError)
 
 
-def _members(handle, digest=None):
-    """The members of the archive file ``handle``, read once (content not asked for is skipped)."""
-    reader = ForwardReader(decompressed(file_chunks(handle, digest)))
-    yield from tar_members(reader)
+def _root_of(name, roots):
+    """The root ``name`` lies below (member_problem made sure there is one)."""
+    return next(r for r in roots if _inside(posixpath.normpath(name), r))
 
 
-def _finish(handle, digest):
-    """Hash what is left of the file after the end of the archive (the checksum covers the whole file)."""
-    for dummy in file_chunks(handle, digest):
-        pass
-    return digest.hexdigest()
+class ArchiveUnreadable(Exception):
+    """The archive could not be read on (ArchiveCheck.verdict says why)."""
+
+
+class ArchiveCheck(object):
+    """The checks of an archive made as its members go by: its sha256 (hashed as it is read, in a
+    thread of its own), each member against the paths and the archive's earlier links, and each
+    path's entries, files, bytes and content digest (hashed in a second thread) against the manifest.
+
+    ``members`` yields the members that passed, each with its content (whatever the caller leaves
+    of it is read and digested all the same), and stops at the first problem; ``verdict`` reads the
+    rest of the file and raises what is wrong, in the order ``check_archive`` always gave: a
+    checksum that does not match wins over any other finding.
+    """
+
+    def __init__(self, src, manifest, roots):
+        self.src, self.manifest, self.roots = src, manifest, roots
+        self.sizes = dict((root, 0) for root in roots)
+        self.digest = hashlib.sha256()
+        self.hashes = HashThread()
+        self.tally = None
+        if isinstance(manifest.get('paths'), list) and manifest['paths']:
+            self.tally = dict((root, PathStats('/' + root, None, root, CanonicalDigest(
+                fresh=BackgroundDigest(hashlib.sha256(), self.hashes)))) for root in roots)
+        self.links, self.seen = {}, set()
+        self.problem = self.unreadable = None
+        self.blocks = None
+
+    def _judge(self, info):
+        problem = member_problem(info, self.roots) or chain_problem(info, self.roots, self.links)
+        if not problem and info.islnk() and posixpath.normpath(info.linkname) not in self.seen:
+            problem = 'is a hard link to %s, which is not an earlier member' % info.linkname
+        self.seen.add(posixpath.normpath(info.name))
+        if problem:
+            self.problem = 'Refusing to restore %s: member %r %s. Nothing was restored.' % (self.src, info.name, problem)
+        return problem
+
+    def _counted(self, info, content):
+        """``content`` passed on, digested as its path's; the padding after it too."""
+        root = _root_of(info.name, self.roots)
+        if info.isreg():
+            self.sizes[root] += info.size
+        stats = self.tally[root] if self.tally is not None else None
+        if stats is None:
+            yield from content
+            return
+        stats.count(info)
+        stats.digest.member(info, header_bytes(info))
+        if info.type not in CONTENT_TYPES:
+            return
+        chunks = iter(content)
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                break
+            except READ_ERRORS as exc:  # reading the archive, not what the caller does with it
+                self.unreadable = exc
+                raise ArchiveUnreadable(exc)
+            stats.digest.content(chunk)
+            yield chunk
+        stats.digest.padding(padding(info.size))
+
+    def members(self, handle):
+        """(TarInfo, content) of the archive file ``handle`` that passed the checks, read once."""
+        self.blocks = read_ahead(handle, self.digest)
+        try:
+            for info, content in tar_members(ForwardReader(decompressed(self.blocks))):
+                if self._judge(info):
+                    return
+                counted = self._counted(info, content)
+                yield info, counted
+                for dummy in counted:
+                    pass  # what the caller left of this member
+        except ArchiveUnreadable:
+            return
+        except READ_ERRORS as exc:
+            self.unreadable = exc
+
+    def verdict(self):
+        """Read (and hash) what is left of the file; raise what is wrong; return {root: bytes}."""
+        try:
+            for dummy in self.blocks or ():
+                pass
+            actual = self.digest.hexdigest()
+        finally:
+            self.blocks = None
+        try:
+            return self._judged(actual)
+        finally:
+            self.hashes.close()
+
+    def _judged(self, actual):
+        if actual != self.manifest.get('sha256'):
+            raise Refusal('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may be '
+                          'damaged or replaced; nothing was restored.' % (self.src, actual, self.manifest.get('sha256')))
+        if self.unreadable is not None:
+            raise InputError('%s is not a readable tar archive: %s.' % (self.src, self.unreadable))
+        if self.problem:
+            raise Refusal(self.problem)
+        disagreement = manifest_problem(self.manifest, self.tally) if self.tally is not None else None
+        if disagreement:
+            raise Refusal('The manifest of %s does not describe its archive: %s. Nothing was restored.'
+                          % (self.src, disagreement))
+        return self.sizes
+
+    def close(self):
+        if self.blocks is not None:
+            self.blocks.close()
+        self.hashes.close()
 
 
 def check_archive(src, manifest, roots):
@@ -182,27 +269,11 @@ def check_archive(src, manifest, roots):
     A checksum that does not match wins over any other finding: the archive is not the
     one the manifest describes.
     """
-    sizes = dict((root, 0) for root in roots)
-    digest = hashlib.sha256()
-    tally = None
-    if isinstance(manifest.get('paths'), list) and manifest['paths']:
-        tally = dict((root, PathStats('/' + root, None, root, new_digest(SCHEME))) for root in roots)
-    with open(src, 'rb') as handle:
-        problem = unreadable = None
-        try:
-            problem = _scan(_members(handle, digest), src, roots, sizes, tally)
-        except READ_ERRORS as exc:
-            unreadable = exc
-        actual = _finish(handle, digest)
-    if actual != manifest.get('sha256'):
-        raise Refusal('The archive %s does not match its manifest: sha256 %s, manifest says %s. It may be '
-                      'damaged or replaced; nothing was restored.' % (src, actual, manifest.get('sha256')))
-    if unreadable is not None:
-        raise InputError('%s is not a readable tar archive: %s.' % (src, unreadable))
-    if problem:
-        raise Refusal(problem)
-    disagreement = manifest_problem(manifest, tally) if tally is not None else None
-    if disagreement:
-        raise Refusal('The manifest of %s does not describe its archive: %s. Nothing was restored.'
-                      % (src, disagreement))
-    return sizes
+    check = ArchiveCheck(src, manifest, roots)
+    try:
+        with open(src, 'rb') as handle:
+            for dummy in check.members(handle):
+                pass
+            return check.verdict()
+    finally:
+        check.close()

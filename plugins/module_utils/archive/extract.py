@@ -5,8 +5,9 @@
 
 """Writing an archive's path into a fresh volume's directory (the direct path of a restore).
 
-The archive was checked whole before this runs (archive_check); every member is checked
-again here as it comes, so that an archive changed in between still cannot write outside
+The archive was checked whole before this runs (check_archive), or is checked while it is
+written (an ArchiveCheck: a fresh volume nothing sees yet, thrown away on a mismatch); every
+member is checked again here as it comes, so that an archive changed in between still cannot write outside
 the directory. Nothing is ever reached through a symlink on the disk: each directory is
 opened from the volume's root one component at a time with O_NOFOLLOW, after following
 the archive's own symlinks in the archive (they have been checked to stay inside).
@@ -26,6 +27,7 @@ import stat
 import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import (
+    ArchiveUnreadable,
     chain_problem,
     member_problem,
     resolve,
@@ -253,24 +255,39 @@ class Extraction(object):
         os.close(self.root_fd)
 
 
-def extract_path(src, member, roots, target):
+def _members(handle, check):
+    """The archive's members: as ``check`` (an ArchiveCheck) passes them, or all of them (checked before)."""
+    if check is not None:
+        return check.members(handle)
+    return tar_members(ForwardReader(decompressed(file_chunks(handle))))
+
+
+def extract_path(src, member, roots, target, check=None):
     """Write the members of ``src`` below ``member`` (one of ``roots``) into the directory ``target``.
 
-    Returns the number of members written.
+    ``check``: an ArchiveCheck of ``src`` made while it is written (one read of the archive); its
+    verdict is raised here, after the last member (the caller throws the fresh directory away). Without
+    it, the archive was checked before. Returns the number of members written.
     """
     extraction = Extraction(target, member, roots)
     count = 0
     try:
         with open(src, 'rb') as handle:
-            reader = ForwardReader(decompressed(file_chunks(handle)))
-            for info, content in tar_members(reader):
-                extraction.check(src, info)
-                name = posixpath.normpath(info.name)
-                if name != member and not name.startswith(member + '/'):
-                    continue
-                extraction.add(info, content)
-                count += 1
+            try:
+                for info, content in _members(handle, check):
+                    extraction.check(src, info)
+                    name = posixpath.normpath(info.name)
+                    if name != member and not name.startswith(member + '/'):
+                        continue
+                    extraction.add(info, content)
+                    count += 1
+            except ArchiveUnreadable:
+                pass  # the verdict says why
+            if check is not None:
+                check.verdict()
         extraction.finish()
     finally:
         extraction.close()
+        if check is not None:
+            check.close()
     return count

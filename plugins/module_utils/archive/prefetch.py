@@ -16,13 +16,9 @@ thread is raised in the caller's, where it would have been raised without the th
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import queue
 import sys
 import threading
-
-try:
-    import queue
-except ImportError:  # pragma: no cover - Python 2
-    import Queue as queue  # pylint: disable=import-error
 
 _MEMBER, _CHUNK, _END, _ERROR = range(4)
 

@@ -5,9 +5,9 @@
 
 """An archive file being written: compressed on the way, its sha256 and size kept as it grows.
 
-The file is a private temporary file (mode 0600) beside its destination. Compressing,
-hashing and writing happen in a second thread, fed with batches of about 1 MiB, while the
-caller goes on reading: the C code of zlib, lzma, hashlib and file writes releases Python's
+The file is a private temporary file (mode 0600) beside its destination. Compressing and
+writing happen in a second thread, fed with batches of about 1 MiB, and hashing what is
+written in a third (hashing.py), while the caller goes on reading: the C code of zlib, lzma, hashlib and file writes releases Python's
 lock, so reading and writing overlap. ``barrier`` waits until everything handed over so far
 is hashed (the first path's digest is the archive's hash at that point); ``finish`` writes
 the end of the archive, flushes and syncs the file. gzip is written at level 6 (gzip's own
@@ -21,17 +21,14 @@ import hashlib
 import io
 import lzma
 import os
+import queue
 import sys
 import tempfile
 import threading
 import zlib
 
-try:
-    import queue
-except ImportError:  # pragma: no cover - Python 2
-    import Queue as queue  # pylint: disable=import-error
-
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import end_of_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.hashing import BackgroundDigest, HashThread
 
 # What an archive can be compressed with (none: a plain tar).
 COMPRESSIONS = ('none', 'gzip', 'xz')
@@ -56,7 +53,9 @@ class ArchiveWriter(object):
         os.fchmod(handle, 0o600)
         self._file = io.open(handle, 'wb', buffering=BUFFER)
         self._compressor = _compressor(compression)
-        self.sha256 = hashlib.sha256()
+        # hashed in a third thread, beside the writes (a write waiting for the disk no longer holds the hash up)
+        self._hashes = HashThread()
+        self.sha256 = BackgroundDigest(hashlib.sha256(), self._hashes)
         self.size = 0        # of the file
         self.offset = 0      # of the uncompressed tar stream
         self._batch, self._batched = [], 0
@@ -113,6 +112,7 @@ class ArchiveWriter(object):
         self._hand_over()
         self._queue.join()
         self._check()
+        self._hashes.wait()  # the writing thread is idle now: the hash thread's batch is all handed over
 
     def finish(self):
         """End the archive, sync it to disk; return the temporary file's path."""
@@ -123,6 +123,8 @@ class ArchiveWriter(object):
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
+        self.sha256.hexdigest()  # every byte hashed
+        self._hashes.close()
         return self.path
 
     def _stop(self):
@@ -138,6 +140,7 @@ class ArchiveWriter(object):
             if self._worker.is_alive():
                 self._queue.put(None)
                 self._worker.join(timeout=10)
+            self._hashes.close()
         finally:
             if not self._file.closed:
                 try:

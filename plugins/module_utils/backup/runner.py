@@ -17,6 +17,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import read_digests
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.consistency import Consistency
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import Destination
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import (
     plan_backup,
@@ -55,6 +56,7 @@ class Backup(object):
         self.target = Destination(self.spec, self.source, self.spec.host or engine_host(api))
         needs_reader = self.source.temporary and not self.access.direct
         self.reader = TemporaryReader(api, self.source) if needs_reader else None
+        self.consistency = Consistency(api, self.spec, self.source)
 
     def result(self):
         """The result keys every run has."""
@@ -82,14 +84,17 @@ def predict(backup, result):
     if backup.reader is not None:
         backup.engine.warn('Check mode cannot read volume %s through the engine without creating a temporary '
                            'container; a real run reads it and may find the archive up to date.' % backup.reader.volume)
-        result.update(changed=True, paths=[], manifest=None, actions=plan.describe())
+        result.update(changed=True, paths=[], manifest=None)
+        result.update(backup.consistency.result(True), actions=backup.consistency.describe(plan.describe()))
         return result
     digests, stats = read_digests(backup.engine.api, backup.source, backup.access, backup.target.schemes())
     if unchanged(backup.target.previous, digests, backup.spec):
         result = backup.up_to_date(result)
         result.update(paths=[item.as_dict() for item in stats], manifest_path=manifest_path(result['dest']))
+        result.update(backup.consistency.result(True), quiesced=[], actions=backup.consistency.describe([], False))
         return result
-    result.update(changed=True, paths=[item.as_dict() for item in stats], manifest=None, actions=plan.describe())
+    result.update(changed=True, paths=[item.as_dict() for item in stats], manifest=None)
+    result.update(backup.consistency.result(True), actions=backup.consistency.describe(plan.describe()))
     return result
 
 
@@ -114,7 +119,8 @@ def written(backup, result, answer, appliers):
     result.update(changed=True, manifest=manifest, paths=manifest['paths'], sha256=manifest['sha256'], dest=target.path)
     if answer['changed_while_read']:
         engine.warn('These files changed while they were read (the archive holds them as they were when their '
-                    'size was taken): %s.' % ', '.join(answer['changed_while_read'][:20]))
+                    'size was taken): %s. quiesce=stop, or an exec_before command that dumps the data, makes a '
+                    'consistent backup of a volume that is written.' % ', '.join(answer['changed_while_read'][:20]))
     if target.keep:
         prune = plan_prune(target, backup.source, manifest)
         engine.apply(prune, appliers)
@@ -126,18 +132,43 @@ def written(backup, result, answer, appliers):
     return result
 
 
+def still_held(backup):
+    """True when the earlier archive holds the data as it is now, read live (no temporary container):
+    then nothing is quiesced for a backup that would write nothing."""
+    if backup.target.previous is None or backup.spec.force or backup.reader is not None:
+        return False
+    digests, dummy = read_digests(backup.engine.api, backup.source, backup.access, backup.target.schemes())
+    return unchanged(backup.target.previous, digests, backup.spec)
+
+
+def back_up(backup, result):
+    """The read and the write (the containers that write the data quiesced first, when asked)."""
+    if backup.consistency.writers:
+        if still_held(backup):
+            result = backup.up_to_date(result)
+            result.update(manifest_path=manifest_path(result['dest']), actions=backup.consistency.describe([], False))
+            return result
+        backup.consistency.quiesce_now(backup.engine)
+    plan = plan_backup(backup.spec, backup.source, backup.target, backup.reader)
+    appliers = backup_appliers(backup.access)
+    answer = carry_out(backup, plan, appliers)
+    backup.consistency.resume_now()  # the data is read: the applications run again before the read-back and prune
+    if not answer['written']:
+        result = backup.up_to_date(result)
+    else:
+        result = written(backup, result, answer, appliers)
+        result['actions'] = backup.consistency.describe(plan.describe(), bool(backup.consistency.quiesced))
+    result['manifest_path'] = manifest_path(result['dest'])
+    return result
+
+
 def converge_backup(engine):
     backup = Backup(engine)
     result = backup.result()
     if engine.check_mode:
         return predict(backup, result)
-    plan = plan_backup(backup.spec, backup.source, backup.target, backup.reader)
-    appliers = backup_appliers(backup.access)
-    answer = carry_out(backup, plan, appliers)
-    if not answer['written']:
-        result = backup.up_to_date(result)
-    else:
-        result = written(backup, result, answer, appliers)
-        result['actions'] = plan.describe()
-    result['manifest_path'] = manifest_path(result['dest'])
-    return result
+    if not backup.consistency.active:
+        result = back_up(backup, result)
+        result.update(backup.consistency.result(False))
+        return result
+    return backup.consistency.around(lambda: back_up(backup, result))

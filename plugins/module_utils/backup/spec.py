@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import os
 
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
+from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
 
 
@@ -26,7 +28,8 @@ def check_dest(dest):
 class BackupSpec(object):
     """The source (a data container and its ``paths``, or a ``volume``), where the archive goes
     (``dest``, or a series of ``keep`` dated archives), how (``compression``, ``method``), and
-    whether an archive still up to date is written again (``force``)."""
+    whether an archive still up to date is written again (``force``), and what keeps the data
+    still while it is read (``quiesce``, ``exec_before``, ``exec_after``: consistency.py)."""
 
     def __init__(self, params):
         self.dest = params['dest']
@@ -45,3 +48,8 @@ class BackupSpec(object):
         self.host = params.get('host')
         if self.host is not None and (not self.host.strip() or '/' in self.host):
             raise InputError('host must be a host name (as the inventory names it), got %r.' % self.host)
+        self.quiesce = params.get('quiesce') or 'none'
+        if self.quiesce not in QUIESCE_MODES:
+            raise InputError('quiesce must be one of %s, got %r.' % (', '.join(QUIESCE_MODES), self.quiesce))
+        self.exec_before = parse_commands(params.get('exec_before'), 'exec_before')
+        self.exec_after = parse_commands(params.get('exec_after'), 'exec_after')

@@ -21,11 +21,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
     api_error,
     connection_error,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import EngineInterface
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import OUTPUT_TAIL, EngineInterface
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import EngineKind, as_docker_reports, from_names, may_differ
 
 if docker is not None:
     import requests.exceptions
+    from docker.utils.socket import frames_iter as socket_frames
     _TRANSPORT_ERRORS = (requests.exceptions.RequestException, docker.errors.DockerException)
 else:  # pragma: no cover - the module reports missing_required_lib before this is used
     _TRANSPORT_ERRORS = ()
@@ -176,6 +177,31 @@ class EngineAPI(EngineInterface):
     def stop_container(self, name_or_id, timeout=None):
         """Stop; ``timeout`` None waits as long as the container's own stop timeout (--stop-timeout) says."""
         return self._call('stop', 'stop container %r' % name_or_id, 'stop', name_or_id, timeout=timeout)
+
+    def pause_container(self, name_or_id):
+        return self._call('pause', 'pause container %r' % name_or_id, 'pause', name_or_id)
+
+    def unpause_container(self, name_or_id):
+        return self._call('unpause', 'unpause container %r' % name_or_id, 'unpause', name_or_id)
+
+    def exec_command(self, container, command, user=None, keep=OUTPUT_TAIL):
+        """Run ``command`` (a list) in the running ``container`` as ``docker exec`` does, for as long as it
+        takes (no read timeout: a database dump may be silent for hours); (exit code, the last ``keep``
+        bytes of its output, stdout and stderr interleaved). Only the tail is ever held."""
+        action = 'run a command in container %r' % container
+        answer = self._call('exec_create', action, 'exec_create', container, command, user=user or '')
+        sock = self._call('exec_start', action, 'exec_start', answer['Id'], socket=True)
+        tail = b''
+        try:
+            self.client._disable_socket_timeout(sock)  # pylint: disable=protected-access
+            for dummy, data in socket_frames(sock, False):
+                tail = (tail + data)[-keep:]
+        except (OSError, ValueError) as exc:
+            raise connection_error(exc, self.options.docker_host)
+        finally:
+            sock.close()
+        state = self._call('exec_inspect', action, 'exec_inspect', answer['Id']) or {}
+        return state.get('ExitCode'), tail
 
     def archive_head(self, container, path, limit=16384):
         """The beginning of the tar stream of ``path``: enough for the headers of ``path`` itself."""

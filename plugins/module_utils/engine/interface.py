@@ -22,8 +22,10 @@ READS = ('list_volumes', 'inspect_volume', 'disk_usage', 'list_containers', 'ins
          'container_changes', 'list_networks', 'archive_head', 'archive_stream', 'version', 'info',
          'inspect_image')
 WRITES = ('create_volume', 'remove_volume', 'create_container', 'create_container_raw', 'connect_network',
-          'remove_container', 'rename_container', 'start_container', 'stop_container', 'put_archive',
-          'import_image', 'pull_image')
+          'remove_container', 'rename_container', 'start_container', 'stop_container', 'pause_container',
+          'unpause_container', 'exec_command', 'put_archive', 'import_image', 'pull_image')
+# Bytes of a command's output kept (exec_command).
+OUTPUT_TAIL = 4096
 
 
 class EngineInterface(abc.ABC):
@@ -103,6 +105,18 @@ class EngineInterface(abc.ABC):
     @abc.abstractmethod
     def stop_container(self, name_or_id, timeout=None):
         """Stop a container."""
+
+    @abc.abstractmethod
+    def pause_container(self, name_or_id):
+        """Pause a container's processes."""
+
+    @abc.abstractmethod
+    def unpause_container(self, name_or_id):
+        """Let a paused container's processes run again."""
+
+    @abc.abstractmethod
+    def exec_command(self, container, command, user=None, keep=OUTPUT_TAIL):
+        """Run ``command`` in the running container; (exit code, the last ``keep`` bytes of its output)."""
 
     # --- archives --------------------------------------------------------------
     @abc.abstractmethod

@@ -26,6 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds impo
     CREATE_HOST_DIRECTORY,
     CREATE_VOLUME,
     DISCARD_NEW_CONSUMER,
+    PAUSE_CONTAINER,
     PULL_IMAGE,
     REMOVE_CONTAINER,
     REMOVE_VOLUME,
@@ -151,6 +152,10 @@ def _stop_container(api, action):
     return api.stop_container(action.args.get('id') or action.target, timeout=action.args.get('timeout'))
 
 
+def _pause_container(api, action):
+    return api.pause_container(action.args.get('id') or action.target)
+
+
 def _set_root_attributes(api, action):
     path = action.args['path']
     current = read_root(api, action.target, path)
@@ -185,5 +190,6 @@ APPLIERS = {
     RENAME_CONTAINER: _rename_container,
     START_CONTAINER: _start_container,
     STOP_CONTAINER: _stop_container,
+    PAUSE_CONTAINER: _pause_container,
     SET_ROOT_ATTRIBUTES: _set_root_attributes,
 }

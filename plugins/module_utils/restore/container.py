@@ -31,7 +31,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_plac
     InPlace,
     explain_interruption,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard, stale_fills
+from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import ArchiveFill, Fill, discard_all, stale_fills
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner import plan_restore
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import check_target
@@ -168,8 +168,7 @@ class ContainerRestore(object):
             result, dummy = self.engine.apply(plan, appliers)
         except BaseException as exc:
             rollback_swap(self.engine, self.name, self.current, set(c.id for c in self.leftovers))
-            for fill in fills:
-                discard(self.engine.api, fill)
+            discard_all(self.engine.api, archive, fills, exc)
             explain_interruption(exc, self.in_place)
             raise
         for reason in archive.fallbacks:
@@ -199,9 +198,12 @@ def restore_container(engine, spec):
             result['consumers'] = names if engine.check_mode else rewire_consumers(engine, names)
             result['changed'] = bool(result['consumers'])
         return result
+    one_pass = False
     if run.restored:
-        spec.check_archive(engine)  # before anything is written
-    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, run.access)
+        # Fresh volumes only (no in-place restore; check mode checks now): checked while they are filled, before
+        # the swap shows them.
+        one_pass = spec.check_archive(engine, one_pass=not (run.in_place or engine.check_mode) and run.access.direct) is None
+    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, run.access, one_pass)
     plan, fills, swap = run.plan(archive)
     volumes = dict((f.entry['path'], f.volume) for f in fills)
     volumes.update((r.entry['path'], r.volume) for r in run.in_place)

@@ -24,6 +24,7 @@ import tempfile
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck, check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
@@ -37,6 +38,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds impo
     REMOVE_CONTAINER,
     REMOVE_VOLUME,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 
 
 def _only_entry(src, manifest, entry):
@@ -69,14 +71,21 @@ class ArchiveFill(object):
     """The archive a restore fills volumes from, and the path it writes them on (``access``).
 
     ``fallbacks``: why a fill went through the engine although the direct path was chosen.
+    ``one_pass``: the archive was not checked before; each fill on the direct path checks it while it
+    writes (the fresh volume is thrown away on a mismatch), a fill through the engine checks it first.
     """
 
-    def __init__(self, src, manifest, digest, access):
+    def __init__(self, src, manifest, digest, access, one_pass=False):
         self.src = src
         self.manifest = manifest
         self.digest = digest
         self.access = access
         self.fallbacks = []
+        self.unchecked = one_pass
+
+    @property
+    def roots(self):
+        return [path['member'] for path in self.manifest['paths']]
 
     def labels(self, entry, owner):
         return {pv_labels.RESTORED_FROM: self.digest, pv_labels.RESTORED_PATH: entry['path'],
@@ -100,13 +109,16 @@ class ArchiveFill(object):
             inspect = api.inspect_volume(volume) or {}
             problem = volume_problem(self.access, inspect)
             if problem is None:
-                roots = [path['member'] for path in self.manifest['paths']]
-                extract_path(self.src, entry['member'], roots, inspect['Mountpoint'])
+                check = ArchiveCheck(self.src, self.manifest, self.roots) if self.unchecked else None
+                extract_path(self.src, entry['member'], self.roots, inspect['Mountpoint'], check)
                 return None
             if self.access.kind is not None:
                 refuse_archive_endpoint(self.access.kind, 'fill volume %s' % volume,
                                         'Its directory cannot be written directly: %s' % problem)
             self.fallbacks.append(problem)
+        if self.unchecked:
+            check_archive(self.src, self.manifest, self.roots)  # before the engine writes anything
+            self.unchecked = False
         data, temporary = _only_entry(self.src, self.manifest, entry)
         try:
             return api.put_archive(holder, '/', data)
@@ -132,8 +144,10 @@ def _held_only_by(api, volume, holder):
 
 def discard(api, fill):
     """Take back ``fill`` after a failure: its holder, and its volume when the restore created it and
-    nothing else holds it. Best effort: the next run takes back what is left (``stale_fills``)."""
-    if fill.create and _held_only_by(api, fill.volume, fill.holder):
+    nothing else holds it. Best effort: the next run takes back what is left (``stale_fills``).
+    True when the fill is wholly gone (a volume that existed before is not: it may have been written)."""
+    whole = fill.create and _held_only_by(api, fill.volume, fill.holder)
+    if whole:
         steps = [lambda: api.remove_container(fill.holder), lambda: api.remove_volume(fill.volume)]
     else:
         steps = [lambda: api.remove_container(fill.holder)]
@@ -141,7 +155,22 @@ def discard(api, fill):
         try:
             step()
         except PersistentVolumesError:
-            pass
+            whole = False
+    return whole
+
+
+def discard_all(api, archive, fills, exc):
+    """Take back every fill after ``exc``; when that took back all the run had done (it had only made
+    those fills' volumes and holders), ``exc`` reports no change."""
+    gone = set()
+    for fill in fills:
+        if discard(api, fill):
+            plan = Plan()
+            archive.add(plan, fill)
+            gone.update(plan.describe())
+    details = getattr(exc, 'details', None)
+    if isinstance(details, dict) and gone and set(details.get('actions_done') or ()) <= gone:
+        details.update(changed=False, actions_done=[])
 
 
 def _stale_volumes(api, summary, owner):

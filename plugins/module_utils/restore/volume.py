@@ -26,7 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill im
     ArchiveFill,
     Fill,
     add_stale,
-    discard,
+    discard_all,
     stale_fills,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import (
@@ -88,6 +88,15 @@ def observed_volume(engine, spec, name):
     return entry, raw, access, stale, state
 
 
+def checked_later(spec, engine, in_place, raw, access):
+    """Check the archive before anything is written (an existing volume, an in-place restore), or only the room it
+    needs: True when a new volume on the direct path is checked while it is filled (nothing sees it before)."""
+    if in_place is not None and not in_place.restores:
+        return False
+    fresh = in_place is None and raw is None and access.direct and not engine.check_mode  # check mode: checked now
+    return spec.check_archive(engine, one_pass=fresh) is None
+
+
 def restore_volume(engine, spec):
     name = check_name(engine.params['volume'], 'volume name')
     entry, raw, access, stale, state = observed_volume(engine, spec, name)
@@ -101,9 +110,7 @@ def restore_volume(engine, spec):
         if state == 'empty' and in_place.journal is None and not in_place.users:
             in_place = None  # nothing to keep, nobody to stop: filled as a new volume is
     check_restorable(engine, name, state)
-    if in_place is None or in_place.restores:
-        spec.check_archive(engine)  # before anything is written
-    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access)
+    archive = ArchiveFill(spec.src, spec.manifest, spec.digest, access, checked_later(spec, engine, in_place, raw, access))
     fill = None
     if in_place is None:
         fill = Fill(name, entry, name, create=raw is None)
@@ -121,7 +128,7 @@ def restore_volume(engine, spec):
         engine.apply(plan, appliers)
     except BaseException as exc:
         if fill is not None:
-            discard(engine.api, fill)  # the holder, and the volume when this restore created it
+            discard_all(engine.api, archive, [fill], exc)  # the holder, and the volume when this restore created it
         explain_interruption(exc, [in_place] if in_place is not None else [])
         raise
     for reason in archive.fallbacks:
