@@ -79,6 +79,9 @@ class Reads(object):
             self.template(value, expression=key in EXPRESSIONS and '{{' not in value)
 
     def task(self, task):
+        for part in ('block', 'rescue', 'always'):
+            for inner in task.get(part, []):
+                self.task(inner)
         self.defined.add(task.get('register', ''))
         self.defined |= set(task.get('vars', {}))
         self.defined |= set(task.get('ansible.builtin.set_fact', {}) or {})

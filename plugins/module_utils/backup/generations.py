@@ -86,6 +86,17 @@ def order(generation):
     return (sequence if isinstance(sequence, int) else 0, str(manifest.get('created_at') or ''), generation.stamp)
 
 
+RETENTION_RULES = ('keep',)
+
+
+def expired(series, retention):
+    """The generations of ``series`` (newest first) that no rule of ``retention`` (a dict of
+    RETENTION_RULES; no rule at all keeps everything) keeps: beyond the newest ``keep``.
+    Both sides of a backup use it: the Docker host's series and the backup host's copies."""
+    keep = retention.get('keep')
+    return list(series[keep:]) if keep else []
+
+
 def next_sequence(series):
     """The sequence number of the next archive of ``series`` (its generations, newest first)."""
     return max([order(generation)[0] for generation in series] + [0]) + 1
