@@ -52,7 +52,7 @@ import time
 
 import docker
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.interface import ModuleEngine
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS, ConnectionOptions
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import LayoutRun
@@ -199,23 +199,26 @@ def explicit_layout(containers):
     )
 
 
-class InProcessEngine(object):
-    """What the work functions need of an EngineModule, without an AnsibleModule: the
-    parameters, the connection and ``apply``; the EngineAPI counts the calls by kind."""
+class InProcessEngine(ModuleEngine):
+    """The ModuleEngine the work functions get, without an AnsibleModule: the parameters, the
+    connection and ``apply`` (a real run, no diff); the EngineAPI counts the calls by kind."""
 
     def __init__(self, params):
         self.params = params
         self.options = ConnectionOptions(params)
         self.api = EngineAPI(self.options)
-        self.check_mode = False
-        self.diff_mode = False
         self.warnings = []
+
+    @property
+    def check_mode(self):
+        return False
+
+    @property
+    def diff_mode(self):
+        return False
 
     def warn(self, message):
         self.warnings.append(message)
-
-    def apply(self, plan, appliers=None):
-        return apply_plan(self, plan, appliers)
 
 
 def with_defaults(spec, params):

@@ -129,7 +129,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     BIND_MOUNT_REQUIRED_IF,
     converge_bind_mount,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import CONSUMER_ARGS
 
 

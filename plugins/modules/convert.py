@@ -149,7 +149,7 @@ actions:
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_CHOICES
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.runner import converge_convert
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 
 ARGUMENT_SPEC = dict(
     container=dict(type='str', required=True),

@@ -170,7 +170,7 @@ api_calls:
   sample: 6
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import converge_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DATA_CONTAINER_ARGS
 

@@ -133,7 +133,7 @@ api_calls:
   sample: 2
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_host
 
 ARGUMENT_SPEC = dict(

@@ -164,7 +164,7 @@ api_calls:
   sample: 9
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import converge_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LAYOUT_ARGS
 

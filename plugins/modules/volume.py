@@ -138,7 +138,7 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import converge_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS
 

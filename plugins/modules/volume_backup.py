@@ -394,7 +394,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 
 EXEC_OPTIONS = dict(
     container=dict(type='str', required=True),

@@ -241,7 +241,7 @@ api_calls:
   sample: 3
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import report_volumes
 
 ARGUMENT_SPEC = dict(

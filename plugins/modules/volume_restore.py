@@ -212,7 +212,7 @@ api_calls:
 '''
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.runner import converge_restore
 
 ARGUMENT_SPEC = dict(

@@ -132,7 +132,7 @@ api_calls:
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.options import CONSUMER_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.volumes_from import converge_volumes_from
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 
 ARGUMENT_SPEC = {
     'from': dict(type='list', elements='raw', required=True),

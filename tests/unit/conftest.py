@@ -9,64 +9,24 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import hashlib
 import itertools
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import ConnectionOptions
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, ImageChoice
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import RootAttributes
-
-
-def container_id(name):
-    return hashlib.sha256(name.encode('utf-8')).hexdigest()
-
-
-def raw_volume(name, driver='local', options=None, labels=None):
-    """A volume as ``GET /volumes/{name}`` (and the volume list) shows it."""
-    return {'Name': name, 'Driver': driver, 'Options': options, 'Labels': labels,
-            'Mountpoint': '/var/lib/docker/volumes/%s/_data' % name, 'Scope': 'local',
-            'CreatedAt': '2024-05-01T10:00:00Z'}
-
-
-def raw_container(name, mounts=(), state='running', labels=None, aliases=()):
-    """A container as ``GET /containers/json?all=1`` lists it.
-
-    ``mounts``: ``(volume, destination)`` or ``(volume, destination, 'ro')`` tuples for
-    volume mounts, or raw dicts (bind mounts). ``aliases``: link aliases ``('web', 'db')``
-    that the engine adds to ``Names`` as ``/web/db``.
-    """
-    raw_mounts = []
-    for mount in mounts:
-        if isinstance(mount, dict):
-            raw_mounts.append(mount)
-            continue
-        volume, destination = mount[0], mount[1]
-        read_only = len(mount) > 2 and mount[2] == 'ro'
-        raw_mounts.append({'Type': 'volume', 'Name': volume, 'Driver': 'local',
-                           'Source': '/var/lib/docker/volumes/%s/_data' % volume,
-                           'Destination': destination, 'Mode': 'ro' if read_only else '',
-                           'RW': not read_only, 'Propagation': ''})
-    names = ['/%s/%s' % alias for alias in aliases] + ['/' + name]
-    return {'Id': container_id(name), 'Names': names, 'Image': 'local/busybox:latest',
-            'State': state, 'Labels': labels or {}, 'Mounts': raw_mounts}
-
-
-class FakeInspect(object):
-    """Stands for ``EngineAPI.inspect_container``; records every call."""
-
-    def __init__(self, volumes_from_by_name):
-        self._by_id = dict((container_id(name), entries) for name, entries in volumes_from_by_name.items())
-        self.calls = []
-
-    def __call__(self, name_or_id):
-        self.calls.append(name_or_id)
-        return {'HostConfig': {'VolumesFrom': self._by_id.get(name_or_id)}}
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import (  # noqa: F401 (imported by the tests from here)
+    FakeEngineAPI,
+    FakeInspect,
+    container_id,
+    raw_container,
+    raw_volume,
+)
 
 
 def build_state(volumes=(), containers=(), volumes_from=None, sizes=None):
@@ -87,64 +47,6 @@ def build_state(volumes=(), containers=(), volumes_from=None, sizes=None):
 @pytest.fixture
 def make_state():
     return build_state
-
-
-class FakeEngineAPI(object):
-    """An in-memory engine with the ``EngineAPI`` methods; records each call.
-
-    ``volumes`` and ``containers`` take the compact forms of ``build_state``.
-    """
-
-    def __init__(self, volumes=(), containers=(), volumes_from=None, usage=None):
-        raw_volumes = [raw_volume(item) if isinstance(item, str) else raw_volume(**item) for item in volumes]
-        self.volumes = dict((item['Name'], item) for item in raw_volumes)
-        self.containers = [raw_container(**item) for item in containers]
-        self.inspect = FakeInspect(volumes_from or {})
-        self.usage = usage or {}
-        self.calls = []
-
-    def _record(self, *call):
-        self.calls.append(call)
-
-    def forget(self):
-        self._record('forget')
-
-    def list_volumes(self):
-        self._record('list_volumes')
-        return list(self.volumes.values())
-
-    def inspect_volume(self, name):
-        self._record('inspect_volume', name)
-        return self.volumes.get(name)
-
-    def list_containers(self, filters=None):
-        self._record('list_containers', filters)
-        if not filters:
-            return list(self.containers)
-        wanted = filters['volume']
-        return [raw for raw in self.containers if any(m.get('Name') == wanted for m in raw['Mounts'])]
-
-    def inspect_container(self, name_or_id):
-        self._record('inspect_container', name_or_id)
-        return self.inspect(name_or_id)
-
-    def disk_usage(self):
-        self._record('disk_usage')
-        return {'Volumes': [{'Name': name, 'UsageData': {'Size': size, 'RefCount': 0}}
-                            for name, size in self.usage.items()]}
-
-    def create_volume(self, name, driver, driver_options, labels):
-        self._record('create_volume', name, driver, driver_options, labels)
-        self.volumes[name] = raw_volume(name, driver, driver_options or None, labels or None)
-        return self.volumes[name]
-
-    def remove_volume(self, name):
-        self._record('remove_volume', name)
-        del self.volumes[name]
-
-    @property
-    def call_count(self):
-        return len(self.calls)
 
 
 @pytest.fixture

@@ -26,6 +26,11 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    BUILD_DATA_IMAGE,
+    CREATE_CONTAINER,
+    REMOVE_CONTAINER,
+)
 
 VOLUME_PATH = '/volume'
 
@@ -140,17 +145,17 @@ class TemporaryReader(object):
 
     def add_open(self, plan):
         for container in self.stale:
-            plan.add('remove_container', container, 'left by an interrupted backup', id=container)
+            plan.add(REMOVE_CONTAINER, container, 'left by an interrupted backup', id=container)
         if not self.image_present:
-            plan.add('build_data_image', DEFAULT_IMAGE, 'missing',
+            plan.add(BUILD_DATA_IMAGE, DEFAULT_IMAGE, 'missing',
                      text='build image %s (empty, from no registry)' % DEFAULT_IMAGE)
-        plan.add('create_container', self.source.container, 'read volume %s' % self.volume,
+        plan.add(CREATE_CONTAINER, self.source.container, 'read volume %s' % self.volume,
                  text='create a temporary container (never started) mounting volume %s read-only' % self.volume,
                  image=DEFAULT_IMAGE, binds=['%s:%s:ro' % (self.volume, VOLUME_PATH)],
                  labels={pv_labels.TEMPORARY: 'backup'})
 
     def add_close(self, plan):
-        plan.add('remove_container', self.source.container, 'the temporary reader of volume %s' % self.volume)
+        plan.add(REMOVE_CONTAINER, self.source.container, 'the temporary reader of volume %s' % self.volume)
 
 
 def read_through_temporary(engine, source, read):

@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.destinat
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import recipients_of, verify_ciphertext
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import expired
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import REMOVE_GENERATION, WRITE_ARCHIVE
 
 
 def unchanged(previous, digests, spec):
@@ -39,7 +40,7 @@ def plan_backup(spec, source, target, reader=None):
     if reader is not None:
         reader.add_open(plan)
         source = reader.source
-    plan.add('write_archive', target.path, 'backup of %s' % source.label, text=target.describe(),
+    plan.add(WRITE_ARCHIVE, target.path, 'backup of %s' % source.label, text=target.describe(),
              source=source, destination=target, spec=spec)
     if reader is not None:
         reader.add_close(plan)
@@ -56,6 +57,6 @@ def plan_prune(target, source, manifest):
     plan = Plan()
     for old in expired(target.series(source), target.retention):
         if old.path != target.path:  # never the archive just written, whatever the others say
-            plan.add('remove_generation', old.path, 'kept by no rule (%s)' % describe_retention(target.retention),
+            plan.add(REMOVE_GENERATION, old.path, 'kept by no rule (%s)' % describe_retention(target.retention),
                      generation=old)
     return plan

@@ -33,6 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec import BackupSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.write import backup_appliers
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import WRITE_ARCHIVE
 
 
 def engine_host(api):
@@ -112,7 +113,7 @@ def carry_out(backup, plan, appliers):
             except PersistentVolumesError:
                 pass
         raise
-    return answers[[action.kind for action in plan.actions].index('write_archive')]
+    return answers[[action.kind for action in plan.actions].index(WRITE_ARCHIVE)]
 
 
 def written(backup, result, answer, appliers):

@@ -22,6 +22,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.commit i
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import remove_generation
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import unchanged
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import REMOVE_GENERATION, WRITE_ARCHIVE
 
 
 def write_backup(api, action, access):
@@ -54,6 +55,6 @@ def write_backup(api, action, access):
 def backup_appliers(access):
     """The engine's appliers and the backup's, reading on ``access``."""
     appliers = dict(APPLIERS)
-    appliers['write_archive'] = lambda api, action: write_backup(api, action, access)
-    appliers['remove_generation'] = lambda api, action: remove_generation(action.args['generation'])
+    appliers[WRITE_ARCHIVE] = lambda api, action: write_backup(api, action, access)
+    appliers[REMOVE_GENERATION] = lambda api, action: remove_generation(action.args['generation'])
     return appliers

@@ -29,6 +29,10 @@ from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts imp
     parse_mode,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    CREATE_HOST_DIRECTORY,
+    SET_HOST_ATTRIBUTES,
+)
 
 BIND_MOUNT_ARGS = dict(
     source=dict(type='str'),
@@ -100,7 +104,7 @@ class BindRequest(object):
             after.update(state='directory', owner=self.owner if self.owner is not None else 0,
                          group=self.group if self.group is not None else 0,
                          mode='%04o' % (self.mode if self.mode is not None else 0o755))
-            return [Action('create_host_directory', self.source, 'missing', owner=self.owner, group=self.group,
+            return [Action(CREATE_HOST_DIRECTORY, self.source, 'missing', owner=self.owner, group=self.group,
                            mode=self.mode)], here.as_dict(), after
         differences = here.differences(self.owner, self.group, self.mode)
         if not differences:
@@ -111,7 +115,7 @@ class BindRequest(object):
                 after[key] = value
         if self.mode is not None:
             after['mode'] = '%04o' % self.mode
-        return [Action('set_host_attributes', self.source, '; '.join(differences), owner=self.owner,
+        return [Action(SET_HOST_ATTRIBUTES, self.source, '; '.join(differences), owner=self.owner,
                        group=self.group, mode=self.mode)], here.as_dict(), after
 
     def check_system_directory(self, differences):

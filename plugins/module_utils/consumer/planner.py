@@ -46,6 +46,14 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap impor
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    CONNECT_NETWORK,
+    CREATE_CONSUMER,
+    DISCARD_NEW_CONSUMER,
+    RENAME_CONTAINER,
+    START_CONTAINER,
+    STOP_CONTAINER,
+)
 
 
 class ConsumerPlan(Plan):
@@ -168,7 +176,7 @@ class ConsumerPlanner(object):
             for leftover in others:
                 add_remove(plan, leftover, 'leftover of an interrupted recreation')
             if current.name != self.spec.name:
-                plan.add('rename_container', current.name, 'finish an interrupted recreation',
+                plan.add(RENAME_CONTAINER, current.name, 'finish an interrupted recreation',
                          new_name=self.spec.name)
             self._running(plan, current.running, was_running)
         plan.reasons = reasons
@@ -256,11 +264,11 @@ class ConsumerPlanner(object):
                              'to create it.' % self.spec.name)
         if self.image_action:
             plan.add(self.image_action, self.spec.image, 'image not on the engine')
-        plan.add('create_consumer', self.spec.name, 'missing', body=self.new_body())
+        plan.add(CREATE_CONSUMER, self.spec.name, 'missing', body=self.new_body())
         if self.spec.running:
             keep = sorted(provided_paths(self.new_sources.values()) | set(bind_destination(b) for b in self.binds))
-            undo = [Action('discard_new_consumer', self.spec.name, 'it could not start', keep_paths=keep)]
-            plan.add('start_container', self.spec.name, 'running=true', undo=undo)
+            undo = [Action(DISCARD_NEW_CONSUMER, self.spec.name, 'it could not start', keep_paths=keep)]
+            plan.add(START_CONTAINER, self.spec.name, 'running=true', undo=undo)
         plan.recreated = False
         plan.after = self.predicted_after(None, False, False)
         return plan
@@ -292,9 +300,9 @@ class ConsumerPlanner(object):
         body['Labels'].update({pv_labels.REPLACES: self.spec.name, pv_labels.WAS_RUNNING: 'true' if was_running else 'false'})
         if safe:
             body['Labels'][pv_labels.PREVIOUS] = old_name(self.replacement_name)
-        plan.add('create_consumer', self.replacement_name, 'recreate, keeping every other setting', body=body)
+        plan.add(CREATE_CONSUMER, self.replacement_name, 'recreate, keeping every other setting', body=body)
         for network, endpoint in connects:
-            plan.add('connect_network', self.replacement_name, 'attach to network %s%s'
+            plan.add(CONNECT_NETWORK, self.replacement_name, 'attach to network %s%s'
                      % (network, describe_endpoint(endpoint)), network=network, endpoint=endpoint)
         if safe:
             add_safe_swap(plan, self.spec.name, self.replacement_name, current, others)
@@ -335,11 +343,11 @@ class ConsumerPlanner(object):
 
     def _running(self, plan, running, was_running):
         if self.spec.running is True and not running:
-            plan.add('start_container', self.spec.name, 'running=true')
+            plan.add(START_CONTAINER, self.spec.name, 'running=true')
         elif self.spec.running is False and running:
-            plan.add('stop_container', self.spec.name, 'running=false')
+            plan.add(STOP_CONTAINER, self.spec.name, 'running=false')
         elif self.spec.running is None and was_running and not running:
-            plan.add('start_container', self.spec.name, 'it was running before an interrupted recreation')
+            plan.add(START_CONTAINER, self.spec.name, 'it was running before an interrupted recreation')
 
     def summary(self, container):
         if container is None:

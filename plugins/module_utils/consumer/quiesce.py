@@ -25,10 +25,11 @@ __metaclass__ = type
 import posixpath
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import PAUSE_CONTAINER, STOP_CONTAINER
 
 QUIESCE_CHOICES = ('stop', 'none')  # convert: its consumers are recreated, so never left paused
 QUIESCE_MODES = ('none', 'stop', 'pause')  # volume_backup
-QUIESCE_ACTION = {'stop': 'stop_container', 'pause': 'pause_container'}
+QUIESCE_ACTION = {'stop': STOP_CONTAINER, 'pause': PAUSE_CONTAINER}
 _VERB = {'stop': ('stop', 'started'), 'pause': ('pause', 'unpaused')}
 
 
@@ -99,7 +100,7 @@ def stop_for_copy(plan, containers, mode, what):
     stopped = []
     for container in containers:
         if container.running:
-            plan.add('stop_container', container.name, 'quiesce=stop: it writes %s, which is copied' % what,
+            plan.add(STOP_CONTAINER, container.name, 'quiesce=stop: it writes %s, which is copied' % what,
                      text='stop %s while %s is copied (started again afterwards)' % (container.name, what))
             stopped.append(container.name)
     return stopped

@@ -25,6 +25,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holde
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import wanted_pairs
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import namespace_sharers
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import PULL_IMAGE
 
 
 class ConsumerRequest(object):
@@ -146,7 +147,7 @@ def wanted_image(api, spec):
     if spec.image is None:
         return None, None
     image = look_up(api, spec.image)
-    return image, None if image else 'pull_image'
+    return image, None if image else PULL_IMAGE
 
 
 def consumer_result(engine, plan, spec):

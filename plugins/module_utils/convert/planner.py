@@ -19,6 +19,13 @@ from ansible_collections.persistent.volumes.plugins.module_utils.image.choice im
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import temporary_name
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    BUILD_DATA_IMAGE,
+    COPY_VOLUME,
+    CREATE_CONSUMER,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+)
 
 
 def holder_body(volume, path, origin, running):
@@ -52,19 +59,19 @@ class CopyPlanner(object):
         plan = Plan()
         for path in self.to_copy:
             for holder in self.stale[path]:
-                plan.add('remove_container', holder.name, 'left by an interrupted conversion', id=holder.id,
+                plan.add(REMOVE_CONTAINER, holder.name, 'left by an interrupted conversion', id=holder.id,
                          text='remove %s, left by a conversion that did not finish copying %s' % (holder.name, path))
             if self.stale[path]:
-                plan.add('remove_volume', self.names[path], 'its copy was never proved', only_if_unused=True,
+                plan.add(REMOVE_VOLUME, self.names[path], 'its copy was never proved', only_if_unused=True,
                          text='remove volume %s, whose copy of %s was never proved (copied again)'
                          % (self.names[path], path))
         if self.to_copy and not image_present:
-            plan.add('build_data_image', DEFAULT_IMAGE, 'missing', text='build image %s (empty, from no registry)'
+            plan.add(BUILD_DATA_IMAGE, DEFAULT_IMAGE, 'missing', text='build image %s (empty, from no registry)'
                      % DEFAULT_IMAGE)
         holders = {}
         for path in self.to_copy:
             holders[path] = temporary_name(HOLDER)
-            plan.add('create_consumer', holders[path], 'create volume %s' % self.names[path],
+            plan.add(CREATE_CONSUMER, holders[path], 'create volume %s' % self.names[path],
                      text='create volume %s (labelled as made from %s:%s), held by a container never started'
                      % (self.names[path], self.state.holder.name, path),
                      body=holder_body(self.names[path], path, self.state.holder, self.ran))
@@ -72,9 +79,9 @@ class CopyPlanner(object):
             self.stopped = stop_for_copy(plan, [c.detail for c in self.state.consumers], self.spec.quiesce,
                                          'the data of %s' % self.state.holder.name)
         for path in self.to_copy:
-            plan.add('copy_volume', self.names[path], 'copy %s' % path,
+            plan.add(COPY_VOLUME, self.names[path], 'copy %s' % path,
                      text='copy %s:%s into volume %s and prove the copy (content sha256)'
                      % (self.state.holder.name, path, self.names[path]),
                      path=path, holder=holders[path], source=self.state.paths[path].name)
-            plan.add('remove_container', holders[path], 'the copy of %s is proved' % path)
+            plan.add(REMOVE_CONTAINER, holders[path], 'the copy of %s is proved' % path)
         return plan

@@ -30,6 +30,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import COPY_VOLUME, REMOVE_CONTAINER
 
 
 def consumer_binds(state, names, mode):
@@ -70,7 +71,8 @@ class Conversion(object):
         self.results = {}
 
     def _copy_and_rewire(self):
-        appliers = dict(APPLIERS, copy_volume=self.copy)
+        appliers = dict(APPLIERS)
+        appliers[COPY_VOLUME] = self.copy
         self.engine.apply(self.plan, appliers)
         for name, request in consumer_requests(self.state, self.names, self.copier.ran):
             try:
@@ -100,7 +102,7 @@ class Conversion(object):
     def remove_plan(self):
         plan = Plan()
         if self.spec.remove_data_container:
-            plan.add('remove_container', self.state.holder.name, 'remove_data_container=true', id=self.state.holder.id,
+            plan.add(REMOVE_CONTAINER, self.state.holder.name, 'remove_data_container=true', id=self.state.holder.id,
                      text='remove data container %s (its volumes are kept: %s)'
                      % (self.state.holder.name, ', '.join(sorted(m.name for m in self.state.paths.values()))))
         return plan

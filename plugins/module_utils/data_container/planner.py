@@ -23,6 +23,14 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holde
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import ANONYMOUS, BIND, MountSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import add_plain_swap
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    CREATE_CONTAINER,
+    CREATE_VOLUME,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+    RENAME_CONTAINER,
+    SET_ROOT_ATTRIBUTES,
+)
 
 NEW_ANONYMOUS = '(new anonymous volume)'
 
@@ -228,10 +236,10 @@ class DataContainerPlanner(object):
 
     def _finish_in_place(self, plan, current, others, wanted, kept):
         for leftover in others:
-            plan.add('remove_container', leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
+            plan.add(REMOVE_CONTAINER, leftover.name, 'leftover of an interrupted recreation', id=leftover.id)
             self._drop_unreached(plan, leftover, kept)
         if current.name != self.spec.name:
-            plan.add('rename_container', current.name, 'finish an interrupted recreation', new_name=self.spec.name)
+            plan.add(RENAME_CONTAINER, current.name, 'finish an interrupted recreation', new_name=self.spec.name)
             plan.recreated = True
         self._root_actions(plan, self.spec.name, wanted, existing=True)
 
@@ -242,7 +250,7 @@ class DataContainerPlanner(object):
                 owned |= container.owned_volumes
         for item in wanted:
             if item.new:
-                plan.add('create_volume', item.origin, 'new anonymous volume for %s' % item.path,
+                plan.add(CREATE_VOLUME, item.origin, 'new anonymous volume for %s' % item.path,
                          driver='local', driver_options={}, labels={pv_labels.ANONYMOUS_FOR: self.spec.name})
                 owned.add(item.origin)
         owned |= self.extra_owned
@@ -258,7 +266,7 @@ class DataContainerPlanner(object):
         config = (self.image.image or {}).get('Config') or {}
         if self.image.image is not None and not config.get('Cmd') and not config.get('Entrypoint'):
             extra['command'] = ['/.persistent-volumes-data-only']  # never run; the engine wants one
-        plan.add('create_container', target, reason, image=self.image.reference,
+        plan.add(CREATE_CONTAINER, target, reason, image=self.image.reference,
                  binds=[w.bind_string() for w in wanted], labels=labels, **extra)
         self._root_actions(plan, target, wanted, existing=False)
         add_plain_swap(plan, self.spec.name, target, current, others,
@@ -279,7 +287,7 @@ class DataContainerPlanner(object):
             if any(use.container != leftover.name for use in self.usage.uses(name)):
                 continue
             if self.is_empty(leftover.id or leftover.name, path):
-                plan.add('remove_volume', name, 'empty volume made for %s by %s, which never took its place'
+                plan.add(REMOVE_VOLUME, name, 'empty volume made for %s by %s, which never took its place'
                          % (path, leftover.name), only_if_unused=True)
                 plan.dropped.append(name)
 
@@ -305,7 +313,7 @@ class DataContainerPlanner(object):
                 current = self.read_root(source, item.path)
                 if current is not None and current.wanted(mount.owner, mount.group, mount.mode) == current:
                     continue
-            plan.add('set_root_attributes', target, 'owner/group/mode of %s' % item.path,
+            plan.add(SET_ROOT_ATTRIBUTES, target, 'owner/group/mode of %s' % item.path,
                      path=item.path, owner=mount.owner, group=mount.group, mode=mount.mode)
 
     # --- absent ---------------------------------------------------------------
@@ -324,7 +332,7 @@ class DataContainerPlanner(object):
                              's' if len(names) == 1 else '', ', '.join(self._describe_use(u) for u in consumers)),
                           consumers=[use.as_dict() for use in consumers])
         for container in containers:
-            plan.add('remove_container', container.name, 'state=absent', id=container.id)
+            plan.add(REMOVE_CONTAINER, container.name, 'state=absent', id=container.id)
         if self.spec.remove_volumes:
             self._remove_owned_volumes(plan, containers, consumers)
         return plan
@@ -344,4 +352,4 @@ class DataContainerPlanner(object):
             if any(use.container not in self.own for use in self.usage.uses(name)):
                 plan.warn('Volume %s of %s was kept: other containers still use it.' % (name, owned[name]))
                 continue
-            plan.add('remove_volume', name, 'remove_volumes=true (anonymous volume of %s)' % owned[name])
+            plan.add(REMOVE_VOLUME, name, 'remove_volumes=true (anonymous volume of %s)' % owned[name])

@@ -34,6 +34,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attr
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.model.restore_journal import interrupted_restores
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import BIND
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import PULL_IMAGE, REMOVE_CONTAINER
 
 
 def observe(api, spec):
@@ -63,7 +64,7 @@ def check_replaced(api, spec, holder, plan):
     """A container the plan replaces or removes must be a data-only one (or adopted)."""
     if holder is None or holder.is_data_container:
         return
-    if not any(action.kind == 'remove_container' and action.args.get('id') == holder.id for action in plan.actions):
+    if not any(action.kind == REMOVE_CONTAINER and action.args.get('id') == holder.id for action in plan.actions):
         return
     image = api.inspect_image(holder.image_id) if holder.image_id else None
     check_data_only(holder, image, spec.adopt, removing=spec.state == 'absent')
@@ -75,7 +76,7 @@ def pull_first(engine, image):
     if image is None or engine.check_mode or not image.pull_first:
         return image, []
     prep = Plan()
-    prep.add('pull_image', image.reference, 'pull=always' if image.image is not None else 'image not on the engine')
+    prep.add(PULL_IMAGE, image.reference, 'pull=always' if image.image is not None else 'image not on the engine')
     engine.apply(prep)
     after = pulled(engine.api, image.reference)
     return after, (prep.describe() if after.id != image.id else [])

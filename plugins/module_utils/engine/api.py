@@ -21,10 +21,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
     api_error,
     connection_error,
 )
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import OUTPUT_TAIL, EngineInterface
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import EngineKind, as_docker_reports, from_names, may_differ
-from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import pull_arguments
-
-OUTPUT_TAIL = 4096  # bytes of a command's output kept (exec_command)
 
 if docker is not None:
     import requests.exceptions
@@ -34,8 +32,8 @@ else:  # pragma: no cover - the module reports missing_required_lib before this 
     _TRANSPORT_ERRORS = ()
 
 
-class EngineAPI(object):
-    """A lazily connected Docker engine, with readable errors and a call counter."""
+class EngineAPI(EngineInterface):
+    """A lazily connected Docker engine, with readable errors and a call counter (the calls: interface.py)."""
 
     def __init__(self, options, client=None):
         self.options = options
@@ -246,6 +244,5 @@ class EngineAPI(object):
                           'import_image_from_data',
                           data, repository=repository, tag=tag, changes=changes)
 
-    def pull_image(self, reference):
-        repository, tag = pull_arguments(reference)
+    def pull_image(self, reference, repository, tag):
         return self._call('pull', 'pull image %r' % reference, 'pull', repository, tag=tag)

@@ -22,6 +22,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import EngineInterface
+
 # A name the engine may take for an ID prefix: always asked.
 HEX = re.compile(r'^[0-9a-fA-F]+\Z')
 
@@ -55,7 +57,25 @@ def _matches(summary, filters):
     return True
 
 
-class CachedAPI(object):
+def _read_through(name):
+    """A read this cache does not keep: asked of the wrapped API each time."""
+    def read(self, *args, **kwargs):
+        return getattr(self._api, name)(*args, **kwargs)
+    read.__name__ = name
+    read.__doc__ = 'Passed through to the wrapped API.'
+    return read
+
+
+def _write_through(name):
+    """A write: passed through, then what is known is brought up to date (``_written``)."""
+    def write(self, *args, **kwargs):
+        return self._write(name, *args, **kwargs)
+    write.__name__ = name
+    write.__doc__ = 'Passed through to the wrapped API; the cache follows (see _written).'
+    return write
+
+
+class CachedAPI(EngineInterface):
     """An EngineAPI that answers the reads below from one listing (see the module's docstring).
 
     Cached: ``list_volumes``, ``inspect_volume``, ``list_containers``, ``inspect_container``,
@@ -75,26 +95,34 @@ class CachedAPI(object):
         self._info = None
         self._predicted = {}
 
-    # --- reads passed through ----------------------------------------------------
-    def version(self):
-        return self._api.version()
+    # --- reads passed through, writes passed through (see _written) -------------------
+    version = _read_through('version')
+    disk_usage = _read_through('disk_usage')
+    list_networks = _read_through('list_networks')
+    container_changes = _read_through('container_changes')
+    archive_head = _read_through('archive_head')
+    archive_stream = _read_through('archive_stream')
 
-    def disk_usage(self):
-        return self._api.disk_usage()
+    create_volume = _write_through('create_volume')
+    remove_volume = _write_through('remove_volume')
+    create_container = _write_through('create_container')
+    create_container_raw = _write_through('create_container_raw')
+    connect_network = _write_through('connect_network')
+    remove_container = _write_through('remove_container')
+    rename_container = _write_through('rename_container')
+    start_container = _write_through('start_container')
+    stop_container = _write_through('stop_container')
+    pause_container = _write_through('pause_container')
+    unpause_container = _write_through('unpause_container')
+    exec_command = _write_through('exec_command')
+    put_archive = _write_through('put_archive')
+    import_image = _write_through('import_image')
+    pull_image = _write_through('pull_image')
 
-    def list_networks(self):
-        return self._api.list_networks()
+    @property
+    def call_count(self):
+        return self._api.call_count
 
-    def container_changes(self, name_or_id):
-        return self._api.container_changes(name_or_id)
-
-    def archive_head(self, container, path, limit=16384):
-        return self._api.archive_head(container, path, limit=limit)
-
-    def archive_stream(self, container, path):
-        return self._api.archive_stream(container, path)
-
-    # --- writes, passed through ------------------------------------------------------
     def _write(self, name, *args, **kwargs):
         try:
             answer = getattr(self._api, name)(*args, **kwargs)
@@ -103,43 +131,6 @@ class CachedAPI(object):
             raise
         self._written(name, args, answer)
         return answer
-
-    def create_volume(self, name, driver, driver_options, labels):
-        return self._write('create_volume', name, driver, driver_options, labels)
-
-    def remove_volume(self, name):
-        return self._write('remove_volume', name)
-
-    def create_container(self, name, image, binds=None, volumes_from=None, labels=None, **config):
-        return self._write('create_container', name, image, binds=binds, volumes_from=volumes_from, labels=labels,
-                           **config)
-
-    def create_container_raw(self, name, body):
-        return self._write('create_container_raw', name, body)
-
-    def connect_network(self, network, container, endpoint):
-        return self._write('connect_network', network, container, endpoint)
-
-    def remove_container(self, name_or_id):
-        return self._write('remove_container', name_or_id)
-
-    def rename_container(self, name_or_id, new_name):
-        return self._write('rename_container', name_or_id, new_name)
-
-    def start_container(self, name_or_id):
-        return self._write('start_container', name_or_id)
-
-    def stop_container(self, name_or_id, timeout=None):
-        return self._write('stop_container', name_or_id, timeout=timeout)
-
-    def put_archive(self, container, path, data):
-        return self._write('put_archive', container, path, data)
-
-    def import_image(self, data, repository, tag, changes):
-        return self._write('import_image', data, repository, tag, changes)
-
-    def pull_image(self, reference):
-        return self._write('pull_image', reference)
 
     def _written(self, name, args, answer):
         """Bring what is known up to date after the write ``name(*args)`` answered ``answer``."""

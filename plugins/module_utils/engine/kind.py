@@ -38,8 +38,7 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
-from ansible_collections.persistent.volumes.plugins.module_utils.model.container import split_volumes_from
-from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.binds import bind_destination, split_volumes_from
 
 PODMAN_COMPONENT = 'Podman Engine'
 PODMAN_NETWORK = 'podman'     # Podman's default network, as a container's inspect names it

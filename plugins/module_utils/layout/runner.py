@@ -24,7 +24,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     check_remote,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import apply_plan
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.interface import ModuleEngine
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_KEYS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.named_volumes import NamedVolumes
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import (
@@ -47,8 +47,8 @@ KEEP = {
 }
 
 
-class SubEngine(object):
-    """The engine interface the single-object converge functions use, for one layout item."""
+class SubEngine(ModuleEngine):
+    """The ModuleEngine (runtime/interface.py) the single-object converge functions get, for one layout item."""
 
     def __init__(self, run, api, params):
         self.run = run
@@ -70,7 +70,7 @@ class SubEngine(object):
 
     def apply(self, plan, appliers=None):
         self.plans.append(plan)
-        return apply_plan(self, plan, appliers)
+        return super(SubEngine, self).apply(plan, appliers)
 
 
 def predicted_raw(name, plan, existing):

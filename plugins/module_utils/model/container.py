@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.binds import split_volumes_from  # noqa: F401 (offered here)
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt, split_bind
 
@@ -28,12 +29,6 @@ def never_started(status, started_at=None):
     if status != 'created':
         return False
     return not started_at or started_at.startswith(ZERO_TIME_PREFIX)
-
-
-def split_volumes_from(entry):
-    """(source, mode) of a ``--volumes-from`` entry: ``name``, ``name:ro`` or ``name:rw`` (mode defaults to rw)."""
-    name, dummy, mode = entry.partition(':')
-    return name, mode or 'rw'
 
 
 def names_container(reference, name, container_id):

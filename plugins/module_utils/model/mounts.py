@@ -8,6 +8,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+# The bind strings themselves are read where the engine's reports are (engine/binds.py); the
+# model's readers import them from here too.
+from ansible_collections.persistent.volumes.plugins.module_utils.engine.binds import (  # pylint: disable=unused-import
+    bind_destination,
+    split_bind,
+)
+
 # The bind propagation modes the engine takes in a bind's options.
 PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave']
 
@@ -43,17 +50,3 @@ class MountedAt(object):
     def as_dict(self):
         return dict(path=self.destination, type=self.type, volume=self.name, source=self.source,
                     read_only=self.read_only)
-
-
-def bind_destination(bind):
-    """The container path of a ``source:destination[:options]`` bind."""
-    parts = bind.split(':')
-    return parts[1] if len(parts) > 1 else parts[0]
-
-
-def split_bind(bind):
-    """(source, destination, options other than ``rw``) of a bind."""
-    parts = bind.split(':')
-    options = set(parts[2].split(',')) if len(parts) > 2 and parts[2] else set()
-    options.discard('rw')
-    return parts[0], parts[1] if len(parts) > 1 else parts[0], options

@@ -12,11 +12,30 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import build_default_image
+from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import pull_arguments
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import create_directory, set_attributes
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import is_anonymous_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attributes import read_root, write_root
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    BUILD_DATA_IMAGE,
+    CONNECT_NETWORK,
+    CREATE_CONSUMER,
+    CREATE_CONTAINER,
+    CREATE_HOST_DIRECTORY,
+    CREATE_VOLUME,
+    DISCARD_NEW_CONSUMER,
+    PAUSE_CONTAINER,
+    PULL_IMAGE,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+    RENAME_CONTAINER,
+    SET_HOST_ATTRIBUTES,
+    SET_ROOT_ATTRIBUTES,
+    START_CONTAINER,
+    STOP_CONTAINER,
+)
 
 
 def _create_volume(api, action):
@@ -40,7 +59,8 @@ def _build_data_image(api, action):
 
 
 def _pull_image(api, action):
-    return api.pull_image(action.target)
+    repository, tag = pull_arguments(action.target)
+    return api.pull_image(action.target, repository, tag)
 
 
 def _create_container(api, action):
@@ -96,7 +116,7 @@ def undone(api, action, exc):
             APPLIERS[step.kind](api, step)
         except PersistentVolumesError as problem:
             failures.append('%s failed: %s' % (step.describe(), problem.msg))
-    if action.args['undo'][0].kind == 'discard_new_consumer':
+    if action.args['undo'][0].kind == DISCARD_NEW_CONSUMER:
         what = ('%s was created but could not start, so it was removed again (it never ran), with the empty '
                 'volumes its creation made' % action.target)
     else:
@@ -124,7 +144,7 @@ def _discard_new_consumer(api, action):
     for mount in raw.get('Mounts') or []:
         name = mount.get('Name')
         if mount.get('Type') == 'volume' and mount.get('Destination') not in keep and is_anonymous_volume(name, None):
-            _remove_volume(api, Action('remove_volume', name, 'made for %s' % action.target, only_if_unused=True))
+            _remove_volume(api, Action(REMOVE_VOLUME, name, 'made for %s' % action.target, only_if_unused=True))
     return None
 
 
@@ -156,20 +176,20 @@ def _set_host_attributes(api, action):
 
 
 APPLIERS = {
-    'create_host_directory': _create_host_directory,
-    'set_host_attributes': _set_host_attributes,
-    'create_volume': _create_volume,
-    'remove_volume': _remove_volume,
-    'build_data_image': _build_data_image,
-    'pull_image': _pull_image,
-    'create_container': _create_container,
-    'create_consumer': _create_consumer,
-    'connect_network': _connect_network,
-    'discard_new_consumer': _discard_new_consumer,
-    'remove_container': _remove_container,
-    'rename_container': _rename_container,
-    'start_container': _start_container,
-    'stop_container': _stop_container,
-    'pause_container': _pause_container,
-    'set_root_attributes': _set_root_attributes,
+    CREATE_HOST_DIRECTORY: _create_host_directory,
+    SET_HOST_ATTRIBUTES: _set_host_attributes,
+    CREATE_VOLUME: _create_volume,
+    REMOVE_VOLUME: _remove_volume,
+    BUILD_DATA_IMAGE: _build_data_image,
+    PULL_IMAGE: _pull_image,
+    CREATE_CONTAINER: _create_container,
+    CREATE_CONSUMER: _create_consumer,
+    CONNECT_NETWORK: _connect_network,
+    DISCARD_NEW_CONSUMER: _discard_new_consumer,
+    REMOVE_CONTAINER: _remove_container,
+    RENAME_CONTAINER: _rename_container,
+    START_CONTAINER: _start_container,
+    STOP_CONTAINER: _stop_container,
+    PAUSE_CONTAINER: _pause_container,
+    SET_ROOT_ATTRIBUTES: _set_root_attributes,
 }

@@ -9,15 +9,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import CREATE_VOLUME
 
 
 def _unused_new_volumes(api, done):
     """Volumes this run created that no container holds now (still empty: nothing ever ran on them)."""
     unused = []
     for action in done:
-        if action.kind == 'create_volume':
+        if action.kind == CREATE_VOLUME:
             try:
                 if not api.list_containers(filters={'volume': action.target}):
                     unused.append(action.target)
@@ -51,7 +52,7 @@ def execute(plan, api, check_mode, appliers=None):
         for name in _unused_new_volumes(api, done):
             try:
                 api.remove_volume(name)
-                done = [action for action in done if not (action.kind == 'create_volume' and action.target == name)]
+                done = [action for action in done if not (action.kind == CREATE_VOLUME and action.target == name)]
             except PersistentVolumesError:
                 pass
         exc.details['changed'] = bool(done) or bool(exc.details.get('changed'))  # or the failed action's own
@@ -59,3 +60,16 @@ def execute(plan, api, check_mode, appliers=None):
         exc.details['actions_left'] = [action.describe() for action in left]
         raise
     return answers
+
+
+def apply_plan(engine, plan, appliers=None):
+    """Execute ``plan`` on ``engine`` (a ModuleEngine; nothing is done in check mode); return (result keys, answers)."""
+    for message in plan.warnings:
+        engine.warn(message)
+    answers = execute(plan, engine.api, engine.check_mode, appliers)
+    result = dict(changed=plan.changed, actions=plan.describe())
+    if plan.drift:
+        result['drift'] = list(plan.drift)
+    if engine.diff_mode:
+        result['diff'] = plan.diff()
+    return result, answers

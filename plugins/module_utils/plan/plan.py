@@ -14,16 +14,18 @@ refusals included.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import checked_kind
+
 
 class Action(object):
-    """One write to make: ``kind`` names an applier, ``args`` its arguments.
+    """One write to make: ``kind`` (one of kinds.py's, checked here) names an applier, ``args`` its arguments.
 
     ``describe`` says ``<kind> <target>: <reason>``, or ``text`` when the action gives its own
     sentence (the archive actions, whose target is a file).
     """
 
     def __init__(self, kind, target, reason, text=None, **args):
-        self.kind = kind
+        self.kind = checked_kind(kind)
         self.target = target
         self.reason = reason
         self.text = text

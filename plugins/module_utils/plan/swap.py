@@ -30,6 +30,12 @@ import copy
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    REMOVE_CONTAINER,
+    RENAME_CONTAINER,
+    START_CONTAINER,
+    STOP_CONTAINER,
+)
 
 OLD_SUFFIX = '-old'
 
@@ -57,13 +63,13 @@ def stop_timeout(container):
 
 
 def add_stop(plan, container, reason):
-    plan.add('stop_container', container.name, reason, id=container.id, timeout=stop_timeout(container))
+    plan.add(STOP_CONTAINER, container.name, reason, id=container.id, timeout=stop_timeout(container))
 
 
 def add_remove(plan, container, reason):
     if container.running:
         add_stop(plan, container, reason)
-    plan.add('remove_container', container.name, reason, id=container.id)
+    plan.add(REMOVE_CONTAINER, container.name, reason, id=container.id)
 
 
 def settle(plan, name, fallback, holder, leftovers):
@@ -79,14 +85,14 @@ def settle(plan, name, fallback, holder, leftovers):
     rest = [container for container in leftovers if container.id not in gone]
     if replacement.running:
         if replacement.name != name:
-            plan.add('rename_container', replacement.name, 'finish an interrupted recreation', new_name=name)
+            plan.add(RENAME_CONTAINER, replacement.name, 'finish an interrupted recreation', new_name=name)
         add_remove(plan, old, 'replaced by %s, which runs (finish an interrupted recreation)' % name)
         return renamed(replacement, name), rest, False
     if replacement.name == name:
-        plan.add('rename_container', name, 'roll back an interrupted recreation',
+        plan.add(RENAME_CONTAINER, name, 'roll back an interrupted recreation',
                  new_name=temporary_name(replacement))
         replacement = renamed(replacement, temporary_name(replacement))
-    plan.add('rename_container', old.name, 'roll back an interrupted recreation: the old container gets its name '
+    plan.add(RENAME_CONTAINER, old.name, 'roll back an interrupted recreation: the old container gets its name '
              'back', new_name=name)
     add_remove(plan, replacement, 'roll back an interrupted recreation (the replacement never ran)')
     return renamed(old, name), rest, replacement.labels.get(pv_labels.WAS_RUNNING) == 'true'
@@ -99,16 +105,16 @@ def add_safe_swap(plan, name, replacement_name, current, others):
     for container in others:
         add_remove(plan, container, 'replaced by %s' % replacement_name)
     aside = old_name(replacement_name)
-    plan.add('rename_container', current.name, 'kept aside until its replacement runs', new_name=aside)
-    plan.add('rename_container', replacement_name, 'take the place of the old container', new_name=name)
-    undo = [Action('stop_container', name, 'the replacement could not start'),
-            Action('rename_container', name, 'put the replacement aside', new_name=replacement_name),
-            Action('rename_container', aside, 'the old container gets its name back', new_name=name)]
+    plan.add(RENAME_CONTAINER, current.name, 'kept aside until its replacement runs', new_name=aside)
+    plan.add(RENAME_CONTAINER, replacement_name, 'take the place of the old container', new_name=name)
+    undo = [Action(STOP_CONTAINER, name, 'the replacement could not start'),
+            Action(RENAME_CONTAINER, name, 'put the replacement aside', new_name=replacement_name),
+            Action(RENAME_CONTAINER, aside, 'the old container gets its name back', new_name=name)]
     if current.running:
-        undo.append(Action('start_container', name, 'it was running'))
-    undo.append(Action('remove_container', replacement_name, 'it could not start'))
-    plan.add('start_container', name, 'the replacement of %s' % name, undo=undo)
-    plan.add('remove_container', aside, 'replaced by %s, which runs' % name, id=current.id)
+        undo.append(Action(START_CONTAINER, name, 'it was running'))
+    undo.append(Action(REMOVE_CONTAINER, replacement_name, 'it could not start'))
+    plan.add(START_CONTAINER, name, 'the replacement of %s' % name, undo=undo)
+    plan.add(REMOVE_CONTAINER, aside, 'replaced by %s, which runs' % name, id=current.id)
 
 
 def add_plain_swap(plan, name, replacement_name, current, others, start=False, reason=None, removed=None):
@@ -124,8 +130,8 @@ def add_plain_swap(plan, name, replacement_name, current, others, start=False, r
         if removed is not None:
             removed(container)
     if current is not None:
-        plan.add('remove_container', current.name, 'replaced by %s' % replacement_name, id=current.id)
+        plan.add(REMOVE_CONTAINER, current.name, 'replaced by %s' % replacement_name, id=current.id)
     if replacement_name != name:
-        plan.add('rename_container', replacement_name, 'take the place of the old container', new_name=name)
+        plan.add(RENAME_CONTAINER, replacement_name, 'take the place of the old container', new_name=name)
     if start:
-        plan.add('start_container', name, reason)
+        plan.add(START_CONTAINER, name, reason)

@@ -36,6 +36,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore.planner
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import check_target
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import BUILD_DATA_IMAGE
 
 
 def named_volume(api, mounted):
@@ -153,7 +154,7 @@ class ContainerRestore(object):
         plan = Plan()
         for restore in self.in_place:
             restore.add(plan, archive)
-        image_present = 'build_data_image' in plan.kinds or self.engine.api.inspect_image(DEFAULT_IMAGE) is not None
+        image_present = BUILD_DATA_IMAGE in plan.kinds or self.engine.api.inspect_image(DEFAULT_IMAGE) is not None
         plan.extend(plan_restore(archive, sorted(fills, key=lambda fill: fill.entry['path']),
                                  stale_fills(self.engine.api, self.name), self.name, image_present, swap))
         return plan, fills, swap

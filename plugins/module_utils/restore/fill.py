@@ -32,6 +32,13 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import refuse_archive_endpoint
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    CREATE_CONTAINER,
+    CREATE_VOLUME,
+    FILL_VOLUME,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 
 
@@ -88,13 +95,13 @@ class ArchiveFill(object):
     def add(self, plan, fill):
         """The actions of ``fill``: its volume (unless it exists), its holder, the data."""
         if fill.create:
-            plan.add('create_volume', fill.volume, 'restored %s' % fill.entry['path'], driver='local',
+            plan.add(CREATE_VOLUME, fill.volume, 'restored %s' % fill.entry['path'], driver='local',
                      driver_options={}, labels=self.labels(fill.entry, fill.owner))
-        plan.add('create_container', fill.holder, 'hold volume %s while it is filled' % fill.volume,
+        plan.add(CREATE_CONTAINER, fill.holder, 'hold volume %s while it is filled' % fill.volume,
                  image=DEFAULT_IMAGE, binds=['%s:/%s:rw' % (fill.volume, fill.entry['member'])],
                  labels={pv_labels.TEMPORARY: 'restore'})
         text = 'fill volume %s for %s from %s (%s)' % (fill.volume, fill.entry['path'], self.src, self.access.method)
-        plan.add('fill_volume', fill.volume, 'from %s' % self.src, text=text, holder=fill.holder, entry=fill.entry)
+        plan.add(FILL_VOLUME, fill.volume, 'from %s' % self.src, text=text, holder=fill.holder, entry=fill.entry)
 
     def write(self, api, action):
         """``fill_volume``: the archive's path into the volume, through its holder or its directory."""
@@ -123,7 +130,7 @@ class ArchiveFill(object):
 
     def appliers(self):
         appliers = dict(APPLIERS)
-        appliers['fill_volume'] = self.write
+        appliers[FILL_VOLUME] = self.write
         return appliers
 
 
@@ -188,7 +195,7 @@ def add_stale(plan, stale, owner):
     """The actions taking back what killed restores for ``owner`` left: the fillers, then their volumes
     unless something else uses them."""
     for filler, volumes in stale:
-        plan.add('remove_container', filler, 'left by an interrupted restore', id=filler,
+        plan.add(REMOVE_CONTAINER, filler, 'left by an interrupted restore', id=filler,
                  text='remove what an interrupted restore into %s left (its filler, the volume)' % owner)
         for volume in volumes:
-            plan.add('remove_volume', volume, 'left by an interrupted restore', only_if_unused=True)
+            plan.add(REMOVE_VOLUME, volume, 'left by an interrupted restore', only_if_unused=True)

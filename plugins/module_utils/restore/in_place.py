@@ -54,6 +54,21 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.restore_j
     Journal,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    BUILD_DATA_IMAGE,
+    COPY_PREVIOUS,
+    CREATE_CONTAINER,
+    CREATE_VOLUME,
+    EMPTY_VOLUME,
+    FILL_VOLUME,
+    PUT_PREVIOUS,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+    RENAME_CONTAINER,
+    REPLACE_CONTENT,
+    START_CONTAINER,
+    STOP_CONTAINER,
+)
 
 HELPER = 'restore-previous'
 
@@ -250,7 +265,7 @@ class InPlace(object):
             self.previous = journal.previous
             if self.restores:
                 for cid, user in self.running:  # started again since the interruption
-                    plan.add('stop_container', user, 'it uses volume %s, which is restored' % self.volume, id=cid)
+                    plan.add(STOP_CONTAINER, user, 'it uses volume %s, which is restored' % self.volume, id=cid)
                 self._add_fill(plan, journal.name)
             self._add_close(plan, journal.name, journal.helpers)
             return
@@ -260,29 +275,29 @@ class InPlace(object):
             self._add_fresh(plan)
         elif self.users:
             for dummy, name in self.users:
-                plan.add('start_container', name, 'stopped by an interrupted restore into volume %s' % self.volume)
+                plan.add(START_CONTAINER, name, 'stopped by an interrupted restore into volume %s' % self.volume)
 
     def _add_undo(self, plan, journal):
         """Take back an interrupted restore that this run does not finish."""
         if journal.copied and journal.previous:
             helper = journal.helpers[0] if journal.helpers else temporary_name(HELPER)
             if not journal.helpers:
-                plan.add('create_container', helper, 'hold volume %s to put it back' % journal.previous,
+                plan.add(CREATE_CONTAINER, helper, 'hold volume %s to put it back' % journal.previous,
                          image=DEFAULT_IMAGE, binds=['%s:/%s:rw' % (journal.previous, member_root(journal.path or '/'))],
                          labels={pv_labels.TEMPORARY: HELPER, pv_labels.JOURNAL: journal.name})
                 journal.helpers = [helper]
-            plan.add('put_previous', self.volume, 'undo an interrupted restore', holder=journal.name, helper=helper,
+            plan.add(PUT_PREVIOUS, self.volume, 'undo an interrupted restore', holder=journal.name, helper=helper,
                      run=self, path=journal.path, previous=journal.previous,
                      text='put the earlier content of volume %s back from volume %s (an interrupted restore from %s)'
                      % (self.volume, journal.previous, journal.src))
         elif journal.copied:
-            plan.add('empty_volume', self.volume, 'undo an interrupted restore (it was empty)', holder=journal.name,
+            plan.add(EMPTY_VOLUME, self.volume, 'undo an interrupted restore (it was empty)', holder=journal.name,
                      run=self, path=journal.path)
         for helper in journal.helpers:
-            plan.add('remove_container', helper, 'left by an interrupted restore', id=helper)
-        plan.add('remove_container', journal.name, 'left by an interrupted restore', id=journal.id)
+            plan.add(REMOVE_CONTAINER, helper, 'left by an interrupted restore', id=helper)
+        plan.add(REMOVE_CONTAINER, journal.name, 'left by an interrupted restore', id=journal.id)
         if journal.previous:
-            plan.add('remove_volume', journal.previous, 'a copy left by an interrupted restore (volume %s holds it)'
+            plan.add(REMOVE_VOLUME, journal.previous, 'a copy left by an interrupted restore (volume %s holds it)'
                      % self.volume, only_if_unused=True)
         if journal.copied:
             self.state = 'other' if journal.previous else 'empty'
@@ -294,35 +309,35 @@ class InPlace(object):
         self.previous = previous_name(self.volume) if keep else None
         helper = temporary_name(HELPER)
         if self.engine.api.inspect_image(DEFAULT_IMAGE) is None:
-            plan.add('build_data_image', DEFAULT_IMAGE, 'the journal of the restore needs it')
-        plan.add('create_container', name, 'journal of the restore into volume %s' % self.volume,
+            plan.add(BUILD_DATA_IMAGE, DEFAULT_IMAGE, 'the journal of the restore needs it')
+        plan.add(CREATE_CONTAINER, name, 'journal of the restore into volume %s' % self.volume,
                  image=DEFAULT_IMAGE, binds=['%s:/%s:rw' % (self.volume, member)], labels=self._journal_labels())
         if keep:
-            plan.add('create_volume', self.previous, 'keeps the content of volume %s from before the restore'
+            plan.add(CREATE_VOLUME, self.previous, 'keeps the content of volume %s from before the restore'
                      % self.volume, driver='local', driver_options={}, labels=self._previous_labels())
-            plan.add('create_container', helper, 'hold volume %s while it is written' % self.previous,
+            plan.add(CREATE_CONTAINER, helper, 'hold volume %s while it is written' % self.previous,
                      image=DEFAULT_IMAGE, binds=['%s:/%s:rw' % (self.previous, member)],
                      labels={pv_labels.TEMPORARY: HELPER, pv_labels.JOURNAL: name})
         for cid, user in self.running:
-            plan.add('stop_container', user, 'it uses volume %s, which is restored' % self.volume, id=cid)
+            plan.add(STOP_CONTAINER, user, 'it uses volume %s, which is restored' % self.volume, id=cid)
         if keep:
-            plan.add('copy_previous', self.previous, 'the earlier content', holder=name, helper=helper, run=self,
+            plan.add(COPY_PREVIOUS, self.previous, 'the earlier content', holder=name, helper=helper, run=self,
                      text='copy the content of volume %s into volume %s and compare' % (self.volume, self.previous))
-        plan.add('rename_container', name, 'the earlier content is kept', new_name=name + COPIED)
+        plan.add(RENAME_CONTAINER, name, 'the earlier content is kept', new_name=name + COPIED)
         self._add_fill(plan, name + COPIED)
         self._add_close(plan, name + COPIED, [helper] if keep else [])
 
     def _add_fill(self, plan, journal_name):
-        plan.add('replace_content', self.volume, 'restore', holder=journal_name, run=self,
+        plan.add(REPLACE_CONTENT, self.volume, 'restore', holder=journal_name, run=self,
                  text='empty volume %s, fill it with %s from %s (%s) and compare'
                  % (self.volume, self.entry['path'], self.spec.src, self.access.method))
 
     def _add_close(self, plan, journal_name, helpers):
         for dummy, name in self.users:
-            plan.add('start_container', name, 'it was running before the restore into volume %s' % self.volume)
+            plan.add(START_CONTAINER, name, 'it was running before the restore into volume %s' % self.volume)
         for helper in helpers:
-            plan.add('remove_container', helper, 'volume %s is written' % self.previous)
-        plan.add('remove_container', journal_name, 'the restore into volume %s is complete' % self.volume)
+            plan.add(REMOVE_CONTAINER, helper, 'volume %s is written' % self.previous)
+        plan.add(REMOVE_CONTAINER, journal_name, 'the restore into volume %s is complete' % self.volume)
 
     def _journal_labels(self):
         return {pv_labels.TEMPORARY: JOURNAL, pv_labels.RESTORE_TARGET: self.volume,
@@ -355,7 +370,7 @@ class InPlace(object):
     def apply_replace_content(self, action):
         holder = action.args['holder']
         self.copy.empty(holder, action.target)
-        self.archive.write(self.engine.api, Action('fill_volume', action.target, 'restore', holder=holder,
+        self.archive.write(self.engine.api, Action(FILL_VOLUME, action.target, 'restore', holder=holder,
                                                    entry=self.entry))
         self.check_restored(holder)
 
@@ -388,4 +403,4 @@ def _dispatch(kind):
     return apply
 
 
-APPLIERS = dict((kind, _dispatch(kind)) for kind in ('copy_previous', 'put_previous', 'empty_volume', 'replace_content'))
+APPLIERS = dict((kind, _dispatch(kind)) for kind in (COPY_PREVIOUS, PUT_PREVIOUS, EMPTY_VOLUME, REPLACE_CONTENT))

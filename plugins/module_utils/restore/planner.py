@@ -12,6 +12,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import add_stale
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import BUILD_DATA_IMAGE, REMOVE_CONTAINER
 
 
 def plan_restore(archive, fills, stale, owner, image_present, swap=None):
@@ -20,12 +21,12 @@ def plan_restore(archive, fills, stale, owner, image_present, swap=None):
     plan = Plan()
     add_stale(plan, stale, owner)
     if fills and not image_present:
-        plan.add('build_data_image', DEFAULT_IMAGE, 'the holders of the restored volumes need it')
+        plan.add(BUILD_DATA_IMAGE, DEFAULT_IMAGE, 'the holders of the restored volumes need it')
     for fill in fills:
         archive.add(plan, fill)
     if swap is not None:
         plan.extend(swap)
     for fill in fills:
-        plan.add('remove_container', fill.holder, 'volume %s is filled%s'
+        plan.add(REMOVE_CONTAINER, fill.holder, 'volume %s is filled%s'
                  % (fill.volume, '' if swap is None else ' and %s holds it' % owner))
     return plan

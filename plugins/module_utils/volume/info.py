@@ -13,7 +13,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import current_layout
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.layout_report import current_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import EngineState
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name

@@ -12,6 +12,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.differenc
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import volume_summary
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import CREATE_VOLUME, REMOVE_VOLUME
 
 ABSENT = dict(state='absent')
 
@@ -48,7 +49,7 @@ def plan_volume(spec, state):
         return _plan_absent(spec, raw, state)
     if raw is None:
         plan = Plan(before=ABSENT, after=spec.summary())
-        plan.add('create_volume', spec.name, 'missing', driver=spec.driver,
+        plan.add(CREATE_VOLUME, spec.name, 'missing', driver=spec.driver,
                  driver_options=spec.driver_options, labels=spec.labels)
         return plan
 
@@ -68,8 +69,8 @@ def plan_volume(spec, state):
     if uses:
         raise Refusal(in_use_message('recreate', spec.name, uses, ' (options changed: %s)' % changes),
                       used_by=[use.as_dict() for use in uses])
-    plan.add('remove_volume', spec.name, 'options changed: %s' % changes)
-    plan.add('create_volume', spec.name, 'options changed: %s' % changes, driver=spec.driver,
+    plan.add(REMOVE_VOLUME, spec.name, 'options changed: %s' % changes)
+    plan.add(CREATE_VOLUME, spec.name, 'options changed: %s' % changes, driver=spec.driver,
              driver_options=(_merged(raw.get('Options'), spec.driver_options)
                              if spec.driver == raw.get('Driver') else dict(spec.driver_options)),
              labels=_merged(raw.get('Labels'), spec.labels))
@@ -92,5 +93,5 @@ def _plan_absent(spec, raw, state):
         raise Refusal(in_use_message('remove', spec.name, uses),
                       used_by=[use.as_dict() for use in uses])
     plan = Plan(before=volume_summary(raw), after=ABSENT)
-    plan.add('remove_volume', spec.name, 'state=absent')
+    plan.add(REMOVE_VOLUME, spec.name, 'state=absent')
     return plan

@@ -12,11 +12,12 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.planner import plan_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.info import used_by
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VolumeSpec
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import CREATE_VOLUME
 
 
 def predicted_volume(plan):
     """The inspect data the plan's created volume would have (check mode has no real one)."""
-    create = [action for action in plan.actions if action.kind == 'create_volume'][-1]
+    create = [action for action in plan.actions if action.kind == CREATE_VOLUME][-1]
     return dict(Name=create.target, Driver=create.args.get('driver'),
                 Options=dict(create.args.get('driver_options') or {}),
                 Labels=dict(create.args.get('labels') or {}), Mountpoint=None, Scope='local')

@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.restore import 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive, member_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, load_manifest
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 REG, DIR, SYM, LNK = tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE
 
@@ -279,8 +280,9 @@ def test_verify_checksum(tmp_path):
 
 
 # --- free space (restore/spec.py RestoreSpec.check_space) -----------------------------------
-class SpaceAPI(object):
+class SpaceAPI(FakeEngineAPI):
     def __init__(self, root):
+        super(SpaceAPI, self).__init__()
         self.root = root
 
     def info(self):

@@ -21,14 +21,18 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import ConnectionOptions
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 
 PODMAN = {'Version': '4.3.1', 'ApiVersion': '1.41', 'Components': [{'Name': 'Podman Engine', 'Version': '4.3.1'}]}
 DOCKER = {'Version': '20.10.24', 'ApiVersion': '1.41', 'Components': [{'Name': 'Engine', 'Version': '20.10.24'}]}
 
 
-class Engine(object):
+class Engine(FakeEngineAPI):
+    """A module engine that is its own API: the connection options, ``info`` and ``version`` as given."""
+
     def __init__(self, docker_host, tls=False, info=None, version=None):
+        super(Engine, self).__init__()
         self.options = ConnectionOptions(dict(docker_host=docker_host, tls=tls), environ={})
         self.api = self
         self._info = info or {}

@@ -28,6 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.check i
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import Fill, discard_all
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 
 def entry(name, data=None, kind=tarfile.REGTYPE, linkname=''):
@@ -138,8 +139,9 @@ def test_a_hostile_member_is_never_written(tmp_path, hostile, message):
     assert not os.path.lexists(str(target / 'z')) and not os.path.lexists(str(target / 'l'))
 
 
-class FakeAPI(object):
+class FakeAPI(FakeEngineAPI):
     def __init__(self, users, fail=()):
+        super(FakeAPI, self).__init__()
         self.users, self.fail, self.removed = users, fail, []
 
     def list_containers(self, filters=None):

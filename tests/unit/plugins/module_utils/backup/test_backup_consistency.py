@@ -18,6 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec imp
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import quiesce_actions, writers_of
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 MP = '/var/lib/docker/volumes/%s/_data'
 VOLUMES = {'pgdata': MP % 'pgdata', 'abc123': MP % 'abc123'}
@@ -137,8 +138,9 @@ class Source(object):
     label = {'container': 'pgdata'}
 
 
-class FakeAPI(object):
+class FakeAPI(FakeEngineAPI):
     def __init__(self, running=('db', 'tool'), codes=None):
+        super(FakeAPI, self).__init__()
         self.running = set(running)
         self.codes = codes or {}
         self.calls = []

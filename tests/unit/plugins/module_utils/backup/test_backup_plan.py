@@ -17,6 +17,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.planner import plan_backup, unchanged
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import TEMPORARY
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 WRITE = 'write /b/v.tar (mode 0600, through a temporary file beside it) and its manifest'
 
@@ -36,10 +37,11 @@ class Spec(object):
         self.encrypt_to = encrypt_to
 
 
-class API(object):
+class API(FakeEngineAPI):
     """Stale readers (container IDs) and whether the default image is there."""
 
     def __init__(self, stale=(), image=True):
+        super(API, self).__init__()
         self.stale = list(stale)
         self.image = image
         self.filters = []

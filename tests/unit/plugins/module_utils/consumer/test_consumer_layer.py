@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.cons
     build_planner,
     web,
 )
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 RAW = {'Mounts': [{'Destination': '/data'}, {'Destination': '/srv/www/static'}], 'HostConfig': {'Tmpfs': {'/run': ''}}}
 
@@ -62,10 +63,11 @@ def test_no_recreation_asks_nothing_about_the_layer():
     assert not plan.recreated and ('layer_changes', 'web') not in facts.asked and not plan.warnings
 
 
-class LayerAPI(object):
+class LayerAPI(FakeEngineAPI):
     """The one engine call EngineFacts.layer_changes makes, answered or refused."""
 
     def __init__(self, answer):
+        super(LayerAPI, self).__init__()
         self.answer = answer
         self.asked = []
 

@@ -13,12 +13,14 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI, summary_from_inspect
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id, raw_inspect
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 
-class FakeEngine(object):
+class FakeEngine(FakeEngineAPI):
     """An engine of containers (inspect dicts by name) and volumes, counting the calls."""
 
     def __init__(self, containers=(), volumes=()):
+        super(FakeEngine, self).__init__()
         self.containers = dict((raw['Name'].lstrip('/'), raw) for raw in containers)
         self.volumes = [dict(Name=name, Driver='local', Labels=None) for name in volumes]
         self.calls = []

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import check_sdk
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import check_sdk
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import engine_facts
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import (

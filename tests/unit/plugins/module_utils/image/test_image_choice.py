@@ -14,23 +14,25 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec i
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import pull_first
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 IMAGE_ID = 'sha256:' + 'c' * 64
 DIGEST_REF = 'app:1@sha256:' + 'd' * 64
 IMAGE = {'Id': IMAGE_ID, 'Config': {'Volumes': {'/data': {}}}}
 
 
-class Images(object):
+class Images(FakeEngineAPI):
     """The engine's images by reference; a pull makes the reference known."""
 
     def __init__(self, known=()):
+        super(Images, self).__init__()
         self.known = set(known)
         self.pulled = []
 
     def inspect_image(self, reference):
         return dict(IMAGE) if reference in self.known else None
 
-    def pull_image(self, reference):
+    def pull_image(self, reference, repository=None, tag=None):
         self.pulled.append(reference)
         self.known.add(reference)
 

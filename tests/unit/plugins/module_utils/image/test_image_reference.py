@@ -17,6 +17,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.image.reference
     short_name,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, build_default_image
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 HEX = 'b' * 64
 DIGEST = 'sha256:' + 'a' * 64
@@ -121,7 +122,7 @@ def test_the_default_image_is_imported_with_its_tag_in_the_repository_parameter(
     """Podman 4.3 ignores the tag parameter of an import (it tagged :latest); the docker CLI's form works on both."""
     calls = []
 
-    class API(object):
+    class API(FakeEngineAPI):
         def import_image(self, data, repository, tag, changes):
             calls.append((repository, tag))
 

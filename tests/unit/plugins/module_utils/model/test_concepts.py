@@ -19,7 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import is_data_only
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
-from ansible_collections.persistent.volumes.plugins.module_utils.layout.report import is_data_container
+from ansible_collections.persistent.volumes.plugins.module_utils.volume.layout_report import is_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import add_plain_swap
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.consumers import old_references

@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.root_attr
     read_root,
     write_root,
 )
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 
 def directory_tar(name, uid, gid, mode, fmt=tarfile.GNU_FORMAT, with_file=False):
@@ -114,8 +115,9 @@ def test_as_dict():
     assert RootAttributes(0, 0, 0o1777).as_dict() == dict(owner=0, group=0, mode='1777')
 
 
-class ArchiveAPI(object):
+class ArchiveAPI(FakeEngineAPI):
     def __init__(self, head):
+        super(ArchiveAPI, self).__init__()
         self.head = head
         self.calls = []
 
@@ -168,7 +170,7 @@ def test_is_empty_reads_only_the_beginning():
 
 
 def test_is_empty_says_no_when_the_engine_cannot_answer():
-    class Gone(object):
+    class Gone(FakeEngineAPI):
         def archive_head(self, container, path, limit=16384):
             raise EngineError('No such container', status_code=404)
     assert is_empty(Gone(), 'store.pv-0ff1ce', '/extra') is False

@@ -8,10 +8,12 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 
-class RecordingAPI(object):
+class RecordingAPI(FakeEngineAPI):
     def __init__(self):
+        super(RecordingAPI, self).__init__()
         self.calls = []
 
     def create_volume(self, name, driver, driver_options, labels):

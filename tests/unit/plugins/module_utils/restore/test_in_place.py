@@ -21,6 +21,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.model.restore_journal import interrupted_restores
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.in_place import InPlace
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 VOLUME, APP, APP_ID, DIGEST = 'pgdata', 'app', 'a' * 64, 'd' * 64
 ENTRY = dict(path='/data', member='data', content_sha256='c' * 64)
@@ -30,8 +31,9 @@ class Spec(object):
     src, digest, scheme = '/b/a.tar', DIGEST, 2
 
 
-class FakeAPI(object):
+class FakeAPI(FakeEngineAPI):
     def __init__(self, containers):
+        super(FakeAPI, self).__init__()
         self.containers = containers
 
     def list_containers(self, filters=None):

@@ -20,6 +20,17 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named, split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
+    CREATE_CONSUMER,
+    CREATE_CONTAINER,
+    CREATE_VOLUME,
+    REMOVE_CONTAINER,
+    REMOVE_VOLUME,
+    RENAME_CONTAINER,
+    SET_ROOT_ATTRIBUTES,
+    START_CONTAINER,
+    STOP_CONTAINER,
+)
 
 RACE_STATUSES = (404, 409)
 # Docker 26 answers a rename of a container that another client is removing with 500 ("open
@@ -30,7 +41,7 @@ CONTAINER_RACE_STATUSES = RACE_STATUSES + (500,)
 
 def _volume_race(api, action):
     exists = api.inspect_volume(action.target) is not None
-    if action.kind == 'create_volume':
+    if action.kind == CREATE_VOLUME:
         return 'volume %s was created meanwhile' % action.target if exists else None
     if not exists:
         return 'volume %s was removed meanwhile' % action.target
@@ -39,7 +50,7 @@ def _volume_race(api, action):
 
 
 def _sources_of(action):
-    if action.kind == 'create_consumer':
+    if action.kind == CREATE_CONSUMER:
         return list((action.args.get('host_config') or {}).get('VolumesFrom') or [])
     return list(action.args.get('volumes_from') or [])
 
@@ -62,11 +73,11 @@ def _container_race(api, action):
     if raw is None:
         return 'container %s was removed meanwhile' % action.target
     state = raw.get('State') or {}
-    if action.kind == 'remove_container' and state.get('Running'):
+    if action.kind == REMOVE_CONTAINER and state.get('Running'):
         return 'container %s was started meanwhile' % action.target
     if state.get('Status') in ('removing', 'dead'):  # 'dead': marked for removal (Docker 26: start answers 409)
         return 'another client is removing container %s' % action.target
-    if action.kind == 'rename_container':
+    if action.kind == RENAME_CONTAINER:
         other = inspect_named(api, action.args.get('new_name'))
         if other is not None and other.get('Id') != raw.get('Id'):
             return 'a container named %s was created meanwhile' % action.args.get('new_name')
@@ -74,15 +85,15 @@ def _container_race(api, action):
 
 
 LOOKS = {
-    'create_volume': _volume_race,
-    'remove_volume': _volume_race,
-    'create_container': _create_race,
-    'create_consumer': _create_race,
-    'remove_container': _container_race,
-    'rename_container': _container_race,
-    'start_container': _container_race,
-    'stop_container': _container_race,
-    'set_root_attributes': _container_race,
+    CREATE_VOLUME: _volume_race,
+    REMOVE_VOLUME: _volume_race,
+    CREATE_CONTAINER: _create_race,
+    CREATE_CONSUMER: _create_race,
+    REMOVE_CONTAINER: _container_race,
+    RENAME_CONTAINER: _container_race,
+    START_CONTAINER: _container_race,
+    STOP_CONTAINER: _container_race,
+    SET_ROOT_ATTRIBUTES: _container_race,
 }
 
 
@@ -101,7 +112,7 @@ def race_seen(api, action, status):
 def refusal_reason(action, status, msg):
     """Why the engine refused ``action`` (404/409 seen not to be a race), in the user's terms."""
     lowered = msg.lower()
-    if action.kind == 'create_volume' and 'plugin' in lowered and 'not found' in lowered:
+    if action.kind == CREATE_VOLUME and 'plugin' in lowered and 'not found' in lowered:
         return ('the engine has no volume driver %r (docker plugin ls lists the installed ones; "local" is '
                 'built in)' % action.args.get('driver'))
     return 'no other client changed %s meanwhile, so this is the engine\'s own answer to the request' % action.target

@@ -10,7 +10,7 @@ builds the ``AnsibleModule``, reports a missing Docker SDK with
 ``missing_required_lib`` and one older than the supported minimum by name (see
 ``sdk_version``), connects lazily, and runs the module's work function,
 turning the engine's errors into ``fail_json`` with a readable ``msg``.
-``apply`` carries out a ``Plan`` and fills ``changed``, ``diff`` and warnings, with
+``apply`` (interface.py) carries out a ``Plan`` and fills ``changed``, ``diff`` and warnings, with
 check mode guarding only the side effects.
 """
 
@@ -34,8 +34,8 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors i
     InputError,
     PersistentVolumesError,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import missing_sdk_hint, sdk_problem
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.interface import ModuleEngine
 
 
 def merge_argument_specs(*specs):
@@ -49,19 +49,6 @@ def merge_argument_specs(*specs):
     return merged
 
 
-def apply_plan(engine, plan, appliers=None):
-    """Execute ``plan`` on ``engine`` (not in check mode); return (result keys, answers)."""
-    for message in plan.warnings:
-        engine.warn(message)
-    answers = execute(plan, engine.api, engine.check_mode, appliers)
-    result = dict(changed=plan.changed, actions=plan.describe())
-    if plan.drift:
-        result['drift'] = list(plan.drift)
-    if engine.diff_mode:
-        result['diff'] = plan.diff()
-    return result, answers
-
-
 def check_sdk(module, sdk):
     """Fail ``module`` naming the SDK, the interpreter and the fix when ``sdk`` (the imported
     ``docker`` package) is older than the collection supports: such an SDK cannot reach the
@@ -72,8 +59,8 @@ def check_sdk(module, sdk):
         module.fail_json(msg=problem, sdk_version=version, python=sys.executable)
 
 
-class EngineModule(object):
-    """An AnsibleModule talking to one Docker engine."""
+class EngineModule(ModuleEngine):
+    """An AnsibleModule talking to one Docker engine (what it offers a module's work: interface.py)."""
 
     def __init__(self, argument_specs, **kwargs):
         kwargs.setdefault('supports_check_mode', True)
@@ -101,10 +88,6 @@ class EngineModule(object):
         if message not in self.warnings:
             self.warnings.append(message)
             self.module.warn(message)
-
-    def apply(self, plan, appliers=None):
-        """Execute ``plan`` (unless in check mode) and return the common result keys."""
-        return apply_plan(self, plan, appliers)
 
     def _work_with_retries(self, work, attempts=3):
         """Run ``work``; when an action failed because another client changed the same objects

@@ -14,18 +14,20 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.races import explain, race_seen
+from ansible_collections.persistent.volumes.plugins.module_utils.plan.races import explain, race_seen
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id, raw_inspect
+from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 PLUGIN = ('The Docker engine refused to create volume \'v\' (HTTP 404): create v: error looking up volume plugin '
           'nosuch: plugin "nosuch" not found')
 
 
-class LookingAPI(object):
+class LookingAPI(FakeEngineAPI):
     """What the engine shows after the failure: volumes, containers (name -> status), images, users."""
 
     def __init__(self, volumes=(), containers=None, images=(), users=None, fail=None):
+        super(LookingAPI, self).__init__()
         self.volumes = set(volumes)
         self.containers = dict((name, raw_inspect(name, status=status)) for name, status in (containers or {}).items())
         self.images = set(images)

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.module import merge_argument_specs
+from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import merge_argument_specs
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""A host's current storage in the shape the layout module takes, to adopt existing hosts."""
+"""A host's current storage in the shape the layout module takes, to adopt existing hosts (volume_info's ``layout``)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
