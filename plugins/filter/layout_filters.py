@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import layout_problems as problems_of
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import parse_mount_string
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from

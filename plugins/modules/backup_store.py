@@ -136,7 +136,7 @@ discarded:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.store import StoreSpec, converge_store
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, PersistentVolumesError
 
 ARGUMENT_SPEC = dict(
     path=dict(type='path', required=True),

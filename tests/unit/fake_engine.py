@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import hashlib
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.interface import OUTPUT_TAIL, EngineInterface
 
 

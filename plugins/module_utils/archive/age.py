@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 
 # An age X25519 recipient: "age1" and 58 characters of bech32 (Bech32 has no 1, b, i, o).
 RECIPIENT = re.compile(r'\Aage1[02-9ac-hj-np-z]{58}\Z')

@@ -35,7 +35,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.hashing
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import ForwardReader, decompressed
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 
 ALLOWED = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE)
 

@@ -38,7 +38,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader 
     file_chunks,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
 HOLE = 64 * 1024
 ZERO_BLOCK = bytes(HOLE)

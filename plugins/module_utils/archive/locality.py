@@ -41,7 +41,7 @@ import os
 import socket
 import struct
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import engine_kind, refuse_archive_endpoint
 
 METHODS = ['auto', 'direct', 'engine']

@@ -20,7 +20,7 @@ import os
 import time
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonical import SCHEME
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 
 FORMAT = 'persistent.volumes/backup/1'
 SUFFIX = '.manifest.json'

@@ -22,7 +22,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetc
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import engine_members, member_root
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail, inspect_named, never_started
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name

@@ -19,7 +19,7 @@ import posixpath
 import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import ForwardReader
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 
 
 def member_root(path):

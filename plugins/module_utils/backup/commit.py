@@ -23,7 +23,7 @@ import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import manifest_path
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.destination import replace_file, write_manifest
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 
 
 class BackupWriteError(PersistentVolumesError):

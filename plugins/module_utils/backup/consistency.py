@@ -37,7 +37,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesc
     resume,
     writers_of,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 
 

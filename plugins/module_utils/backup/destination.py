@@ -33,7 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifes
     manifest_path,
     read_manifest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
 
 def describe_source(label):

@@ -18,7 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import AgeSink, age_tool
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import file_sha256
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
 
 def recipients_of(manifest):

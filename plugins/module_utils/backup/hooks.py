@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import shlex
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 
 TAIL_TEXT = 2000  # characters of a command's output in the result

@@ -32,7 +32,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec import BackupSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.write import backup_appliers
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import WRITE_ARCHIVE
 
 

@@ -14,7 +14,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.age imp
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import RETENTION_RULES
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 
 
 def check_dest(dest):

@@ -42,7 +42,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.generati
     list_generations,
     remove_generation,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 
 INCOMING = '.incoming'
 ARCHIVE_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*\Z')

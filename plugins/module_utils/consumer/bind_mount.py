@@ -13,7 +13,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner
     converge_consumer,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import (
     HostDirectory,

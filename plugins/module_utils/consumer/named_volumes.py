@@ -14,7 +14,7 @@ every other bind. It prepares nothing on the host.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name

@@ -20,7 +20,7 @@ __metaclass__ = type
 import copy
 import shlex
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import check_image_reference
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import (

@@ -43,7 +43,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap impor
     old_name,
     settle,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import bind_destination, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (

@@ -24,7 +24,7 @@ __metaclass__ = type
 
 import posixpath
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import PAUSE_CONTAINER, STOP_CONTAINER
 
 QUIESCE_CHOICES = ('stop', 'none')  # convert: its consumers are recreated, so never left paused

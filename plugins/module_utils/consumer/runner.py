@@ -16,7 +16,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.container
     inspect_named,
     observe_container,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import replacement_name
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import HostDirectory

@@ -33,7 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import member_root
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 
 
 def _counted(content, stats, size):

@@ -15,7 +15,7 @@ keep writing the old volume while the others write the new one.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.target import not_a_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.observe import is_ours

@@ -26,7 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.convert.observe
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.planner import CopyPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.refusals import check_convertible, check_data_container
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.spec import ConvertSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan

@@ -12,7 +12,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_CHOICES
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import check_container_path
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name
 

@@ -13,7 +13,7 @@ refused unless the task adopts it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.data_only import not_data_only
 
 

@@ -18,7 +18,7 @@ __metaclass__ = type
 import json
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import orphaned, refuse_orphans
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import ANONYMOUS, BIND, MountSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan

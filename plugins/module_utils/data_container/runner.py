@@ -19,7 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import DataContainerPlanner
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths, sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image, pulled
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import (

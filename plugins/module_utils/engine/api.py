@@ -17,7 +17,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.connecti
     docker,
     open_client,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import (
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import (
     api_error,
     connection_error,
 )

@@ -14,7 +14,7 @@ import platform
 import sys
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import docker
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import (
     MINIMUM_API,
     MINIMUM_SDK,

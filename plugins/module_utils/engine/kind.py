@@ -37,7 +37,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.binds import bind_destination, split_volumes_from
 
 PODMAN_COMPONENT = 'Podman Engine'

@@ -17,7 +17,7 @@ import io
 import tarfile
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import is_image_id, unpullable_message
 
 DEFAULT_REPOSITORY = 'persistent-volumes/data-only'

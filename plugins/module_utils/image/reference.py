@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 
 try:
     from docker.auth import INDEX_NAME, resolve_repository_name

@@ -33,7 +33,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import converge_data_container
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import engine_facts
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_layout

@@ -28,7 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
     DATA_CONTAINER_ARGS,
     DataContainerSpec,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS, VolumeSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from
 

@@ -18,7 +18,7 @@ import posixpath
 import tarfile
 import time
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 
 
 class RootAttributes(object):

@@ -13,7 +13,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import build_default_image
 from ansible_collections.persistent.volumes.plugins.module_utils.image.reference import pull_arguments
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import create_directory, set_attributes
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import is_anonymous_volume
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action

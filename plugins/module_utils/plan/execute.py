@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.races import explain
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import CREATE_VOLUME

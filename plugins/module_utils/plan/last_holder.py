@@ -12,7 +12,7 @@ One rule and one message for consumers (volumes_from, bind_mount) and data conta
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
 
 def orphaned(released, held_elsewhere, holds_data=None):

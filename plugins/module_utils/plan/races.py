@@ -19,7 +19,7 @@ __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import inspect_named, split_volumes_from
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import (
     CREATE_CONSUMER,
     CREATE_CONTAINER,

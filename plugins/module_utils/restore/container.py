@@ -19,7 +19,7 @@ __metaclass__ = type
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import choose_access
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import observe_container

@@ -21,7 +21,7 @@ import shutil
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import Decrypted, age_tool, decrypt_to, probe
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.encryption import recipients_of, verify_ciphertext
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, PersistentVolumesError
 
 
 def plaintext_manifest(manifest):

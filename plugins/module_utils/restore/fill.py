@@ -28,7 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck, check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import PersistentVolumesError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import refuse_archive_endpoint
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS

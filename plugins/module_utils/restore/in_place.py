@@ -43,7 +43,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.one_pass import path_digest, write_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.source import BackupSource, SourceItem
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import member_root
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, PersistentVolumesError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, PersistentVolumesError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.names import random_hex, temporary_name

@@ -13,7 +13,7 @@ import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import describing, load_manifest, manifest_path
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 
 
 def chosen_entries(manifest, wanted):

@@ -19,7 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.source 
     read_through_temporary,
     source_from_volume,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import (

@@ -29,7 +29,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.engine.connecti
     docker,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import (
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import (
     EngineError,
     InputError,
     PersistentVolumesError,

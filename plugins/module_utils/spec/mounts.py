@@ -16,7 +16,7 @@ __metaclass__ = type
 import grp
 import pwd
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import NAME_PATTERN, NAME_RULE, normal_path
 
 ANONYMOUS = 'anonymous'

@@ -11,7 +11,7 @@ __metaclass__ = type
 import posixpath
 import re
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
 
 # The engine's own rule for volume and container names (names.RestrictedNamePattern).

@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model.differences import DifferenceTracker
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import volume_summary
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.kinds import CREATE_VOLUME, REMOVE_VOLUME

@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import age_tool, check_recipients
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 
 R1 = 'age1k9a2me2gt2tfqpj5ah8uj0c9ws8qp7tdf4qutnm4jrkpx9necshq0dfpfg'
 R2 = 'age1jhwq2ycck44h3ueaxkzuyhnjwkl562jmjkdrx96zyd6kg0h4z9gsr756dj'

@@ -17,7 +17,7 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.restore import spec as restore_spec
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import check_archive, member_problem
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT, load_manifest
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 REG, DIR, SYM, LNK = tarfile.REGTYPE, tarfile.DIRTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE

@@ -28,7 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path, write_sparse
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
 MTIME = 1500000000
 

@@ -20,7 +20,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.localit
     volume_problem,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import ConnectionOptions
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 

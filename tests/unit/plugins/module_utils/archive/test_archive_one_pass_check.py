@@ -26,7 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonic
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck, check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.fill import Fill, discard_all
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
@@ -154,7 +154,7 @@ class FakeAPI(FakeEngineAPI):
         self._remove(name)
 
     def _remove(self, name):
-        from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+        from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
         if name in self.fail:
             raise EngineError('cannot remove %s' % name)
         self.removed.append(name)

@@ -35,7 +35,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream 
     engine_members,
     member_root,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 
 DATA = bytes(bytearray(range(256))) * 41  # 10496 bytes
 

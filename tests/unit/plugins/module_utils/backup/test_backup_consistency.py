@@ -16,7 +16,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.consiste
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec import BackupSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import quiesce_actions, writers_of
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 

@@ -18,7 +18,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.backup.generati
     kept_positions,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec import retention_of
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 
 
 def series(start, count, hours):

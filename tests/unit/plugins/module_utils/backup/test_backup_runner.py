@@ -18,7 +18,7 @@ import tarfile
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 IMAGE = {'Id': 'sha256:' + '1' * 64, 'Config': {'Volumes': None}}

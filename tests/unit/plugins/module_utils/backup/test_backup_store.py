@@ -16,7 +16,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.manifest import FORMAT
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.store import StoreSpec, converge_store
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 
 SOURCE = {'container': 'dc'}
 

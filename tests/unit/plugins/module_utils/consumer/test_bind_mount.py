@@ -14,7 +14,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     BIND_MOUNT_ARGS,
     BindRequest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import STRING_FORMS
 

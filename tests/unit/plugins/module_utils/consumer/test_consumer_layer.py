@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.layer import layer_warning, written_paths
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner import EngineFacts
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (

@@ -9,7 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import WAS_RUNNING
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (

@@ -14,7 +14,7 @@ import copy
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREVIOUS, WAS_RUNNING
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER, REPLACES
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     ANON_A, ASIDE, DATA, IMAGE_ID, IMAGE_REF, NEW_IMAGE_ID, FakeFacts, action_of, build_planner, web,

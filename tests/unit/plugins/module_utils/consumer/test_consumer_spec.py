@@ -14,7 +14,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.option
     env_dict,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.consumer.consumer_fixtures import (
     IMAGE_ID, NEW_IMAGE_ID, detail,
 )

@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.swap import renamed
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREVIOUS, WAS_RUNNING
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.refusals import namespace_sharers
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import REPLACES

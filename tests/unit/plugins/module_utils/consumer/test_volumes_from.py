@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.modules.volumes_from import ARGUMENT_SPEC as VOLUMES_FROM_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.wiring import parse_from, wanted_pairs
 

@@ -19,7 +19,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.convert.observe
     recorded_running,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.convert.spec import ConvertSpec, default_volume_name
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 

@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.planner import NEW_ANONYMOUS
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE, ImageChoice
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import (
     ANONYMOUS_FOR,
     DATA_CONTAINER,

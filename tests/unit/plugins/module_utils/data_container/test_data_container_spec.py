@@ -13,7 +13,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
     DataContainerSpec,
     check_image_reference,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import ANONYMOUS, BIND, VOLUME
 
 

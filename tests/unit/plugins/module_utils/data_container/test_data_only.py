@@ -17,7 +17,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
     check_not_running,
     not_data_only,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
 
 from ansible_collections.persistent.volumes.tests.unit.conftest import raw_inspect

@@ -14,7 +14,7 @@ import requests.exceptions
 from ansible_collections.persistent.volumes.plugins.module_utils.engine import api as engine_api
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import ConnectionOptions
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.api import EngineAPI
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 
 HOST = 'unix:///run/test/docker.sock'
 

@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.cache import CachedAPI, summary_from_inspect
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.tests.unit.conftest import container_id, raw_inspect
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 

@@ -14,7 +14,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import check_sdk
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import engine_facts
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import (
     MINIMUM_SDK,
     api_problem,

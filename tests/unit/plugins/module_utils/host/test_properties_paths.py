@@ -27,7 +27,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.bind_m
     BIND_MOUNT_ARGS,
     BindRequest,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import PROPAGATIONS, split_bind
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import sensitive_reason
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import normal_path

@@ -13,7 +13,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.runner
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.runner import pull_first
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import choose_image
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.tests.unit.fake_engine import FakeEngineAPI
 
 IMAGE_ID = 'sha256:' + 'c' * 64

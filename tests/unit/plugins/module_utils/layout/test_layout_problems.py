@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_layout, layout_problems
 
 DC = {'name': 'dc', 'volumes': ['/data']}

@@ -14,7 +14,7 @@ import stat
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
 from ansible_collections.persistent.volumes.plugins.module_utils.plan import appliers
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.appliers import APPLIERS

@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import DATA_CONTAINER
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.last_holder import orphaned, refuse_orphans
 

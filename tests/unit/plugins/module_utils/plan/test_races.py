@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Action, Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.races import explain, race_seen
 

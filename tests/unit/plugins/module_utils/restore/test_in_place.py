@@ -14,7 +14,7 @@ import json
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import Access
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv
 from ansible_collections.persistent.volumes.plugins.module_utils.model.mounts import MountedAt
 from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import Container

@@ -16,7 +16,7 @@ import tarfile
 import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import Access
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import EngineKind
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.execute import execute

@@ -11,7 +11,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.model import labels as pv_labels
 from ansible_collections.persistent.volumes.plugins.module_utils.model.container import ContainerDetail
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.swap import plan_swap, rollback_swap

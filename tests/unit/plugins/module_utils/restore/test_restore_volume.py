@@ -15,7 +15,7 @@ import tarfile
 
 import pytest
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.runner import converge_restore
 from ansible_collections.persistent.volumes.tests.unit.plugins.module_utils.backup.test_backup_runner import Volume, backup
 

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import merge_argument_specs
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.connection import CONNECTION_ARGS
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import EngineError, InputError, Refusal
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import EngineError, InputError, Refusal
 from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan import Plan
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.spec import VOLUME_ARGS
 from ansible_collections.persistent.volumes.plugins.modules.volume_info import ARGUMENT_SPEC as VOLUME_INFO_ARGS

@@ -29,7 +29,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.consumer.option
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.spec import ConsumerSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.data_container.spec import DataContainerSpec
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.model.labels import PREFIX
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.validation import check_name, string_map

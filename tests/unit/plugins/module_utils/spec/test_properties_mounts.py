@@ -19,7 +19,7 @@ import re
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import InputError
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
 from ansible_collections.persistent.volumes.plugins.module_utils.spec.mounts import (
     ANONYMOUS,
     BIND,

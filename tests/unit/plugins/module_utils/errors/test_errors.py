@@ -11,7 +11,7 @@ import pytest
 import requests
 import requests.exceptions
 
-from ansible_collections.persistent.volumes.plugins.module_utils.engine.errors import (
+from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import (
     EngineError,
     InputError,
     PersistentVolumesError,
