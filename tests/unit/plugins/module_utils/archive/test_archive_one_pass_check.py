@@ -147,8 +147,8 @@ class FakeAPI(FakeEngineAPI):
     def list_containers(self, filters=None):
         return [dict(Names=['/' + name]) for name in self.users]
 
-    def remove_container(self, name):
-        self._remove(name)
+    def remove_container(self, name_or_id):
+        self._remove(name_or_id)
 
     def remove_volume(self, name):
         self._remove(name)

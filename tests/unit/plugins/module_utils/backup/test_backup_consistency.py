@@ -148,8 +148,8 @@ class FakeAPI(FakeEngineAPI):
     def list_containers(self):
         return [summary('db', [vol('pgdata', '/d')]), summary('tool', [])]
 
-    def inspect_container(self, name):
-        name = name.replace('id-', '')
+    def inspect_container(self, name_or_id):
+        name = name_or_id.replace('id-', '')
         if name not in ('db', 'tool'):
             return None
         return dict(State=dict(Running=name in self.running, Paused=False, Status='running' if name in self.running else 'exited'))
@@ -158,9 +158,9 @@ class FakeAPI(FakeEngineAPI):
         self.calls.append(('exec', container, command[0]))
         return self.codes.get(command[0], 0), b'line 1\nline 2\n'
 
-    def start_container(self, name):
-        self.calls.append(('start', name))
-        self.running.add(name.replace('id-', ''))
+    def start_container(self, name_or_id):
+        self.calls.append(('start', name_or_id))
+        self.running.add(name_or_id.replace('id-', ''))
 
 
 class Engine(object):
