@@ -23,6 +23,7 @@ have_image() {
 # volume), then postgres as the user postgres (PID 1, so that the container's stop signal reaches it:
 # create it with --stop-signal SIGINT, PostgreSQL's fast shutdown; 'docker import' cannot set
 # STOPSIGNAL, and SIGTERM waits for every client to leave), listening on a Unix socket in /pgsock only.
+# shellcheck disable=SC2016 # the script is written into the image as it is: it expands there
 START_SCRIPT='#!/bin/sh
 set -e
 PG=$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)
