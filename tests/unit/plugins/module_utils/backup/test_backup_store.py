@@ -107,6 +107,19 @@ def test_the_keep_rule_removes_only_after_the_newest_copy_is_checked(tmp_path):
     assert sorted(item for item in os.listdir(directory) if item.endswith('.gz')) == [name(2), name(3)]
 
 
+def test_the_calendar_rules_apply_to_the_copies_as_on_the_docker_host(tmp_path):
+    """keep_weekly on the backup host: the newest copy of each of the last two ISO weeks stays (days 1-4 are
+    week 1 of 2026, days 5-11 week 2), whatever is older goes."""
+    directory = str(tmp_path / 'web1')
+    os.mkdir(directory)
+    for day in (1, 3, 6, 8):
+        archive(directory, name(day), 'day %d' % day, sequence=day)
+    offer = archive(incoming(tmp_path), name(9), 'day 9', sequence=9)
+    result, dummy = store(tmp_path, [offer], retention={'keep_weekly': 2})
+    assert sorted(result['removed']) == sorted(os.path.join(directory, name(day)) for day in (1, 6, 8))
+    assert sorted(item for item in os.listdir(directory) if item.endswith('.gz')) == [name(3), name(9)]
+
+
 def test_nothing_is_removed_when_the_newest_copy_does_not_match_its_manifest(tmp_path):
     directory = str(tmp_path / 'web1')
     os.mkdir(directory)
