@@ -19,11 +19,12 @@ export PYTHONPATH="$REPO_ROOT/.build/pkg${PYTHONPATH:+:$PYTHONPATH}"
 # refusals, TLS variables), whose plays reach each host's engine on its default socket, as they do on
 # a stock host: they run the same modules as the tests kept here.
 # And the PostgreSQL consistency test: its image is imported into the main engine only, and what it
-# proves (stop, exec, restore) test_backup_quiesce.py proves here too.
+# proves (stop, exec, restore) test_backup_quiesce.py proves here too. And the calendar's keep
+# rules, which read the archives' manifests and names only, whatever the engine.
 SAME_ON_EVERY_ENGINE=(test_check_mode_writes_nothing test_data_container_crash test_examples test_fleet
     test_image_reference test_migrate_named test_playbooks_fleet test_storage_map test_tls
     test_execution_environment test_sdk_minimum test_playbook_docs test_playbook_safety test_role_backups
-    test_backup_host test_backup_postgres)
+    test_backup_host test_backup_postgres test_backup_calendar)
 PLAYBOOK_PLUMBING=(test_convert.py::test_the_convert_playbook_backs_up_first_then_converts
     test_restore_named.py::test_the_role_after_a_restore_changes_nothing)
 ignore=()
