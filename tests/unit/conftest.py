@@ -25,6 +25,7 @@ from ansible_collections.persistent.volumes.tests.unit.fake_engine import (  # n
     FakeInspect,
     container_id,
     raw_container,
+    raw_mounts,
     raw_volume,
 )
 
@@ -109,25 +110,12 @@ def raw_inspect(name, mounts=(), labels=None, image_id='sha256:' + '1' * 64, ima
     origin starting with ``/`` is a host directory (bind) and anything else a volume name,
     or raw dicts.
     """
-    raw_mounts = []
-    for mount in mounts:
-        if isinstance(mount, dict):
-            raw_mounts.append(mount)
-            continue
-        origin, destination = mount[0], mount[1]
-        read_only = len(mount) > 2 and mount[2] == 'ro'
-        if origin.startswith('/'):
-            raw_mounts.append({'Type': 'bind', 'Source': origin, 'Destination': destination,
-                               'Mode': 'ro' if read_only else '', 'RW': not read_only, 'Propagation': 'rprivate'})
-        else:
-            raw_mounts.append({'Type': 'volume', 'Name': origin, 'Driver': 'local',
-                               'Source': '/var/lib/docker/volumes/%s/_data' % origin, 'Destination': destination,
-                               'Mode': 'ro' if read_only else '', 'RW': not read_only, 'Propagation': ''})
+    raw = raw_mounts(mounts)
     return {'Id': container_id(name), 'Name': '/' + name, 'Created': created, 'Image': image_id,
             'Config': {'Image': image_ref, 'Labels': labels or {}},
             'HostConfig': {'VolumesFrom': volumes_from},
             'State': {'Status': status, 'Running': status == 'running'},
-            'Mounts': raw_mounts}
+            'Mounts': raw}
 
 
 def summary_of_inspect(raw):

@@ -31,27 +31,36 @@ def raw_volume(name, driver='local', options=None, labels=None):
             'CreatedAt': '2024-05-01T10:00:00Z'}
 
 
+def raw_mounts(mounts):
+    """``Mounts`` as the engine reports them, from ``(origin, destination)`` or ``(origin, destination, 'ro')``
+    tuples (an origin starting with ``/`` is a host directory, a bind; anything else a volume name) or raw dicts."""
+    raw = []
+    for mount in mounts:
+        if isinstance(mount, dict):
+            raw.append(mount)
+            continue
+        origin, destination = mount[0], mount[1]
+        read_only = len(mount) > 2 and mount[2] == 'ro'
+        if origin.startswith('/'):
+            raw.append({'Type': 'bind', 'Source': origin, 'Destination': destination,
+                        'Mode': 'ro' if read_only else '', 'RW': not read_only, 'Propagation': 'rprivate'})
+        else:
+            raw.append({'Type': 'volume', 'Name': origin, 'Driver': 'local',
+                        'Source': '/var/lib/docker/volumes/%s/_data' % origin, 'Destination': destination,
+                        'Mode': 'ro' if read_only else '', 'RW': not read_only, 'Propagation': ''})
+    return raw
+
+
 def raw_container(name, mounts=(), state='running', labels=None, aliases=()):
     """A container as ``GET /containers/json?all=1`` lists it.
 
-    ``mounts``: ``(volume, destination)`` or ``(volume, destination, 'ro')`` tuples for
-    volume mounts, or raw dicts (bind mounts). ``aliases``: link aliases ``('web', 'db')``
+    ``mounts``: as ``raw_mounts`` takes them. ``aliases``: link aliases ``('web', 'db')``
     that the engine adds to ``Names`` as ``/web/db``.
     """
-    raw_mounts = []
-    for mount in mounts:
-        if isinstance(mount, dict):
-            raw_mounts.append(mount)
-            continue
-        volume, destination = mount[0], mount[1]
-        read_only = len(mount) > 2 and mount[2] == 'ro'
-        raw_mounts.append({'Type': 'volume', 'Name': volume, 'Driver': 'local',
-                           'Source': '/var/lib/docker/volumes/%s/_data' % volume,
-                           'Destination': destination, 'Mode': 'ro' if read_only else '',
-                           'RW': not read_only, 'Propagation': ''})
+    raw = raw_mounts(mounts)
     names = ['/%s/%s' % alias for alias in aliases] + ['/' + name]
     return {'Id': container_id(name), 'Names': names, 'Image': 'local/busybox:latest',
-            'State': state, 'Labels': labels or {}, 'Mounts': raw_mounts}
+            'State': state, 'Labels': labels or {}, 'Mounts': raw}
 
 
 def _matches(summary, filters):
