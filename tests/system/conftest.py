@@ -33,6 +33,10 @@ DOCKER_HOST = os.environ.get('PV_TEST_DOCKER_HOST', 'unix:///var/run/docker.sock
 if 'PV_TEST_DOCKER_HOST' in os.environ:
     os.environ['DOCKER_HOST'] = DOCKER_HOST
 RUN_ID = uuid.uuid4().hex[:6]
+# The command of the lab's long-lived containers: it runs until stopped, and a stop ends it at once, as
+# an application that handles SIGTERM does. (A bare 'sleep' is PID 1 without a handler: the engine waits
+# its whole stop timeout, 10 s, before it kills it, on every stop a test or a module makes.)
+LOOP = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait; done']
 
 
 def short_image(reference):
@@ -196,7 +200,7 @@ class Lab(object):
     def container(self, name, binds=None, volumes=None, volumes_from=None, start=False, command=None):
         """Create (and maybe start) a long-lived container; returns its name."""
         host_config = self.api.create_host_config(binds=binds or [], volumes_from=volumes_from or None)
-        self.api.create_container(IMAGE, command=command or ['sleep', '3600'], name=name,
+        self.api.create_container(IMAGE, command=command or LOOP, name=name,
                                   volumes=volumes or None, host_config=host_config,
                                   labels={'pvtest': RUN_ID})
         if start:

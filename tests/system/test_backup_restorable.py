@@ -19,7 +19,7 @@ import tarfile
 
 import pytest
 
-from conftest import failed, run_module
+from conftest import LOOP, failed, run_module
 from test_backup_restore import data_container
 from test_restore_hostile import mounts, mountpoint, ok
 
@@ -204,7 +204,6 @@ def posixpath_base(name):
 # --- check mode and the real run choose the same consumers -------------------------------------
 def test_check_mode_and_the_real_run_rewire_the_same_consumers(lab, api, tmp_path):
     from conftest import IMAGE
-    from test_restore_hostile import LOOP
     source = data_container(lab, 'src', paths=['/data', '/other'])
     root = mountpoint(api, mounts(api, source)['/data'])
     with open(os.path.join(root, 'f'), 'w') as handle:
@@ -235,7 +234,6 @@ def test_consumers_wired_by_id_follow_the_restore_the_same_in_check_mode(lab, ap
     --volumes-from takes it) follows a restore like one wired by name, in check mode and in the real run,
     and reads the restored data afterwards."""
     from conftest import IMAGE
-    from test_restore_hostile import LOOP
     source = data_container(lab, 'src', paths=['/data'])
     with open(os.path.join(mountpoint(api, mounts(api, source)['/data']), 'f'), 'w') as handle:
         handle.write('archived')
@@ -316,7 +314,6 @@ def crafted_archive(tmp_path, path, source):
 @pytest.mark.parametrize('method', ['direct', 'engine'])
 def test_a_restore_never_adds_a_mount_path_unless_asked(lab, api, tmp_path, method):
     from conftest import IMAGE
-    from test_restore_hostile import LOOP
     target = data_container(lab, 'dst', paths=['/data'])
     app = lab.name('app')
     ok(run_module('volumes_from', {'container': app, 'from': [target], 'image': IMAGE, 'command': LOOP,

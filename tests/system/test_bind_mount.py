@@ -15,9 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import docker
 import pytest
 
-from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, raw_binds, run_module, sh
+from conftest import DOCKER_HOST, IMAGE, LOOP, RUN_ID, failed, raw_binds, run_module, sh
 
-LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 
 
 def bind(container, source, target, check=False, diff=False, **args):

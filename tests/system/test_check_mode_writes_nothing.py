@@ -23,7 +23,7 @@ import time
 import docker
 import pytest
 
-from conftest import IMAGE, RUN_ID, run_module
+from conftest import IMAGE, LOOP, RUN_ID, run_module
 from lab import ExtraEngine
 
 # What the engine reports for reads through the archive endpoint (GET/HEAD .../archive).
@@ -62,7 +62,7 @@ def state(engine, tmp_path_factory):
     real(engine, 'volume', dict(name='unused'))
     write(client, 'echo kept > /datastore/f && echo kept > /named/f', volumes_from=['dc'])
     write(client, 'echo loose > /loose/f', binds=['loose:/loose'])
-    real(engine, 'volumes_from', dict(container='app', image=IMAGE, command=['sleep', '3600'], network_mode='none',
+    real(engine, 'volumes_from', dict(container='app', image=IMAGE, command=LOOP, network_mode='none',
                                       **{'from': ['dc']}))
     archive = str(host / 'dc.tar')
     real(engine, 'volume_backup', dict(container='dc', dest=archive, compression='none'))
@@ -111,7 +111,7 @@ def scenarios(host, archive, volume_archive):
             dict(path='/datastore', owner=1000, mode='0700'), 'named:/named']), True),
         'data_container-remove': ('data_container', dict(name='dc', state='absent', force=True,
                                                          remove_volumes=True), True),
-        'volumes_from-create': ('volumes_from', dict(container='app2', image=IMAGE, command=['sleep', '3600'],
+        'volumes_from-create': ('volumes_from', dict(container='app2', image=IMAGE, command=LOOP,
                                                      network_mode='none', running=True, **{'from': ['dc:ro']}), True),
         'volumes_from-recreate': ('volumes_from', dict(container='app', running=True, env={'A': '1'},
                                                        **{'from': ['dc']}), True),
@@ -122,7 +122,7 @@ def scenarios(host, archive, volume_archive):
         'layout': ('layout', dict(
             volumes=[dict(name='lv')],
             data_containers=[dict(name='ldc', volumes=['/data', dict(path='/logs', mode='0750')])],
-            consumers=[dict(container='lapp', image=IMAGE, command=['sleep', '3600'], network_mode='none',
+            consumers=[dict(container='lapp', image=IMAGE, command=LOOP, network_mode='none',
                             running=True, binds=[dict(source=new_dir, target='/www', mode='0750')],
                             **{'from': ['ldc']})]), True),
         'volume_backup-container': ('volume_backup', dict(container='dc', dest=str(host / 'new.tar')), True),

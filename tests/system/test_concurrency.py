@@ -21,14 +21,13 @@ import subprocess
 
 import pytest
 
-from conftest import IMAGE, run_module, venv_tool, warnings_of
+from conftest import IMAGE, LOOP, run_module, venv_tool, warnings_of
 from slow_proxy import SlowProxy
 from test_data_container import dc, family, mounts
 from test_data_container_crash import start_module
 from test_faults import finished, orphans
 from test_leftover_volumes import removed_volumes
 
-FAST_STOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 CRASH_MARKERS = ('Traceback', 'Unexpected error', 'MODULE FAILURE', 'module_stderr')
 
 
@@ -119,7 +118,7 @@ def layouts(lab, extra=False):
     data_containers = [dict(name=data, volumes=['/datastore', named + ':/named'] + (['/extra'] if extra else []))]
 
     def consumer(name, source, running=None):
-        item = dict(container=lab.name(name), image=IMAGE, command=FAST_STOP, **{'from': [source]})
+        item = dict(container=lab.name(name), image=IMAGE, command=LOOP, **{'from': [source]})
         if running is not None:
             item['running'] = running
         return item
@@ -301,7 +300,7 @@ def test_two_consumer_recreations_race(main_lab, api):
     lab = main_lab
     data, app = lab.name('dc'), lab.name('app')
     assert dc(dict(name=data, volumes=['/datastore']))['changed'] is True
-    lab.container(app, volumes=['/own'], command=FAST_STOP)
+    lab.container(app, volumes=['/own'], command=LOOP)
     lab.write('/own/f', 'own-data', volumes_from=[app])
     args = dict(container=app, **{'from': [data]})
     winner, loser = held_race(r'^DELETE /v[\d.]+/containers/(%s|[0-9a-f]{64})\?' % app, 'volumes_from', args,
@@ -309,7 +308,7 @@ def test_two_consumer_recreations_race(main_lab, api):
     assert winner['rc'] == 0 and winner['changed'] is True, winner
     print('the consumer recreation that lost the race: rc=%s msg=%s' % (loser['rc'], loser.get('msg')))
     assert_handled(loser, app)
-    settle = run_module('volumes_from', dict(args, image=IMAGE, command=FAST_STOP))
+    settle = run_module('volumes_from', dict(args, image=IMAGE, command=LOOP))
     assert settle['rc'] == 0, settle['msg']
     assert run_module('volumes_from', args)['changed'] is False
     assert family(api, app) == [app]

@@ -21,10 +21,10 @@ import pytest
 
 import app_lab
 from app_lab import address, run_as_root
-from conftest import IMAGE, RUN_ID, failed, run_module
+from conftest import IMAGE, LOOP, RUN_ID, failed, run_module
 from lab import ExtraEngine
-from test_faithful_recreation import APP_LOOP, docker_cli
-from test_volumes_from import LOOP, exists, ok, same_named, wire
+from test_faithful_recreation import docker_cli
+from test_volumes_from import exists, ok, same_named, wire
 
 front = app_lab.front  # a fixture, found by pytest under this name
 
@@ -44,7 +44,7 @@ def app_on(lab, front, data):
     network, prefix = front
     app = lab.name('app')
     docker_cli('run', '-d', '--name', app, '--network', network, '--ip', prefix + '.10', '--volumes-from', data,
-               '--label', 'pvtest=' + RUN_ID, '-v', '/own', IMAGE, *APP_LOOP)
+               '--label', 'pvtest=' + RUN_ID, '-v', '/own', IMAGE, *LOOP)
     return app, prefix + '.10'
 
 
@@ -125,7 +125,7 @@ def interrupted_swap(api, app, data, started):
     """The state a run that died inside a safe swap leaves: the replacement has the name (running
     when ``started``), the old container is stopped and aside, named in the replacement's label."""
     replacement, aside = app + '.pv-abcdef', app + '.pv-abcdef-old'
-    api.create_container(IMAGE, command=APP_LOOP, name=replacement, host_config=api.create_host_config(
+    api.create_container(IMAGE, command=LOOP, name=replacement, host_config=api.create_host_config(
         volumes_from=['%s:rw' % data]), labels={REPLACES: app, WAS_RUNNING: 'true', PREVIOUS: aside, 'pvtest': RUN_ID})
     api.stop(app)
     api.rename(app, aside)
@@ -180,7 +180,7 @@ def test_a_consumer_in_its_own_from_is_refused(lab, api):
     app = lab.name('app')
     message = 'from[1]: %s is the consumer itself; a container cannot take volumes from itself.' % app
     for check in (True, False):
-        failed(wire(app, [data, app], check=check, image=IMAGE, command=APP_LOOP), message)
+        failed(wire(app, [data, app], check=check, image=IMAGE, command=LOOP), message)
         failed(run_module('layout', {'consumers': [{'container': app, 'from': [data, app], 'image': IMAGE}]},
                           check=check), message)
     assert exists(api, app) is None
@@ -208,15 +208,15 @@ def test_an_application_that_cannot_be_recreated_faithfully_is_refused(lab, api)
     data = data_with_file(lab)
     auto, main, alone = lab.name('rm'), lab.name('main'), lab.name('alone')
     sidecar, top, shm = lab.name('sidecar'), lab.name('top'), lab.name('shm')
-    docker_cli('run', '-d', '--rm', '--name', auto, '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
+    docker_cli('run', '-d', '--rm', '--name', auto, '--label', 'pvtest=' + RUN_ID, IMAGE, *LOOP)
     for name in (main, alone):
-        docker_cli('run', '-d', '--name', name, '--ipc', 'shareable', '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
+        docker_cli('run', '-d', '--name', name, '--ipc', 'shareable', '--label', 'pvtest=' + RUN_ID, IMAGE, *LOOP)
     main_id = api.inspect_container(main)['Id']
     for name, option in ((sidecar, '--network=container:' + main), (top, '--pid=container:' + main_id),
                          (shm, '--ipc=container:' + main)):
-        docker_cli('run', '-d', '--name', name, option, '--label', 'pvtest=' + RUN_ID, IMAGE, *APP_LOOP)
+        docker_cli('run', '-d', '--name', name, option, '--label', 'pvtest=' + RUN_ID, IMAGE, *LOOP)
     docker_cli('run', '-d', '--name', lab.name('pidalone'), '--pid=container:' + alone, '--label', 'pvtest=' + RUN_ID,
-               IMAGE, *APP_LOOP)
+               IMAGE, *LOOP)
     cases = [(auto, ['Refusing to recreate %s: it runs with auto-remove (docker run --rm)' % auto]),
              (main, ['Refusing to recreate %s: %s shares its network namespace (network_mode container:%s)'
                      % (main, sidecar, main), '%s shares its PID namespace (--pid container:%s)' % (top, main),

@@ -24,12 +24,11 @@ import tempfile
 import pytest
 
 from app_lab import inspect_differences, lab_network, run_as_root
-from conftest import IMAGE, RUN_ID, failed, run_module, sh, venv_tool
+from conftest import IMAGE, LOOP, RUN_ID, failed, run_module, sh, venv_tool
 import test_faithful_recreation as faithful
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_table import storage_rows
 
 
-LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 BRIDGE_CHOSEN = ('NetworkSettings.EndpointID', 'NetworkSettings.IPAddress', 'NetworkSettings.MacAddress')
 ORIGIN = 'persistent.volumes.converted-from'
 DATA = ('echo precious > /datastore/f && ln /datastore/f /datastore/hard && ln -s ../etc/passwd /datastore/sym && '

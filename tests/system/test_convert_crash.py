@@ -15,9 +15,9 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import run_module, sh
+from conftest import LOOP, run_module, sh
 from proxy import EngineProxy
-from test_convert import LOOP, convert, data_container, mounted
+from test_convert import convert, data_container, mounted
 from test_data_container_crash import start_module
 
 

@@ -21,8 +21,8 @@ import subprocess
 import docker
 import pytest
 
-from conftest import IMAGE, run_module, sh
-from test_volumes_from import LOOP, ok, same_named
+from conftest import IMAGE, LOOP, run_module, sh
+from test_volumes_from import ok, same_named
 
 REASON = 'the engine marked %s for removal (status dead): it cannot be used again'
 

@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from conftest import IMAGE, failed, run_module, sh
+from conftest import IMAGE, LOOP, failed, run_module, sh
 
 
 def ok(result):
@@ -37,7 +37,7 @@ def app(lab, api):
     data, consumer = lab.name('dc'), lab.name('app')
     ok(run_module('data_container', dict(name=data, volumes=['/datastore'])))
     ok(run_module('volumes_from', {'container': consumer, 'from': [data], 'image': IMAGE,
-                                   'command': ['sleep', '3600'], 'running': True}))
+                                   'command': LOOP, 'running': True}))
     assert sh(api, consumer, 'echo good > /datastore/f && cat /datastore/f') == (0, 'good')
     return data, consumer
 

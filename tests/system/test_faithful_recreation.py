@@ -19,10 +19,9 @@ import subprocess
 import pytest
 
 from app_lab import address, dns_names_differences, inspect_differences, lab_network, resolve, run_as_root, user_aliases
-from conftest import IMAGE, RUN_ID, run_module
+from conftest import IMAGE, LOOP, RUN_ID, run_module
 
 
-APP_LOOP = ['sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 1; done']
 
 
 @pytest.fixture
@@ -47,13 +46,13 @@ def run_app(lab, networks):
                '--ulimit', 'nofile=1024:2048', '--log-opt', 'max-size=1m', '--add-host', 'db.local:10.0.0.5',
                '--init', '--pids-limit', '100', '--shm-size', '16m', '--label', 'team=blue',
                '--label', 'pvtest=' + RUN_ID, '--stop-timeout', '42', '--stop-signal', 'SIGINT',
-               '--workdir', '/tmp', '--user', '1000:1000', '--env', 'A=1', '-v', '/own', IMAGE, *APP_LOOP)
+               '--workdir', '/tmp', '--user', '1000:1000', '--env', 'A=1', '-v', '/own', IMAGE, *LOOP)
     docker_cli('network', 'connect', '--alias', 'back-api', back, name)
     peers = {}
     for network, dummy in networks:
         peers[network] = lab.name('peer-' + network[-4:])
         docker_cli('run', '-d', '--name', peers[network], '--network', network, '--label', 'pvtest=' + RUN_ID,
-                   IMAGE, *APP_LOOP)
+                   IMAGE, *LOOP)
     return name, prefix + '.10', peers
 
 

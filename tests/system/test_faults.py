@@ -26,14 +26,13 @@ import uuid
 
 import pytest
 
-from conftest import IMAGE, RUN_ID, run_module, wait_until
+from conftest import IMAGE, LOOP, RUN_ID, run_module, wait_until
 from proxy import EngineProxy
 from slow_proxy import SlowProxy
 from test_data_container import ANONYMOUS_FOR, dc, family, mounts
 from test_data_container_crash import STEPS, RestartableEngine, read_on, start_module
 
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'scripts')
-SLEEP = ['sleep', '3600']
 
 
 class LabEngine(RestartableEngine):
@@ -190,11 +189,11 @@ def leftovers(client, *names):
 def layout_args(name, extra=False):
     data, named = name('dc'), name('named')
     consumers = [
-        dict(container=name('app'), image=IMAGE, command=SLEEP, network_mode='none', **{'from': [data]}),
-        dict(container=name('reader'), image=IMAGE, command=SLEEP, network_mode='none', **{'from': [data + ':ro']}),
+        dict(container=name('app'), image=IMAGE, command=LOOP, network_mode='none', **{'from': [data]}),
+        dict(container=name('reader'), image=IMAGE, command=LOOP, network_mode='none', **{'from': [data + ':ro']}),
     ]
     if extra:
-        consumers.append(dict(container=name('late'), image=IMAGE, command=SLEEP, network_mode='none',
+        consumers.append(dict(container=name('late'), image=IMAGE, command=LOOP, network_mode='none',
                               **{'from': [data]}))
     return dict(volumes=[dict(name=named, labels={'pvtest': RUN_ID})],
                 data_containers=[dict(name=data, volumes=['/datastore', named + ':/named'] + (['/extra'] if extra else []))],
@@ -317,7 +316,7 @@ def test_engine_dies_during_a_restore(engine, names, step, tmp_path):
     before = temporaries(client)
     data, app = names('dc'), names('app')
     assert dc(on(engine, dict(name=data, volumes=['/datastore'])))['changed'] is True
-    made = run_on(engine, 'volumes_from', dict(container=app, image=IMAGE, command=SLEEP, network_mode='none',
+    made = run_on(engine, 'volumes_from', dict(container=app, image=IMAGE, command=LOOP, network_mode='none',
                                                **{'from': [data]}))
     assert made['rc'] == 0, made.get('msg')
     write_on(client, data, '/datastore/f', 'backed-up')
@@ -376,7 +375,7 @@ def test_engine_restarts_between_two_tasks(engine, names):
     client = engine.api = engine.client()
 
     assert dc(args)['changed'] is False          # the next task: nothing to do
-    wired = run_on(engine, 'volumes_from', dict(container=names('app'), image=IMAGE, command=SLEEP,
+    wired = run_on(engine, 'volumes_from', dict(container=names('app'), image=IMAGE, command=LOOP,
                                                 network_mode='none', **{'from': [args['name']]}))
     assert wired['rc'] == 0 and wired['changed'] is True, wired.get('msg')
     assert mounts(client, names('app'))['/datastore'] == original['/datastore']
@@ -473,7 +472,7 @@ def test_a_slow_answer_in_the_middle_of_a_layout(main_lab, api, slow_proxy):
     lab = main_lab
     data, app = lab.name('dc'), lab.name('app')
     args = dict(data_containers=[dict(name=data, volumes=['/datastore'])],
-                consumers=[dict(container=app, image=IMAGE, command=SLEEP, **{'from': [data]})])
+                consumers=[dict(container=app, image=IMAGE, command=LOOP, **{'from': [data]})])
     assert dc(dict(name=data, volumes=['/datastore']))['changed'] is True
     lab.write('/datastore/f', 'slow-layout', volumes_from=[data])
     slow_proxy.delay(r'^POST /v[\d.]+/containers/create\?name=%s ' % app, 5)

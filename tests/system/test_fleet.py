@@ -16,11 +16,10 @@ import subprocess
 
 import pytest
 
-from conftest import venv_tool
+from conftest import LOOP, venv_tool
 from lab import REPO, Fleet
 
 WRITER, READER, DATA = 'pvf_writer', 'pvf_reader', 'pvf_data'
-LOOP = ['sh', '-c', "trap 'exit 0' TERM; while :; do sleep 1; done"]
 
 OUTAGE = """
 - name: The site playbook of the collection

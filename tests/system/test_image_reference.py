@@ -11,7 +11,7 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import DOCKER_HOST, IMAGE, RUN_ID, failed, run_module
+from conftest import DOCKER_HOST, IMAGE, LOOP, RUN_ID, failed, run_module
 from registry_lab import ADDRESS, RegistryEngine, copy_image, forget
 
 REPO = ADDRESS + '/pvt/busybox'
@@ -87,7 +87,7 @@ def test_consumer_by_digest_then_by_id(registry):
     store = PREFIX + 'store'
     assert registry.run('data_container', dict(name=store, volumes=['/data']))['changed']
     args = {'container': PREFIX + 'app', 'from': [store], 'image': REPO + '@' + registry.digest,
-            'command': ['sleep', '3600'], 'running': True}
+            'command': LOOP, 'running': True}
     made = registry.run('volumes_from', args)
     assert made['changed'] and registry.image_of(args['container']) == registry.image_id, made
     assert not registry.run('volumes_from', args)['changed']

@@ -9,17 +9,16 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import IMAGE, run_module
+from conftest import IMAGE, LOOP, run_module
 
-FAST_STOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 
 
 def layout(lab, extra_path=False, tmp_path=None):
     data = lab.name('data')
     paths = ['/datastore', lab.name('named') + ':/named'] + (['/extra'] if extra_path else [])
     consumers = [
-        dict(container=lab.name('writer'), image=IMAGE, command=FAST_STOP, running=True, **{'from': [data]}),
-        dict(container=lab.name('reader'), image=IMAGE, command=FAST_STOP, **{'from': [data + ':ro']}),
+        dict(container=lab.name('writer'), image=IMAGE, command=LOOP, running=True, **{'from': [data]}),
+        dict(container=lab.name('reader'), image=IMAGE, command=LOOP, **{'from': [data + ':ro']}),
     ]
     if tmp_path is not None:
         consumers[0]['binds'] = [dict(source=str(tmp_path / 'www'), target='/www', read_only=True, mode='0750')]

@@ -18,9 +18,9 @@ import subprocess
 
 import pytest
 
-from conftest import venv_tool
+from conftest import LOOP, venv_tool
 from lab import REPO, Fleet
-from test_fleet import LOOP, recap, sh
+from test_fleet import recap, sh
 
 IMAGE = 'local/busybox:latest'
 DC, VOLUME, APP = 'pvm_dc', 'pvm_pgdata', 'pvm_app'

@@ -19,8 +19,8 @@ __metaclass__ = type
 import re
 
 from app_lab import run_as_root
-from conftest import IMAGE, RUN_ID, run_module
-from test_volumes_from import LOOP, ok, wire
+from conftest import IMAGE, LOOP, RUN_ID, run_module
+from test_volumes_from import ok, wire
 
 
 def api_at_least(api, version):

@@ -26,8 +26,8 @@ import pytest
 
 import app_lab
 from app_lab import address, resolve, run_as_root, user_aliases
-from conftest import IMAGE, RUN_ID, run_module, venv_tool
-from test_faithful_recreation import APP_LOOP
+from conftest import IMAGE, LOOP, RUN_ID, run_module, venv_tool
+
 
 front = app_lab.front  # a fixture, found by pytest under this name
 
@@ -84,7 +84,7 @@ def docker_container(ansible_env, tmp_path, variables):
     if not os.path.isdir(os.path.join(PEER_COLLECTIONS, 'ansible_collections', 'community', 'docker')):
         pytest.fail('community.docker is missing from %s: make system installs it (make peer-tools)' % PEER_COLLECTIONS)
     playbook = tmp_path / 'app.yml'
-    playbook.write_text(PLAYBOOK % dict(image=IMAGE, command=json.dumps(APP_LOOP), run_id=RUN_ID))
+    playbook.write_text(PLAYBOOK % dict(image=IMAGE, command=json.dumps(LOOP), run_id=RUN_ID))
     env = dict(ansible_env, ANSIBLE_COLLECTIONS_PATH=PEER_COLLECTIONS + os.pathsep + ansible_env['ANSIBLE_COLLECTIONS_PATH'])
     proc = subprocess.run([venv_tool('ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(playbook),
                            '-e', json.dumps(variables)], env=env, capture_output=True, text=True, timeout=300, check=False)
@@ -158,7 +158,7 @@ def compose(project, tmp_path, settings, *args):
 def test_docker_compose_and_volumes_from_do_not_fight(lab, api, front, tmp_path):
     network, prefix = front
     project, static = lab.name('compose'), prefix + '.10'
-    settings = dict(image=IMAGE, command=json.dumps(APP_LOOP), static=static, port=random.randint(20000, 29999),
+    settings = dict(image=IMAGE, command=json.dumps(LOOP), static=static, port=random.randint(20000, 29999),
                     run_id=RUN_ID, network=network, volumes_from='')
     compose(project, tmp_path, settings, 'up', '-d')
     app = '%s_app_1' % project

@@ -23,13 +23,12 @@ import tarfile
 
 import pytest
 
-from conftest import IMAGE, RUN_ID, failed, remove_test_objects, run_module
+from conftest import IMAGE, LOOP, RUN_ID, failed, remove_test_objects, run_module
 
 FORMAT = 'persistent.volumes/backup/1'
 NOTHING = 'Nothing was restored.'
 TEMPORARY = 'persistent.volumes.temporary'
 ANONYMOUS_FOR = 'persistent.volumes.anonymous-for'
-LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 
 
 # --- helpers (test_backup_restore uses them too) --------------------------------------------

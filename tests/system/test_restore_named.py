@@ -19,8 +19,8 @@ import subprocess
 import docker
 import pytest
 
-from conftest import IMAGE, failed, run_module, venv_tool
-from test_restore_hostile import LOOP, mounts, ok
+from conftest import IMAGE, LOOP, failed, run_module, venv_tool
+from test_restore_hostile import mounts, ok
 
 PREVIOUS_OF = 'persistent.volumes.previous-of'
 JOURNAL = 'persistent.volumes.temporary=restore-journal'

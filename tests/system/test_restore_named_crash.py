@@ -19,10 +19,10 @@ import re
 
 import pytest
 
-from conftest import IMAGE, run_module
+from conftest import IMAGE, LOOP, run_module
 from proxy import EngineProxy
 from test_data_container_crash import start_module
-from test_restore_hostile import LOOP, mounts, ok
+from test_restore_hostile import mounts, ok
 from test_restore_named import sh_read
 
 JOURNAL = r'pv-restore-journal-[0-9a-f]+'

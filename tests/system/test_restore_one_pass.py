@@ -16,11 +16,10 @@ import os
 
 import pytest
 
-from conftest import IMAGE, failed, run_module
+from conftest import IMAGE, LOOP, failed, run_module
 
 ANONYMOUS_FOR = 'persistent.volumes.anonymous-for'
 TEMPORARY = 'persistent.volumes.temporary'
-LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']
 SUFFIX = {'none': '.tar', 'gzip': '.tar.gz'}
 
 

@@ -12,9 +12,8 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import HEX64, IMAGE, RUN_ID, failed, run_module, sh
+from conftest import HEX64, IMAGE, LOOP, RUN_ID, failed, run_module, sh
 
-LOOP = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done']  # stops at once
 REPLACES = 'persistent.volumes.replaces'
 
 
