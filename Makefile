@@ -10,7 +10,6 @@ MAKEFLAGS += --no-print-directory
 VENV        := .venv
 VBIN        := $(CURDIR)/$(VENV)/bin
 BUILD       := .build
-DIST        := $(BUILD)/dist
 PKG         := $(CURDIR)/$(BUILD)/pkg
 PKG_LINK    := $(PKG)/ansible_collections/persistent/volumes
 COLLECTIONS := $(CURDIR)/.collections
@@ -64,10 +63,8 @@ engine: deps ## Reuse or start (detached) the Docker engine on /var/run/docker.s
 image: engine ## Build local/busybox:latest from busybox-static when missing
 	@scripts/image.sh
 
-install: deps ## Build the collection into .build/dist and install it into .collections
-	@rm -f $(DIST)/persistent-volumes-*.tar.gz
-	$(VBIN)/ansible-galaxy collection build --force --output-path $(DIST) .
-	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(VBIN)/ansible-galaxy collection install --force -p .collections $(DIST)/persistent-volumes-*.tar.gz
+install: deps ## Build the collection into .build/dist and install it into .collections (kept when it holds the same files)
+	@scripts/install.sh
 
 demo: deps engine image install ## Run playbooks/demo.yml against the local engine
 	$(ANSIBLE_ENV) $(VBIN)/ansible-playbook -i localhost, -c local playbooks/demo.yml
@@ -135,7 +132,7 @@ galaxy-importer: install ## galaxy-importer (Galaxy's upload checker) on the bui
 changelog-lint: deps ## antsibull-changelog lint (changelogs/config.yaml, changelogs/fragments)
 	$(VBIN)/antsibull-changelog lint
 
-test: ## deps engine image install units system system-oldest system-docker26 system-podman molecule sanity lint changelog-lint galaxy-importer, in order (from lock/)
+test: ## deps engine image install units, then two lanes side by side: system system-oldest molecule, and system-docker26 system-podman sanity lint changelog-lint galaxy-importer (scripts/test.sh; from lock/)
 	@MAKE="$(MAKE)" scripts/test.sh
 
 test-latest: ## make test with the newest versions the requirements allow (resolved into .build/latest-lock), and what changed

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# 'make install': build the collection (ansible-galaxy collection build) and install the tarball
+# into .collections. What was installed stays when the new build holds the same files (the same
+# FILES.json, which lists every file's sha256): make test runs stages side by side, each of which
+# asks for 'install', and a reinstall would swap the files under a stage's running tests.
+# One build at a time (a lock in .build); the tarball in .build/dist is replaced in one rename.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+GALAXY="$REPO_ROOT/.venv/bin/ansible-galaxy"
+DIST=.build/dist
+INSTALLED=.collections/ansible_collections/persistent/volumes/FILES.json
+mkdir -p .build "$DIST"
+exec 9>>.build/install.lock
+flock 9
+
+work="$(mktemp -d .build/dist.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+"$GALAXY" collection build --force --output-path "$work" . >/dev/null
+built="$(ls "$work"/persistent-volumes-*.tar.gz)"
+name="$(basename "$built")"
+if [ -s "$DIST/$name" ] && [ -s "$INSTALLED" ] && cmp -s <(tar -xOzf "$built" FILES.json) "$INSTALLED"; then
+    log "$name: the installed collection holds the same files; kept"
+    exit 0
+fi
+rm -f "$DIST"/persistent-volumes-*.tar.gz
+mv "$built" "$DIST/$name"
+log "built $DIST/$name"
+ANSIBLE_COLLECTIONS_PATH="$REPO_ROOT/.collections" "$GALAXY" collection install --force -p .collections "$DIST/$name"
