@@ -25,6 +25,7 @@ import docker
 import pytest
 
 from lab import ExtraEngine
+from ansible_collections.persistent.volumes.plugins.module_utils.model.observed import container_name
 
 # The engine under test and its runnable image: the machine's engine unless a make stage of another
 # engine (system-docker26, system-podman) names its own; the modules read DOCKER_HOST as usual.
@@ -110,6 +111,14 @@ def api():
     yield client
     _cleanup(client, 'pvt-%s-' % RUN_ID)
     client.close()
+
+
+def container_names(api, prefix='', **filters):
+    """The names of the engine's containers (all of them, or those ``filters`` match) that start with
+    ``prefix``, sorted. A container may have no name at all: one whose removal an engine's stop cut
+    short stays listed, 'Removal In Progress', with empty ``Names`` (it goes by its ID here)."""
+    listed = api.containers(all=True, filters=filters or None)
+    return sorted(name for name in (container_name(summary) for summary in listed) if name.startswith(prefix))
 
 
 def _cleanup(client, prefix):

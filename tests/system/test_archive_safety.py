@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import IMAGE, LOOP, failed, run_module
+from conftest import IMAGE, LOOP, container_name, failed, run_module
 from test_backup_restore import data_container, populate
 from test_restore_hostile import mountpoint, mounts, ok, snapshot
 
@@ -34,7 +34,7 @@ def engine_state(api, prefix):
                      (v.get('Labels') or {}).get('persistent.volumes.anonymous-for', '').startswith(prefix))
     containers = []
     for summary in api.containers(all=True):
-        name = summary['Names'][0].lstrip('/')
+        name = container_name(summary)
         held = set(m.get('Name') for m in summary.get('Mounts') or [])
         if name.startswith(prefix) or ((summary.get('Labels') or {}).get('persistent.volumes.temporary')
                                        and held & set(volumes)):

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import docker
 import pytest
 
-from conftest import DOCKER_HOST, IMAGE, LOOP, RUN_ID, failed, raw_binds, run_module, sh
+from conftest import DOCKER_HOST, IMAGE, LOOP, RUN_ID, container_names, failed, raw_binds, run_module, sh
 
 
 
@@ -48,7 +48,7 @@ def host_view(side, path):
 
 
 def holders(api, volume):
-    return sorted(s['Names'][0].lstrip('/') for s in api.containers(all=True, filters={'volume': volume}))
+    return container_names(api, volume=volume)
 
 
 def test_host_directory_prepared_and_mounted_read_only(lab, api, tmp_path):

@@ -24,7 +24,7 @@ import tempfile
 import pytest
 
 from app_lab import inspect_differences, lab_network, run_as_root
-from conftest import IMAGE, LOOP, RUN_ID, failed, run_module, sh, venv_tool
+from conftest import IMAGE, LOOP, RUN_ID, container_names, failed, run_module, sh, venv_tool
 import test_faithful_recreation as faithful
 from ansible_collections.persistent.volumes.plugins.plugin_utils.storage_table import storage_rows
 
@@ -279,7 +279,7 @@ def refusal_scene(lab, api, case):
                                   'not_data_only'])
 def test_what_cannot_be_converted_faithfully_is_refused(lab, api, case):
     data, args, fragments = refusal_scene(lab, api, case)
-    names = [c['Names'][0].lstrip('/') for c in api.containers(all=True) if c['Names'][0].lstrip('/').startswith(lab.prefix)]
+    names = container_names(api, lab.prefix)
     untouched = state(api, names, lab.prefix)
     for check in (True, False):
         result = convert(data, check=check, **args)

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import LOOP, run_module, sh
+from conftest import LOOP, container_names, run_module, sh
 from proxy import EngineProxy
 from test_convert import convert, data_container, mounted
 from test_data_container_crash import start_module
@@ -67,8 +67,7 @@ def interrupt(proxy, step, how, args, app):
 
 
 def family(api, lab):
-    return sorted(c['Names'][0].lstrip('/') for c in api.containers(all=True)
-                  if c['Names'][0].lstrip('/').startswith(lab.prefix))
+    return container_names(api, lab.prefix)
 
 
 def assert_converged(lab, api, data, app, idle):

@@ -27,7 +27,7 @@ import docker
 import pytest
 import yaml
 
-from conftest import DOCKER_HOST, IMAGE, RUN_ID, venv_tool
+from conftest import DOCKER_HOST, IMAGE, RUN_ID, container_name, container_names, venv_tool
 from lab import REPO, ExtraEngine
 
 IMAGES = ('busybox:latest', 'postgres:16', 'registry.example.com/app:2.4', 'registry.example.com/backup:1',
@@ -167,10 +167,10 @@ def test_module_examples_run_as_written(engine, tmp_path, ansible_env):
     for module in MODULE_ORDER:
         plays += filler.play(setup.get(module, []) + module_examples(module), name='Examples of %s' % module)
     run(tmp_path, ansible_env, plays, '-i', 'localhost,', '-c', 'local')
-    names = [container['Names'][0].lstrip('/') for container in engine.client.containers(all=True)]
+    names = container_names(engine.client)
     for name in ('writer', 'reporter', 'uploader', 'billing_db', 'billing_reports', 'billing_data'):
         assert name in names, names
-    running = [container['Names'][0].lstrip('/') for container in engine.client.containers()]
+    running = [container_name(summary) for summary in engine.client.containers()]
     assert 'billing_db' in running and 'writer' in running
     assert os.path.exists(filler.path('/var/backups/pgdata.tar'))
 

@@ -12,7 +12,7 @@ __metaclass__ = type
 import docker
 import pytest
 
-from conftest import HEX64, IMAGE, LOOP, RUN_ID, failed, run_module, sh
+from conftest import HEX64, IMAGE, LOOP, RUN_ID, container_names, failed, run_module, sh
 
 REPLACES = 'persistent.volumes.replaces'
 
@@ -269,7 +269,7 @@ def test_leftover_alone_is_renamed_into_place(lab, api, leftover):
 
 
 def holders(api, volume):
-    return sorted(s['Names'][0].lstrip('/') for s in api.containers(all=True, filters={'volume': volume}))
+    return container_names(api, volume=volume)
 
 
 def test_volume_only_the_consumer_still_holds_is_never_dropped_silently(lab, api, tidy):
