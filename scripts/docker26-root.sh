@@ -11,9 +11,7 @@ ROOT="$REPO_ROOT/.build/docker26/root"
 MIRROR="${PV_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 # One build at a time: make test starts this one early, in the background, and the Docker 26 stage
 # waits here for it.
-mkdir -p "$REPO_ROOT/.build"
-exec 9>>"$REPO_ROOT/.build/docker26-root.lock"
-flock 9
+one_at_a_time docker26-root
 
 if [ -x "$ROOT/usr/sbin/dockerd" ] && [ -e "$ROOT/.pv-complete" ]; then
     echo "$ROOT"

@@ -10,6 +10,7 @@ BUSYBOX=/bin/busybox
 APPLETS=(sh ls cat touch sleep mkdir echo id chown chmod stat sha256sum find wc rm cp mv
          tar du test true false)
 
+one_at_a_time image
 if docker_ image inspect "$IMAGE" >/dev/null 2>&1; then
     log "$IMAGE present"
     exit 0

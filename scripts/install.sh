@@ -3,7 +3,7 @@
 # into .collections. What was installed stays when the new build holds the same files (the same
 # FILES.json, which lists every file's sha256): make test runs stages side by side, each of which
 # asks for 'install', and a reinstall would swap the files under a stage's running tests.
-# One build at a time (a lock in .build); the tarball in .build/dist is replaced in one rename.
+# One build at a time (one_at_a_time); the tarball in .build/dist is replaced in one rename.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,9 +12,8 @@ cd "$REPO_ROOT"
 GALAXY="$REPO_ROOT/.venv/bin/ansible-galaxy"
 DIST=.build/dist
 INSTALLED=.collections/ansible_collections/persistent/volumes/FILES.json
-mkdir -p .build "$DIST"
-exec 9>>.build/install.lock
-flock 9
+mkdir -p "$DIST"
+one_at_a_time install
 
 work="$(mktemp -d .build/dist.XXXXXX)"
 trap 'rm -rf "$work"' EXIT

@@ -95,22 +95,36 @@ PY
 LOCK_DIR="${PV_LOCK_DIR:-$REPO_ROOT/lock}"
 export LOCK_DIR
 
+# one_at_a_time NAME: wait for, then hold until this script ends, the lock .build/NAME.lock. make test
+# runs two lanes side by side, and both may ask for the same set-up at once: the second waits, then
+# finds it done. Every script that makes something shared (a venv, an image, a root, the installed
+# collection) takes its lock before it looks whether the thing is there.
+# (Its file descriptor, ONE_AT_A_TIME_FD, is inherited by what the script starts: a script that starts a
+# daemon, which would hold the lock for good, closes it first with 'exec {ONE_AT_A_TIME_FD}>&-'.)
+one_at_a_time() {
+    mkdir -p "$REPO_ROOT/.build"
+    exec {ONE_AT_A_TIME_FD}>>"$REPO_ROOT/.build/$1.lock"
+    flock "$ONE_AT_A_TIME_FD"
+}
+
 # venv_from_lock VENV LOCK [PYTHON]: make VENV hold exactly what the lock file LOCK lists
 # (pinned versions, every file checked against its sha256, no other package), with PYTHON
 # (python3). A venv made from the same lock content is kept; any other is made anew.
 venv_from_lock() {
     local venv="$1" lock="$2" python="${3:-python3}" want
     [ -s "$lock" ] || die "lock file $lock missing (run 'make lock')"
+    # (held while the venv is looked at or made only: a caller may go on to start daemons)
+    one_at_a_time "venv-$(basename "$venv")"
     want="$(sha256sum "$lock" | cut -d' ' -f1)"
-    if [ "$(cat "$venv/.lock-sha256" 2>/dev/null)" = "$want" ] && "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
-        return 0
+    if [ "$(cat "$venv/.lock-sha256" 2>/dev/null)" != "$want" ] || ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+        log "making $venv from $lock"
+        rm -rf "$venv"
+        "$python" -m venv "$venv"
+        pip_locked "$venv/bin/python" "$lock"
+        "$venv/bin/python" -m pip check >/dev/null || die "$venv: 'pip check' failed after installing $lock"
+        echo "$want" >"$venv/.lock-sha256"
     fi
-    log "making $venv from $lock"
-    rm -rf "$venv"
-    "$python" -m venv "$venv"
-    pip_locked "$venv/bin/python" "$lock"
-    "$venv/bin/python" -m pip check >/dev/null || die "$venv: 'pip check' failed after installing $lock"
-    echo "$want" >"$venv/.lock-sha256"
+    exec {ONE_AT_A_TIME_FD}>&-
 }
 
 # pip_locked PYTHON LOCK [pip install options...]: install a lock file in hash-checking mode,

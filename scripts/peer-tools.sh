@@ -16,6 +16,7 @@ LOCK="$LOCK_DIR/peer.txt"  # ansible==12.3.0 (bundles community.docker 4.8.5), b
 DEST=.build/peer-collections
 STAMP="$DEST/.lock-$(sha256sum "$LOCK" | cut -c1-16)"
 PYTHON="${PEER_PYTHON:-.venv/bin/python}"
+one_at_a_time peer-tools
 
 if [ -e "$STAMP" ] && [ -d "$DEST/ansible_collections/community/docker" ]; then
     log "community.docker present in $DEST (from ${LOCK#"$REPO_ROOT"/})"

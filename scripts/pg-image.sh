@@ -16,9 +16,7 @@ MIRROR="${PV_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 STAMP="$(sha256sum "$0" | cut -c1-16)"
 # One build at a time: make test starts this one early, in the background, and the stage that needs
 # the image waits here for it.
-mkdir -p "$REPO_ROOT/.build"
-exec 9>>"$REPO_ROOT/.build/pg-image.lock"
-flock 9
+one_at_a_time pg-image
 
 have_image() {
     [ "$(docker_ image inspect -f '{{index .Config.Labels "pv.pg-image"}}' "$IMAGE" 2>/dev/null)" = "$STAMP" ]
