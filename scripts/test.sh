@@ -41,7 +41,8 @@ run_stages() {
     done
 }
 
-# The slow downloads, in the background; their logs are shown only if the stage that needs one fails.
+# The slow downloads, in the background (logs in .build/test-logs). The stage that needs one runs its
+# script again: it waits for the lock, then finds the result there, or fails with its own output.
 start_early() {
     (scripts/pg-image.sh >"$LOGS/pg-image.log" 2>&1 || true) &
     (scripts/docker26-root.sh >"$LOGS/docker26-root.log" 2>&1 || true) &

@@ -18,7 +18,6 @@ import pytest
 from conftest import DOCKER_HOST, IMAGE, LOOP, RUN_ID, container_names, failed, raw_binds, run_module, sh
 
 
-
 def bind(container, source, target, check=False, diff=False, **args):
     args.update(container=container, target=target)
     if source is not None:

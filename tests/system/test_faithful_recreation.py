@@ -22,8 +22,6 @@ from app_lab import address, dns_names_differences, inspect_differences, lab_net
 from conftest import IMAGE, LOOP, RUN_ID, run_module
 
 
-
-
 @pytest.fixture
 def networks(lab, api):
     with lab_network(api, lab, 'front', subnet=True) as front, lab_network(api, lab, 'back') as back:

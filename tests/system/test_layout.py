@@ -12,7 +12,6 @@ import pytest
 from conftest import IMAGE, LOOP, run_module
 
 
-
 def layout(lab, extra_path=False, tmp_path=None):
     data = lab.name('data')
     paths = ['/datastore', lab.name('named') + ':/named'] + (['/extra'] if extra_path else [])
