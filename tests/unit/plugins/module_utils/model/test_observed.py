@@ -99,6 +99,8 @@ def test_link_aliases_in_names_are_ignored(make_state):
     pytest.param({'Names': ['/a/b']}, 'a/b', id='only-alias'),
     pytest.param({'Names': [], 'Name': '/named'}, 'named', id='inspect-style-name'),
     pytest.param({'Id': 'abc123'}, 'abc123', id='id-fallback'),
+    pytest.param({'Id': 'abc123', 'Names': [], 'State': 'removing', 'Status': 'Removal In Progress'}, 'abc123',
+                 id='removal-cut-short'),  # as Docker 20.10 lists a container whose removal its stop cut short
 ])
 def test_container_name(summary, expected):
     assert container_name(summary) == expected
