@@ -63,7 +63,7 @@ engine: deps ## Reuse or start (detached) the Docker engine on /var/run/docker.s
 image: engine ## Build local/busybox:latest from busybox-static when missing
 	@scripts/image.sh
 
-install: deps ## Build the collection into .build/dist and install it into .collections (kept when it holds the same files)
+install: deps ## Build the collection into .build/dist and install it into .collections (kept when it is the same collection)
 	@scripts/install.sh
 
 demo: deps engine image install ## Run playbooks/demo.yml against the local engine
