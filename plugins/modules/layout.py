@@ -59,6 +59,71 @@ options:
     type: str
     default: ''
     version_added: 1.1.0
+  backup:
+    description:
+      - Back up every data container the layout keeps (state V(present)) once the layout converged, in the same
+        task, as M(persistent.volumes.volume_backup) backs it up (the same engine, the same guarantees), into
+        C(<dir>/<host>/<name>.tar.gz) (C(.tar.xz), C(.tar)). Unchanged data writes no new archive.
+      - Every option is checked with the task, before the layout changes anything. A backup that fails ends the
+        task, which says what the layout and the earlier backups changed.
+      - Results in RV(objects.backups); the role P(persistent.volumes.data_volume_container#role) takes its backups
+        so, in its one task per host.
+    type: dict
+    version_added: 1.1.0
+    suboptions:
+      dir:
+        description:
+          - The backup directory on the managed host. It and C(<dir>/<host>) are made with mode C(0700) when they are
+            missing; an existing directory keeps its owner and mode (it may be a system one, like C(/var/backups)).
+        type: path
+        required: true
+      host:
+        description:
+          - The name of the host, as the inventory names it - the directory below O(backup.dir) and the host each
+            manifest names (see the option C(host) of M(persistent.volumes.volume_backup)). Default the engine's ID.
+        type: str
+      compression:
+        description: Compression of the archives.
+        type: str
+        default: gzip
+        choices: [none, gzip, xz]
+      keep:
+        description: Keep this many dated archives of each data container (the option C(keep) of M(persistent.volumes.volume_backup)).
+        type: int
+      keep_daily:
+        description: Keep the newest archive of each of the last N days (as M(persistent.volumes.volume_backup)).
+        type: int
+      keep_weekly:
+        description: Keep the newest archive of each of the last N ISO weeks.
+        type: int
+      keep_monthly:
+        description: Keep the newest archive of each of the last N calendar months.
+        type: int
+      encrypt_to:
+        description: Encrypt the archives to these age recipients (as M(persistent.volumes.volume_backup)).
+        type: list
+        elements: str
+      quiesce:
+        description: What happens to the running containers that write the data while it is read (as M(persistent.volumes.volume_backup)).
+        type: str
+        default: none
+        choices: [none, stop, pause]
+      exec_before:
+        description:
+          - Commands run before a data container's backup, keyed by its name, each list as the option C(exec_before)
+            of M(persistent.volumes.volume_backup) takes it. A name that is not a data container of the layout is refused.
+        type: dict
+        default: {}
+      exec_after:
+        description: Commands run after a data container's backup, keyed by its name, as O(backup.exec_before).
+        type: dict
+        default: {}
+      copies_to:
+        description:
+          - Where copies of the archives are kept off the host (the role passes C(<backup host>:<dir>)). The archives that
+            C(<dir>/<host>/.copies.json) does not record as copied there are returned in RV(pending_copies). The role
+            writes that record once the backup host checked its copies.
+        type: str
 attributes:
   check_mode:
     support: full
@@ -139,6 +204,15 @@ objects:
       type: list
       elements: dict
       returned: always
+    backups:
+      description:
+        - With O(backup), one entry per data container backed up (name, changed, actions, dest, manifest_path,
+          generations, removed_generations, sha256, method, method_reason, quiesced, exec_before, exec_after), as
+          M(persistent.volumes.volume_backup) returns them.
+      type: list
+      elements: dict
+      returned: when O(backup) is set
+      version_added: 1.1.0
   sample:
     volumes:
       - name: pgdata
@@ -157,6 +231,13 @@ summary:
     volumes: {total: 1, changed: 0}
     data_containers: {total: 1, changed: 1}
     consumers: {total: 2, changed: 0}
+pending_copies:
+  description: The names of the archives of this host with no recorded copy at O(backup.copies_to).
+  returned: when O(backup.copies_to) is set
+  type: list
+  elements: str
+  sample: [app_data.20240102T030405Z.tar.gz]
+  version_added: 1.1.0
 api_calls:
   description: How many engine API requests the module made.
   returned: always
@@ -165,12 +246,14 @@ api_calls:
 '''
 
 from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.backups import LAYOUT_BACKUP_ARGS
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.runner import converge_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LAYOUT_ARGS
 
 ARGUMENT_SPEC = dict(
     layout=dict(type='dict'),
     layout_prefix=dict(type='str', default=''),
+    backup=dict(type='dict', options=LAYOUT_BACKUP_ARGS),
 )
 
 

@@ -390,42 +390,17 @@ api_calls:
   sample: 4
 '''
 
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup
-from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
+from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec import (
+    BACKUP_ARGS,
+    MUTUALLY_EXCLUSIVE,
+    REQUIRED_ONE_OF,
+)
 from ansible_collections.persistent.volumes.plugins.module_utils.runtime.module import EngineModule
-
-EXEC_OPTIONS = dict(
-    container=dict(type='str', required=True),
-    command=dict(type='raw', required=True),
-    user=dict(type='str'),
-)
-
-ARGUMENT_SPEC = dict(
-    container=dict(type='str'),
-    paths=dict(type='list', elements='str'),
-    volume=dict(type='str'),
-    dest=dict(type='path', required=True),
-    compression=dict(type='str', default='gzip', choices=sorted(COMPRESSIONS)),
-    force=dict(type='bool', default=False),
-    method=dict(type='str', default='auto', choices=METHODS),
-    keep=dict(type='int'),
-    keep_daily=dict(type='int'),
-    keep_weekly=dict(type='int'),
-    keep_monthly=dict(type='int'),
-    encrypt_to=dict(type='list', elements='str'),
-    host=dict(type='str'),
-    quiesce=dict(type='str', default='none', choices=list(QUIESCE_MODES)),
-    exec_before=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),
-    exec_after=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),
-)
-MUTUALLY_EXCLUSIVE = [('container', 'volume')]
-REQUIRED_ONE_OF = [('container', 'volume')]
 
 
 def main():
-    engine = EngineModule([ARGUMENT_SPEC], mutually_exclusive=MUTUALLY_EXCLUSIVE, required_one_of=REQUIRED_ONE_OF)
+    engine = EngineModule([BACKUP_ARGS], mutually_exclusive=MUTUALLY_EXCLUSIVE, required_one_of=REQUIRED_ONE_OF)
     engine.run(converge_backup)
 
 

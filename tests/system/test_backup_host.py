@@ -57,6 +57,9 @@ class CallbackModule(CallbackBase):
             with open(os.environ['PV_OUTAGE_LOG'], 'a') as log:
                 subprocess.run([os.environ['PV_FLEET_HOST'], 'host3', 'stop', 'sshd'], check=True,
                                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+
+    def v2_playbook_on_handler_task_start(self, task):  # the role copies in a handler
+        self.v2_playbook_on_task_start(task, False)
 """ % ASK
 
 
@@ -245,12 +248,33 @@ def test_the_role_copies_to_the_backup_host_and_a_second_run_changes_nothing(fle
             check_copy(os.path.join(remote, 'host1'), name)
         code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables)
         assert code == 0 and re.search(r'host1\s+: ok=\d+\s+changed=0 ', output), output
+        assert 'RUNNING HANDLER' not in output, output
+
+        # host3's sshd goes down while the handler copies a new archive; the next run, with nothing new to
+        # back up, still copies it (the layout task finds it pending), and the run after that changes nothing.
+        put_proof(fleet.api('host1'), 'role proof after the outage')
+        (tmp_path / 'callback_plugins').mkdir()
+        (tmp_path / 'callback_plugins' / 'outage.py').write_text(OUTAGE_CALLBACK)
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables,
+                            ANSIBLE_CALLBACKS_ENABLED='outage', ANSIBLE_CALLBACK_PLUGINS=str(tmp_path / 'callback_plugins'),
+                            PV_FLEET_HOST=os.path.join(REPO, 'scripts', 'fleet-host.sh'),
+                            PV_OUTAGE_LOG=str(tmp_path / 'outage.log'))
+        newest = archives(os.path.join(local, 'host1'))
+        assert code != 0 and "The backup host host3 could not be reached" in ' '.join(output.split()), output
+        assert newest[-1] not in archives(os.path.join(remote, 'host1')), output
+        fleet.outage('host3', 'start', 'sshd')
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables)
+        assert code == 0 and 'RUNNING HANDLER' in output, output
+        assert archives(os.path.join(remote, 'host1')) == newest == archives(os.path.join(local, 'host1')), output
+        check_copy(os.path.join(remote, 'host1'), newest[-1])
+        code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1', '-e', variables)
+        assert code == 0 and re.search(r'host1\s+: ok=\d+\s+changed=0 ', output), output
 
         code, output = play(fleet, ansible_env, tmp_path, 'persistent.volumes.site', '-l', 'host1,host3', '-e',
                             role_vars(str(tmp_path / 'self.json'), remote, local, 'host3'), '--check')
         flat = ' '.join(output.split())
         assert code != 0 and 'data_volume_container_backup_host host3 is one of the hosts this play runs the role on' \
-            in flat and 'No backup was written.' in flat, output
+            in flat and 'Nothing was changed and no backup was written.' in flat, output
     finally:
         client = fleet.api('host1')
         for container in client.containers(all=True, filters={'name': DATA}):

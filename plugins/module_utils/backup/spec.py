@@ -11,10 +11,41 @@ __metaclass__ = type
 import os
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import check_recipients
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import METHODS
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import RETENTION_RULES
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError
+
+EXEC_OPTIONS = dict(
+    container=dict(type='str', required=True),
+    command=dict(type='raw', required=True),
+    user=dict(type='str'),
+)
+
+# The volume_backup module's options (its DOCUMENTATION); the layout module's backup option runs each
+# data container's backup with them too.
+BACKUP_ARGS = dict(
+    container=dict(type='str'),
+    paths=dict(type='list', elements='str'),
+    volume=dict(type='str'),
+    dest=dict(type='path', required=True),
+    compression=dict(type='str', default='gzip', choices=sorted(COMPRESSIONS)),
+    force=dict(type='bool', default=False),
+    method=dict(type='str', default='auto', choices=METHODS),
+    keep=dict(type='int'),
+    keep_daily=dict(type='int'),
+    keep_weekly=dict(type='int'),
+    keep_monthly=dict(type='int'),
+    encrypt_to=dict(type='list', elements='str'),
+    host=dict(type='str'),
+    quiesce=dict(type='str', default='none', choices=list(QUIESCE_MODES)),
+    exec_before=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),
+    exec_after=dict(type='list', elements='dict', default=[], options=EXEC_OPTIONS),
+)
+MUTUALLY_EXCLUSIVE = [('container', 'volume')]
+REQUIRED_ONE_OF = [('container', 'volume')]
 
 
 def check_dest(dest):
@@ -51,9 +82,12 @@ class BackupSpec(object):
     ``method``, ``encrypt_to``), whether an archive still up to date is written again (``force``), and what keeps
     the data still while it is read (``quiesce``, ``exec_before``, ``exec_after``: consistency.py)."""
 
-    def __init__(self, params):
+    def __init__(self, params, dest_ready=True):
+        """``dest_ready`` false: ``dest``'s directory is made later (the layout's backups check their options
+        before anything is changed, and make the directory after the layout converged)."""
         self.dest = params['dest']
-        check_dest(self.dest)
+        if dest_ready:
+            check_dest(self.dest)
         self.retention = retention_of(params)
         self.keep = self.retention.get('keep')
         self.dated = bool(self.retention)

@@ -36,6 +36,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.data_container.
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.host.paths import engine_paths
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.info import engine_facts
+from ansible_collections.persistent.volumes.plugins.module_utils.layout.backups import layout_backups
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.problems import check_layout
 from ansible_collections.persistent.volumes.plugins.module_utils.layout.spec import LayoutSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.volume.runner import converge_volume
@@ -55,6 +56,7 @@ class SubEngine(ModuleEngine):
         self.api = api
         self.params = params
         self.options = run.engine.options
+        self.module = getattr(run.engine, 'module', None)  # the AnsibleModule (a backup's age tool runs with it)
         self.plans = []
 
     @property
@@ -210,8 +212,8 @@ def layout_spec(engine):
     return spec
 
 
-def converge_layout(engine):
-    spec = layout_spec(engine)
+def converge_items(engine, spec):
+    """The layout's volumes, data containers and consumers: rehearsed, then carried out when anything changes."""
     rehearsal = LayoutRun(engine, check_mode=True)
     result = rehearsal.run(spec)
     if engine.check_mode or not result['changed']:
@@ -222,6 +224,20 @@ def converge_layout(engine):
     run = LayoutRun(engine, api=rehearsal.api, rehearsal=rehearsal.planned)
     try:
         return run.run(spec)
+    finally:
+        for message in run.warnings:
+            engine.warn(message)
+
+
+def converge_layout(engine):
+    spec = layout_spec(engine)
+    backups = layout_backups(engine, spec)  # checked before anything is looked at
+    result = converge_items(engine, spec)
+    if backups is None:
+        return result
+    run = LayoutRun(engine, api=engine.api)  # the engine as the layout left it, not the rehearsal's listing
+    try:
+        return backups.run(run, result)
     finally:
         for message in run.warnings:
             engine.warn(message)
