@@ -67,6 +67,19 @@ def test_backups_in_the_layout_task_then_no_change_check_and_diff(lab, tmp_path)
     assert len(os.listdir(os.path.join(backups, 'web1'))) == 2  # check mode wrote nothing
 
 
+def test_check_mode_predicts_every_backup_into_a_directory_still_to_make(lab, tmp_path):
+    backups = str(tmp_path / 'backups')
+    args = layout(lab, dict(dir=backups, host='web1'))
+    args['data_containers'].append(dict(name=lab.name('logs'), volumes=['/logs']))
+    ok(run_module('layout', dict(args, backup=None)))
+    predicted = ok(run_module('layout', args, check=True))
+    entries = predicted['objects']['backups']
+    assert [entry['name'] for entry in entries] == [lab.name('data'), lab.name('logs')], predicted
+    assert all(entry['changed'] for entry in entries) and predicted['summary']['backups']['changed'] == 2
+    assert entries[1]['dest'] == os.path.join(backups, 'web1', lab.name('logs') + '.tar.gz')
+    assert not os.path.exists(backups)
+
+
 def test_a_backup_taken_by_the_layout_restores_through_another_container(lab, api, tmp_path):
     backups = str(tmp_path / 'backups')
     args = layout(lab, dict(dir=backups, host='web1', compression='none'))

@@ -149,9 +149,11 @@ class LayoutBackups(object):
         return dict(changed=True, dest=dest, actions=made + ['back up %s into %s once the layout is carried out'
                                                              % (name, dest)])
 
-    def take(self, run, name, params, folder, made):
+    def take(self, run, name, params, folder, made, readable):
+        """One data container's backup; ``made``: the directories made for it (the first one's actions);
+        ``readable``: false in check mode when the directories are still to be made."""
         dest = self.dest(folder, name)
-        if run.check_mode and (made or inspect_named(run.api, name) is None):
+        if run.check_mode and (not readable or inspect_named(run.api, name) is None):
             return self.predicted(name, dest, made)
         params = dict(params, dest=dest, host=self.host or os.path.basename(folder))
         result = converge_backup(run.sub(params))
@@ -163,10 +165,11 @@ class LayoutBackups(object):
         """Take the backups after ``layout_result`` (the layout's converged result), and add them to it."""
         folder = self.folder(run.engine)
         made = self.make_folders(run.engine, folder) if self.items else []
+        readable = not (made and run.check_mode)
         entries, diff = [], dict(before={}, after={})
         for name, params in self.items:
             try:
-                result = self.take(run, name, params, folder, made)
+                result = self.take(run, name, params, folder, made, readable)
             except PersistentVolumesError as exc:
                 raise self.failure(exc, name, layout_result, entries, made)
             made = []
