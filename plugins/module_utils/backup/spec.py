@@ -62,8 +62,9 @@ WHAT_RULES_COUNT = dict(keep='dated archives to keep', keep_daily='days to keep 
                         keep_weekly='ISO weeks to keep an archive of', keep_monthly='months to keep an archive of')
 
 
-def retention_of(params):
-    """The retention rules the task sets (``keep``, ``keep_daily``, ``keep_weekly``, ``keep_monthly``)."""
+def retention_of(params, named=None):
+    """The retention rules the task sets (``keep``, ``keep_daily``, ``keep_weekly``, ``keep_monthly``);
+    ``named(rule)`` is how the task names a rule in a message (the layout's backup.keep, the role's variable)."""
     retention = {}
     for rule in RETENTION_RULES:
         count = params.get(rule)
@@ -71,9 +72,17 @@ def retention_of(params):
             continue
         if count < 1:
             raise InputError('%s must be 1 or more (the number of %s), got %d.'
-                             % (rule, WHAT_RULES_COUNT[rule], count))
+                             % (named(rule) if named else rule, WHAT_RULES_COUNT[rule], count))
         retention[rule] = count
     return retention
+
+
+def check_host(host, option='host'):
+    """``host`` (None: not given), refused unless it names a host as an inventory does: the directory of its
+    archives in a shared backup directory, and the host its manifests name."""
+    if host is not None and (not host.strip() or '/' in host or host in ('.', '..')):
+        raise InputError('%s must be a host name (as the inventory names it), got %r.' % (option, host))
+    return host
 
 
 class BackupSpec(object):
@@ -101,8 +110,7 @@ class BackupSpec(object):
         self.method = params['method']
         self.host = params.get('host')
         self.encrypt_to = check_recipients(params['encrypt_to']) if params.get('encrypt_to') is not None else None
-        if self.host is not None and (not self.host.strip() or '/' in self.host):
-            raise InputError('host must be a host name (as the inventory names it), got %r.' % self.host)
+        check_host(self.host)
         self.quiesce = params.get('quiesce') or 'none'
         if self.quiesce not in QUIESCE_MODES:
             raise InputError('quiesce must be one of %s, got %r.' % (', '.join(QUIESCE_MODES), self.quiesce))

@@ -27,13 +27,13 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.age import check_recipients
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.writer import COMPRESSIONS
-from ansible_collections.persistent.volumes.plugins.module_utils.backup.generations import RETENTION_RULES
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.hooks import parse_commands
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.runner import converge_backup, engine_host
 from ansible_collections.persistent.volumes.plugins.module_utils.backup.spec import (
     BACKUP_ARGS,
-    WHAT_RULES_COUNT,
     BackupSpec,
+    check_host,
+    retention_of,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.consumer.quiesce import QUIESCE_MODES
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, PersistentVolumesError
@@ -60,12 +60,6 @@ COPIES_RECORD = '.copies.json'
 RECORD_LIMIT = 1 << 20
 KEPT = ('dest', 'manifest_path', 'generations', 'removed_generations', 'sha256', 'method', 'method_reason',
         'quiesced', 'exec_before', 'exec_after')
-
-
-def check_host_name(host):
-    if host is not None and (not host.strip() or '/' in host or host in ('.', '..')):
-        raise InputError('backup.host must be a host name (as the inventory names it), got %r.' % host)
-    return host
 
 
 def backup_params(options, name, where):
@@ -96,7 +90,7 @@ class LayoutBackups(object):
         self.dir = options['dir']
         if not os.path.isabs(self.dir):
             raise InputError('%s must be an absolute directory on the managed host, got %r.' % (self.option('dir'), self.dir))
-        self.host = check_host_name(options.get('host'))
+        self.host = check_host(options.get('host'), 'backup.host')  # the role passes the inventory name
         names = [item.name for dummy, dummy2, item in spec.data_containers if item.state == 'present']
         self.check_options(names)
         self.items = [(name, backup_params(options, name, 'backup of %s' % name)) for name in names]
@@ -107,11 +101,7 @@ class LayoutBackups(object):
 
     def check_options(self, names):
         """The options every backup shares, checked once and named as the task names them."""
-        for rule in RETENTION_RULES:
-            count = self.options.get(rule)
-            if count is not None and count < 1:
-                raise InputError('%s must be 1 or more (the number of %s), got %d.'
-                                 % (self.option(rule), WHAT_RULES_COUNT[rule], count))
+        retention_of(self.options, self.option)
         if self.options.get('encrypt_to'):
             try:
                 check_recipients(self.options['encrypt_to'])

@@ -44,7 +44,7 @@ def options(**given):
     pytest.param(dict(dir='b'), 'data_volume_container_', "data_volume_container_backup_dir must be an absolute",
                  id='relative-dir-role'),
     pytest.param(dict(dir='/b', host='..'), '', "backup.host must be a host name", id='host-dots'),
-    pytest.param(dict(dir='/b', host=''), '', "backup.host must be a host name", id='host-empty'),
+    pytest.param(dict(dir='/b', host=''), 'data_volume_container_', "backup.host must be a host name", id='host-empty'),
     pytest.param(dict(dir='/b', keep=0), 'data_volume_container_',
                  'data_volume_container_backup_keep must be 1 or more (the number of dated archives to keep), got 0.',
                  id='keep-0'),
