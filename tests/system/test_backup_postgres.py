@@ -24,7 +24,7 @@ import time
 
 import pytest
 
-from conftest import run_module, sh
+from conftest import run_module, sh, wait_until
 from lab import REPO
 from test_restore_hostile import ok
 
@@ -94,9 +94,8 @@ class Postgres(object):
         data = self.data_container(suffix + '-data', paths)
         server, sock = self.server(suffix + '-pg', data)
         self.psql(server, 'create table t (id bigserial primary key, v text)')
-        loader = self.loader(suffix + '-load', sock)
-        time.sleep(3)
-        assert int(self.psql(server, 'select count(*) from t')) > 200, self.api.logs(loader)
+        self.loader(suffix + '-load', sock)
+        wait_until(lambda: int(self.psql(server, 'select count(*) from t')) > 200, 'the loader inserting 200 rows')
         return data, server
 
     def committed(self, server):
