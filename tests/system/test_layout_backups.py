@@ -120,6 +120,8 @@ def test_a_failing_backup_says_what_the_layout_changed(lab, api, tmp_path):
     backups = str(tmp_path / 'backups')
     args = layout(lab, dict(dir=backups, host='web1', exec_before={
         lab.name('data'): [dict(container=lab.name('app'), command=['sh', '-c', 'exit 3'])]}))
+    predicted = ok(run_module('layout', args, check=True))  # the command's container is still to be made
+    assert predicted['objects']['backups'][0]['changed'] is True and not os.path.exists(backups), predicted
     result = run_module('layout', args)
     assert result['rc'] != 0 and result['changed'] is True, result
     assert result['msg'].startswith('backup of %s: ' % lab.name('data')), result['msg']

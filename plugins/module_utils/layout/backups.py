@@ -80,6 +80,11 @@ def backup_params(options, name, where):
     return result.validated_parameters
 
 
+def hook_containers(params):
+    """The containers a backup's exec_before and exec_after commands run in."""
+    return [entry['container'] for key in ('exec_before', 'exec_after') for entry in params.get(key) or []]
+
+
 class LayoutBackups(object):
     """The backups the ``backup`` option asks for, checked (every problem named as ``prefix`` names the
     options: the role's variables are data_volume_container_backup_*); ``run`` takes them."""
@@ -87,6 +92,7 @@ class LayoutBackups(object):
     def __init__(self, options, spec, prefix=''):
         self.options = options
         self.prefix = prefix
+        self.check_mode = False
         self.dir = options['dir']
         if not os.path.isabs(self.dir):
             raise InputError('%s must be an absolute directory on the managed host, got %r.' % (self.option('dir'), self.dir))
@@ -135,7 +141,8 @@ class LayoutBackups(object):
         return os.path.join(folder, '%s.tar%s' % (name, SUFFIX[self.options['compression']]))
 
     def predicted(self, name, dest, made):
-        """Check mode, when the backup cannot be read yet: no directory, or a data container the layout makes."""
+        """Check mode, when the backup cannot be read yet: no directory, or a data container (or a container of
+        its exec_before or exec_after) that the layout makes."""
         return dict(changed=True, dest=dest, actions=made + ['back up %s into %s once the layout is carried out'
                                                              % (name, dest)])
 
@@ -143,7 +150,8 @@ class LayoutBackups(object):
         """One data container's backup; ``made``: the directories made for it (the first one's actions);
         ``readable``: false in check mode when the directories are still to be made."""
         dest = self.dest(folder, name)
-        if run.check_mode and (not readable or inspect_named(run.api, name) is None):
+        if run.check_mode and (not readable or not all(inspect_named(run.api, container) is not None
+                                                      for container in [name] + hook_containers(params))):
             return self.predicted(name, dest, made)
         params = dict(params, dest=dest, host=self.host or os.path.basename(folder))
         result = converge_backup(run.sub(params))
@@ -153,6 +161,7 @@ class LayoutBackups(object):
 
     def run(self, run, layout_result):
         """Take the backups after ``layout_result`` (the layout's converged result), and add them to it."""
+        self.check_mode = run.check_mode
         folder = self.folder(run.engine)
         made = self.make_folders(run.engine, folder) if self.items else []
         readable = not (made and run.check_mode)
@@ -161,7 +170,7 @@ class LayoutBackups(object):
             try:
                 result = self.take(run, name, params, folder, made, readable)
             except PersistentVolumesError as exc:
-                raise self.failure(exc, name, layout_result, entries, made)
+                raise self.failure(exc, name, layout_result, entries, [] if run.check_mode else made)
             made = []
             entry = dict(name=name, changed=bool(result.get('changed')), actions=list(result.get('actions') or []))
             entry.update((key, result[key]) for key in KEPT if key in result)
@@ -171,12 +180,16 @@ class LayoutBackups(object):
         return self.merge(run.engine, layout_result, entries, diff, folder)
 
     def failure(self, exc, name, layout_result, entries, made):
-        """The error of a backup that failed, saying what the layout and the earlier backups changed."""
-        done = ['%s: %s' % (entry['name'], action) for group in ('volumes', 'data_containers', 'consumers')
-                for entry in layout_result['objects'][group] if entry['changed'] for action in entry['actions']]
-        done += ['backup of %s: %s' % (entry['name'], action) for entry in entries if entry['changed']
-                 for action in entry['actions']]
-        done += ['backup of %s: %s' % (name, action) for action in made + list(exc.details.get('actions_done') or [])]
+        """The error of a backup that failed, saying what the layout and the earlier backups changed (in check
+        mode, nothing)."""
+        done = []
+        if not self.check_mode:
+            done = ['%s: %s' % (entry['name'], action) for group in ('volumes', 'data_containers', 'consumers')
+                    for entry in layout_result['objects'][group] if entry['changed'] for action in entry['actions']]
+            done += ['backup of %s: %s' % (entry['name'], action) for entry in entries if entry['changed']
+                     for action in entry['actions']]
+            done += ['backup of %s: %s' % (name, action)
+                     for action in made + list(exc.details.get('actions_done') or [])]
         details = dict(exc.details, objects=dict(layout_result['objects'], backups=entries))
         details.update(changed=bool(done or exc.details.get('changed')), actions_done=done)
         return type(exc)('backup of %s: %s' % (name, exc.msg), **details)
