@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 
-from conftest import IMAGE, RUN_ID, venv_tool
+from conftest import DOCKER_HOST, IMAGE, RUN_ID, venv_tool
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.sdk_version import PREPARE_HINT
 from test_sdk_minimum import MINIMUM, OLD_SDK, OLD_SDK_LOCK, throwaway_venv
 
@@ -107,7 +107,8 @@ def ran_tasks(output):
 def test_an_idempotent_run_with_backups_shows_one_task(tmp_path, ansible_env, api):
     variables = {'data_volume_container_data_containers': [{'name': name('bk'), 'volumes': ['/data']}],
                  'data_volume_container_backup_dir': str(tmp_path / 'backups'),
-                 'data_volume_container_backup_keep': 2}
+                 'data_volume_container_backup_keep': 2,
+                 'data_volume_container_docker_host': DOCKER_HOST}  # the engine under test (the Docker 26 lane's too)
     try:
         rc, output = run_role(tmp_path, ansible_env, variables, venv_tool('python'))
         assert rc == 0 and re.search(r'localhost\s+: ok=\d+\s+changed=1 ', output), output
