@@ -166,6 +166,17 @@ EXAMPLES = r'''
             target: /reports
             mode: "0750"
 
+- name: A ledger's data container, and a nightly generation of it (a week of them)
+  persistent.volumes.layout:
+    data_containers:
+      - name: ledger_data
+        volumes: [/var/lib/ledger]
+    backup:
+      dir: /var/backups/volumes
+      host: "{{ inventory_hostname }}"
+      keep: 7
+      quiesce: stop
+
 - name: Adopt a host - read its current layout ...
   persistent.volumes.volume_info:
     include_layout: true
