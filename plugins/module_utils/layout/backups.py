@@ -150,9 +150,11 @@ class LayoutBackups(object):
         """One data container's backup; ``made``: the directories made for it (the first one's actions);
         ``readable``: false in check mode when the directories are still to be made."""
         dest = self.dest(folder, name)
-        if run.check_mode and (not readable or not all(inspect_named(run.api, container) is not None
-                                                      for container in [name] + hook_containers(params))):
-            return self.predicted(name, dest, made)
+        if run.check_mode:
+            missing = [container for container in [name] + hook_containers(params)
+                       if inspect_named(run.api, container) is None]
+            if missing or not readable:
+                return self.predicted(name, dest, made)
         params = dict(params, dest=dest, host=self.host or os.path.basename(folder))
         result = converge_backup(run.sub(params))
         result['actions'] = made + list(result.get('actions') or [])
