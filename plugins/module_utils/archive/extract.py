@@ -46,24 +46,40 @@ DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | getattr(os, 'O_NOFOLLOW', 0) | getatt
 FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
 
 
+def is_zeros(block):
+    """True when ``block`` (a memoryview) is HOLE zero bytes. Compared as bytes: a memoryview compares
+    one element at a time (about 1 s a GiB of zeros), bytes with memcmp."""
+    return len(block) == HOLE and not block[0] and not block[-1] and block.tobytes() == ZERO_BLOCK
+
+
+def _write_at(fd, data, offset, cursor):
+    """``data`` written at ``offset`` (the file's offset is ``cursor``); the file's offset after it."""
+    if not len(data):
+        return cursor
+    if cursor != offset:
+        os.lseek(fd, offset, os.SEEK_SET)
+    written = 0
+    while written < len(data):
+        written += os.write(fd, data[written:])
+    return offset + len(data)
+
+
 def write_sparse(fd, chunks, size):
-    """Write ``chunks`` to ``fd``, seeking over 64 KiB blocks of zeros; the file ends at ``size``."""
-    position = cursor = 0  # where the data goes, where the file's offset is
+    """Write ``chunks`` to ``fd``, seeking over 64 KiB blocks of zeros; the file ends at ``size``.
+
+    What lies between two holes goes in one write (a chunk is up to a MiB), not 64 KiB at a time.
+    """
+    base = cursor = 0  # the file offset of the chunk's first byte, the file's offset
     for chunk in chunks:
-        view = memoryview(chunk)
-        start = 0
+        view = memoryview(chunk).cast('B')
+        run = start = 0  # the data not written yet: view[run:start]
         while start < len(view):
-            block = view[start:start + HOLE]
-            if len(block) == HOLE and block == ZERO_BLOCK:
-                position += HOLE
-            else:
-                if cursor != position:
-                    os.lseek(fd, position, os.SEEK_SET)
-                written = 0
-                while written < len(block):
-                    written += os.write(fd, block[written:])
-                position = cursor = position + len(block)
+            if is_zeros(view[start:start + HOLE]):
+                cursor = _write_at(fd, view[run:start], base + run, cursor)
+                run = start + HOLE
             start += HOLE
+        cursor = _write_at(fd, view[run:], base + run, cursor)
+        base += len(view)
     os.ftruncate(fd, size)
 
 
