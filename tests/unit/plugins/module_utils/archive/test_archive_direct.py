@@ -380,3 +380,32 @@ def test_hard_links_across_more_directories_than_the_cache_holds_restore(tmp_pat
     for i in range(40):
         one, two = target / 'a' / str(i) / 'f', target / 'p' / ('pkg%d' % i) / 'lib' / 'f'
         assert one.read_text() == str(i) and os.stat(str(one)).st_ino == os.stat(str(two)).st_ino
+
+
+def test_sync_filesystem(tmp_path, monkeypatch):
+    import ctypes
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import sync_filesystem
+    fd = os.open(str(tmp_path), os.O_RDONLY)
+    try:
+        sync_filesystem(fd)  # the real syncfs
+
+        class Refused(object):
+            def __init__(self, name, use_errno=False):
+                pass
+
+            def syncfs(self, fd):
+                ctypes.set_errno(5)
+                return -1
+        monkeypatch.setattr(ctypes, 'CDLL', Refused)
+        with pytest.raises(OSError, match='syncfs'):
+            sync_filesystem(fd)  # a write the disk refused fails the restore
+        synced = []
+
+        def no_library(name, use_errno=False):
+            raise OSError('no C library')
+        monkeypatch.setattr(ctypes, 'CDLL', no_library)
+        monkeypatch.setattr(os, 'sync', lambda: synced.append(True))
+        sync_filesystem(fd)
+        assert synced == [True]
+    finally:
+        os.close(fd)
