@@ -434,6 +434,9 @@ def parse(argv):
                         help='do not drop the page cache before each run')
     parser.add_argument('--targets-only', action='store_true',
                         help='only the targets of issue 21 (backup and restore at 256 MiB and 1 GiB against host tar)')
+    parser.add_argument('--ops', nargs='+', default=['backup', 'restore'], choices=['backup', 'restore'],
+                        help='with --targets-only: the operations to time (restore alone still makes its archives '
+                             'once per size, untimed)')
     parser.add_argument('--clean', action='store_true', help='only remove everything, the %s volume too, and exit' % BIG)
     parser.add_argument('--activated', action='store_true',
                         help='on an engine of its own started as systemd starts Docker on stock hosts: a listener '

@@ -44,15 +44,19 @@ class HashThread(object):
                 if batch is None:
                     return
                 if self._error is None:
-                    for digest, data in batch:
-                        digest.update(data)
+                    for function, data in batch:
+                        function(data)
             except BaseException:  # pylint: disable=broad-except
                 self._error = sys.exc_info()
             finally:
                 self._queue.task_done()
 
     def update(self, digest, data):
-        self._batch.append((digest, data))
+        self.call(digest.update, data)
+
+    def call(self, function, data=b''):
+        """``function(data)`` in the thread, after every update and call handed over before."""
+        self._batch.append((function, data))
         self._batched += len(data)
         if self._batched >= BATCH:
             self._hand_over()
@@ -87,6 +91,40 @@ class BackgroundDigest(object):
         self._hashes.update(self._digest, data)
 
     def hexdigest(self):
+        self._hashes.wait()
+        return self._digest.hexdigest()
+
+
+class ForkedDigest(object):
+    """A sha256 that is ``shared`` (a hashlib object updated by ``hashes``) until ``fork``, then a copy of it
+    that ``update`` goes on alone: the digest of a prefix of what ``shared`` hashes, and of more after it."""
+
+    def __init__(self, shared, hashes):
+        self._shared = shared
+        self._hashes = hashes
+        self._digest = None
+        self.forked = False
+
+    def fork(self):
+        """From here on, a hash of its own (a copy of the shared one as it is at this point of the updates)."""
+        if not self.forked:
+            self.forked = True
+            self._hashes.call(self._copy)
+
+    def _copy(self, dummy):
+        self._digest = self._shared.copy()
+
+    def _update(self, data):
+        self._digest.update(data)
+
+    def update(self, data):
+        """Only after ``fork``: before it, what it hashes is the shared hash's."""
+        if not self.forked:
+            raise ValueError('a ForkedDigest takes updates of its own only after fork()')
+        self._hashes.call(self._update, data)
+
+    def hexdigest(self):
+        self.fork()
         self._hashes.wait()
         return self._digest.hexdigest()
 

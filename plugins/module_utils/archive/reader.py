@@ -28,12 +28,17 @@ MAGIC = ((b'\x1f\x8b', 'gzip'), (b'\xfd7zXZ\x00', 'xz'), (b'BZh', 'bzip2'))
 
 
 class ForwardReader(object):
-    """A forward-only, seekable-forward file object over an iterator of byte chunks."""
+    """A forward-only, seekable-forward file object over an iterator of byte chunks.
 
-    def __init__(self, chunks):
+    ``tap``: called with every piece of the stream consumed by ``read`` or skipped by ``seek``, in
+    order (what ``chunks`` hands out is not tapped): with ``chunks`` and ``rest``, each byte once.
+    """
+
+    def __init__(self, chunks, tap=None):
         self._chunks = iter(chunks)
         self._buffer = memoryview(b'')
         self._position = 0
+        self._tap = tap
 
     def _fill(self):
         """Make the buffer non-empty; False at the end of the stream."""
@@ -68,7 +73,10 @@ class ForwardReader(object):
             parts.append(part)
             if size > 0:
                 size -= len(part)
-        return b''.join(parts)
+        data = b''.join(parts)
+        if self._tap is not None and data:
+            self._tap(data)
+        return data
 
     def seek(self, position, whence=0):
         if whence == 1:
@@ -76,7 +84,9 @@ class ForwardReader(object):
         if whence not in (0, 1) or position < self._position:
             raise IOError('this stream is read forward only (asked to go from %d to %d)' % (self._position, position))
         while position > self._position and self._fill():
-            self._take(position - self._position)
+            part = self._take(position - self._position)
+            if self._tap is not None:
+                self._tap(part)
         return self._position
 
     def chunks(self, size):
@@ -85,6 +95,11 @@ class ForwardReader(object):
             part = self._take(size)
             size -= len(part)
             yield part
+
+    def rest(self):
+        """What is left of the stream, up to its end (not tapped)."""
+        while self._fill():
+            yield self._take(len(self._buffer))
 
 
 def file_chunks(handle, digest=None, size=CHUNK):

@@ -9,7 +9,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.persistent.volumes.plugins.module_utils.restore.container import restore_container
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.decrypt import decrypted
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.spec import RestoreSpec
 from ansible_collections.persistent.volumes.plugins.module_utils.restore.volume import restore_volume
@@ -19,5 +18,9 @@ def converge_restore(engine):
     spec = RestoreSpec(engine.params)
     with decrypted(engine, spec):  # an encrypted archive: checked and read through age
         if engine.params.get('container'):
+            # imported here: a restore into a volume does without what a data container's restore needs
+            from ansible_collections.persistent.volumes.plugins.module_utils.restore.container import (  # pylint: disable=import-outside-toplevel
+                restore_container,
+            )
             return restore_container(engine, spec)
         return restore_volume(engine, spec)

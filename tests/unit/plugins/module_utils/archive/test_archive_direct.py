@@ -26,7 +26,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.direct_
     ChangedWhileRead,
     directory_members,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path, write_sparse
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path, is_zeros, write_sparse
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.prefetch import prefetched
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
@@ -222,17 +222,33 @@ def test_extraction_refuses_a_member_the_checks_refuse(tmp_path):
     ([b'a' + b'\0' * 65535, b'\0' * 65536], 1),
     ([b'\0' * 1000, b'tail'], 0),
     ([b'x' * 200000], 0),
+    ([b'x' * 65536 + b'\0' * 65536 * 4 + b'y' * 70000, memoryview(b'\0' * 65536 + b'z' * 3)], 5),
+    ([b'\0' * 65535 + b'w', b'\0' * 10], 0),
 ])
-def test_write_sparse(tmp_path, chunks, holes):
-    data = b''.join(chunks)
+def test_write_sparse(tmp_path, chunks, holes, monkeypatch):
+    data = b''.join(bytes(chunk) for chunk in chunks)
+    writes = []
+    real_write = os.write
+    monkeypatch.setattr(os, 'write', lambda fd, block: writes.append(len(block)) or real_write(fd, block))
     fd = os.open(str(tmp_path / 'f'), os.O_WRONLY | os.O_CREAT)
     try:
         write_sparse(fd, chunks, len(data))
     finally:
         os.close(fd)
     assert (tmp_path / 'f').read_bytes() == data
+    assert sum(writes) == len(data) - holes * 65536
+    assert len(writes) <= len(chunks) + holes  # one write between two holes, not one per 64 KiB
     if holes == 3:
         assert os.stat(str(tmp_path / 'f')).st_blocks == 0
+
+
+def test_is_zeros():
+    assert is_zeros(memoryview(bytes(65536)))
+    assert not is_zeros(memoryview(bytes(65535)))
+    for where in (0, 30000, 65535):
+        block = bytearray(65536)
+        block[where] = 1
+        assert not is_zeros(memoryview(bytes(block)))
 
 
 # --- an entry swapped between the listing's lstat and the open ---------------------------------
@@ -364,3 +380,32 @@ def test_hard_links_across_more_directories_than_the_cache_holds_restore(tmp_pat
     for i in range(40):
         one, two = target / 'a' / str(i) / 'f', target / 'p' / ('pkg%d' % i) / 'lib' / 'f'
         assert one.read_text() == str(i) and os.stat(str(one)).st_ino == os.stat(str(two)).st_ino
+
+
+def test_sync_filesystem(tmp_path, monkeypatch):
+    import ctypes
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import sync_filesystem
+    fd = os.open(str(tmp_path), os.O_RDONLY)
+    try:
+        sync_filesystem(fd)  # the real syncfs
+
+        class Refused(object):
+            def __init__(self, name, use_errno=False):
+                pass
+
+            def syncfs(self, fd):
+                ctypes.set_errno(5)
+                return -1
+        monkeypatch.setattr(ctypes, 'CDLL', Refused)
+        with pytest.raises(OSError, match='syncfs'):
+            sync_filesystem(fd)  # a write the disk refused fails the restore
+        synced = []
+
+        def no_library(name, use_errno=False):
+            raise OSError('no C library')
+        monkeypatch.setattr(ctypes, 'CDLL', no_library)
+        monkeypatch.setattr(os, 'sync', lambda: synced.append(True))
+        sync_filesystem(fd)
+        assert synced == [True]
+    finally:
+        os.close(fd)
