@@ -41,6 +41,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader 
     ForwardReader,
     compression_of,
     decompressed,
+    open_archive,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import InputError, Refusal
@@ -311,7 +312,7 @@ def check_archive(src, manifest, roots):
     """
     check = ArchiveCheck(src, manifest, roots)
     try:
-        with open(src, 'rb') as handle:
+        with open_archive(src) as handle:
             for dummy in check.members(handle):
                 pass
             return check.verdict()

@@ -36,6 +36,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader 
     ForwardReader,
     decompressed,
     file_chunks,
+    open_archive,
 )
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.stream import tar_members
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
@@ -304,7 +305,7 @@ def extract_path(src, member, roots, target, check=None):
     extraction = Extraction(target, member, roots)
     count = 0
     try:
-        with open(src, 'rb') as handle:
+        with open_archive(src) as handle:
             try:
                 for info, content in _members(handle, check):
                     extraction.check(src, info)

@@ -182,3 +182,13 @@ def decompressed(chunks, limit=CHUNK):
             data = decompressor.unused_data if decompressor.eof else b''
     if not decompressor.eof:
         raise EOFError('the %s stream ends early (the archive is truncated)' % name)
+
+
+def open_archive(src):
+    """``src`` opened for reading, without updating its access time where the file system allows it: a first
+    read of an archive just written would dirty its inode, which the restore's syncfs then has to commit."""
+    try:
+        fd = os.open(src, os.O_RDONLY | getattr(os, 'O_NOATIME', 0) | getattr(os, 'O_CLOEXEC', 0))
+    except PermissionError:
+        fd = os.open(src, os.O_RDONLY | getattr(os, 'O_CLOEXEC', 0))
+    return os.fdopen(fd, 'rb')

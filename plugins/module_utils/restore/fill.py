@@ -28,6 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.model.observed 
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck, check_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.extract import extract_path
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.locality import volume_problem
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import open_archive
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import PersistentVolumesError
 from ansible_collections.persistent.volumes.plugins.module_utils.engine.kind import refuse_archive_endpoint
 from ansible_collections.persistent.volumes.plugins.module_utils.image.choice import DEFAULT_IMAGE
@@ -45,7 +46,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.plan.plan impor
 def _only_entry(src, manifest, entry):
     """A file holding only the members of ``entry`` (the archive itself when it has one path)."""
     if len(manifest['paths']) == 1:
-        return open(src, 'rb'), None
+        return open_archive(src), None
     handle, temporary = tempfile.mkstemp(prefix='.pv-restore-', suffix='.tar', dir=os.path.dirname(src))
     os.close(handle)
     root = entry['member']

@@ -164,3 +164,16 @@ def test_a_source_that_fails_mid_pass_leaves_no_partial_archive(tmp_path):
     with pytest.raises(OSError):
         write_archive(None, MadeUpSource(broken_after=2), None, str(tmp_path / 'app.tar'), 'none', set([2]))
     assert leftovers(tmp_path) == [] and (tmp_path / 'keep').read_bytes() == b'the previous archive'
+
+
+def test_an_archive_is_read_without_touching_its_access_time(tmp_path):
+    """A restore reads the archive without updating its atime (O_NOATIME, as root or its owner): a first
+    read of an archive just written would otherwise dirty its inode for the restore's syncfs to commit."""
+    import os
+    from ansible_collections.persistent.volumes.plugins.module_utils.archive.reader import open_archive
+    path = tmp_path / 'a.tar'
+    path.write_bytes(b'x' * 10)
+    os.utime(str(path), (1000000000, 2000000000))  # atime older than mtime: relatime would update it
+    with open_archive(str(path)) as handle:
+        assert handle.read() == b'x' * 10
+    assert os.stat(str(path)).st_atime == 1000000000
