@@ -28,7 +28,7 @@ from ansible_collections.persistent.volumes.plugins.module_utils.archive.canonic
     new_digest,
     padding,
 )
-from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck, check_archive
+from ansible_collections.persistent.volumes.plugins.module_utils.archive.check import ArchiveCheck
 from ansible_collections.persistent.volumes.plugins.module_utils.archive.hashing import ForkedDigest, HashThread
 from ansible_collections.persistent.volumes.plugins.module_utils.errors.errors import Refusal
 
