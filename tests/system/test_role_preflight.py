@@ -120,6 +120,8 @@ def test_an_idempotent_run_with_backups_shows_one_task(tmp_path, ansible_env, ap
     finally:
         for container in api.containers(all=True, filters={'name': name('bk')}):
             api.remove_container(container['Id'], v=True, force=True)
+        for volume in api.volumes(filters={'label': 'persistent.volumes.anonymous-for=%s' % name('bk')})['Volumes'] or []:
+            api.remove_volume(volume['Name'])  # the data container's volumes are named, so that they outlive it
 
 
 def test_the_layout_task_names_an_old_sdk_and_its_interpreter(tmp_path, ansible_env, api):
