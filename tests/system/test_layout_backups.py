@@ -132,6 +132,21 @@ def test_a_failing_backup_says_what_the_layout_changed(lab, api, tmp_path):
     assert os.listdir(os.path.join(backups, 'web1')) == []
 
 
+def test_a_backup_directory_that_is_a_file_is_refused_in_check_mode_too(lab, tmp_path):
+    taken = tmp_path / 'backups'
+    taken.write_text('not a directory')
+    args = layout(lab, dict(dir=str(taken), host='web1'))
+    message = 'backups: %s is there and is no directory; the archives cannot go below it. Move it, or choose ' \
+              'another backup.dir.' % taken
+    predicted = run_module('layout', args, check=True)
+    assert predicted['rc'] != 0 and predicted['msg'] == message and predicted['changed'] is False, predicted
+    result = run_module('layout', args)
+    assert result['rc'] != 0 and result['msg'] == message, result
+    assert result['changed'] is True and any(action.startswith(lab.name('data') + ': create')
+                                             for action in result['actions_done']), result  # the layout was done
+    assert taken.read_text() == 'not a directory'
+
+
 def test_archives_with_no_recorded_copy_are_pending(lab, tmp_path):
     backups = str(tmp_path / 'backups')
     args = layout(lab, dict(dir=backups, host='web1', keep=3, copies_to='store:/srv/copies'))

@@ -37,18 +37,19 @@ PACKAGE_HINT = ('the age tool on the Docker host (on Debian and Ubuntu the packa
                 'elsewhere https://age-encryption.org)')
 
 
-def check_recipients(recipients):
-    """The recipients, each an age X25519 public key (``age1...``), without repeats."""
+def check_recipients(recipients, option='encrypt_to'):
+    """The recipients, each an age X25519 public key (``age1...``), without repeats; ``option`` is how the
+    task names them in a message."""
     seen = []
     for recipient in recipients:
         text = (recipient or '').strip()
         if not RECIPIENT.match(text):
-            raise InputError('encrypt_to: %r is not an age X25519 recipient (a public key "age1" followed by 58 '
-                             'characters, as age-keygen -y prints it).' % recipient)
+            raise InputError('%s: %r is not an age X25519 recipient (a public key "age1" followed by 58 '
+                             'characters, as age-keygen -y prints it).' % (option, recipient))
         if text not in seen:
             seen.append(text)
     if not seen:
-        raise InputError('encrypt_to is empty; give the age recipients to encrypt to, or leave it out.')
+        raise InputError('%s is empty; give the age recipients to encrypt to, or leave it out.' % option)
     return seen
 
 

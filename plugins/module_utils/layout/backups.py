@@ -92,7 +92,6 @@ class LayoutBackups(object):
     def __init__(self, options, spec, prefix=''):
         self.options = options
         self.prefix = prefix
-        self.check_mode = False
         self.dir = options['dir']
         if not os.path.isabs(self.dir):
             raise InputError('%s must be an absolute directory on the managed host, got %r.' % (self.option('dir'), self.dir))
@@ -109,10 +108,7 @@ class LayoutBackups(object):
         """The options every backup shares, checked once and named as the task names them."""
         retention_of(self.options, self.option)
         if self.options.get('encrypt_to'):
-            try:
-                check_recipients(self.options['encrypt_to'])
-            except InputError as exc:
-                raise InputError('%s: %s' % (self.option('encrypt_to'), exc.msg.split(': ', 1)[-1]))
+            check_recipients(self.options['encrypt_to'], self.option('encrypt_to'))
         for key in ('exec_before', 'exec_after'):
             commands = self.options.get(key) or {}
             unknown = sorted('%s' % name for name in commands if name not in names)
@@ -129,12 +125,20 @@ class LayoutBackups(object):
         return os.path.join(self.dir, self.host or engine_host(engine.api))
 
     def make_folders(self, engine, folder):
-        """The directories to make (none when they exist), made unless in check mode."""
+        """The directories to make (none when they exist), made unless in check mode; a path that is there and
+        no directory is refused, in check mode too."""
         missing = [path for path in (self.dir, folder) if not os.path.isdir(path)]
+        for path in missing:
+            if os.path.lexists(path):
+                raise PersistentVolumesError('%s is there and is no directory; the archives cannot go below it. '
+                                             'Move it, or choose another %s.' % (path, self.option('dir')))
         if not engine.check_mode:
             for path in missing:
-                os.makedirs(path, mode=0o700, exist_ok=True)
-                os.chmod(path, 0o700)
+                try:
+                    os.makedirs(path, mode=0o700, exist_ok=True)
+                    os.chmod(path, 0o700)
+                except OSError as exc:
+                    raise PersistentVolumesError('%s cannot be made: %s.' % (path, exc.strerror or exc))
         return ['create %s (mode 0700)' % path for path in missing]
 
     def dest(self, folder, name):
@@ -163,16 +167,18 @@ class LayoutBackups(object):
 
     def run(self, run, layout_result):
         """Take the backups after ``layout_result`` (the layout's converged result), and add them to it."""
-        self.check_mode = run.check_mode
         folder = self.folder(run.engine)
-        made = self.make_folders(run.engine, folder) if self.items else []
+        try:
+            made = self.make_folders(run.engine, folder) if self.items else []
+        except PersistentVolumesError as exc:
+            raise failure(exc, 'backups', layout_result, [], run.check_mode)
         readable = not (made and run.check_mode)
         entries, diff = [], dict(before={}, after={})
         for name, params in self.items:
             try:
                 result = self.take(run, name, params, folder, made, readable)
             except PersistentVolumesError as exc:
-                raise self.failure(exc, name, layout_result, entries, [] if run.check_mode else made)
+                raise failure(exc, 'backup of %s' % name, layout_result, entries, run.check_mode, made)
             made = []
             entry = dict(name=name, changed=bool(result.get('changed')), actions=list(result.get('actions') or []))
             entry.update((key, result[key]) for key in KEPT if key in result)
@@ -180,21 +186,6 @@ class LayoutBackups(object):
             if 'diff' in result:
                 diff['before'][name], diff['after'][name] = result['diff'].get('before'), result['diff'].get('after')
         return self.merge(run.engine, layout_result, entries, diff, folder)
-
-    def failure(self, exc, name, layout_result, entries, made):
-        """The error of a backup that failed, saying what the layout and the earlier backups changed (in check
-        mode, nothing)."""
-        done = []
-        if not self.check_mode:
-            done = ['%s: %s' % (entry['name'], action) for group in ('volumes', 'data_containers', 'consumers')
-                    for entry in layout_result['objects'][group] if entry['changed'] for action in entry['actions']]
-            done += ['backup of %s: %s' % (entry['name'], action) for entry in entries if entry['changed']
-                     for action in entry['actions']]
-            done += ['backup of %s: %s' % (name, action)
-                     for action in made + list(exc.details.get('actions_done') or [])]
-        details = dict(exc.details, objects=dict(layout_result['objects'], backups=entries))
-        details.update(changed=bool(done or exc.details.get('changed')), actions_done=done)
-        return type(exc)('backup of %s: %s' % (name, exc.msg), **details)
 
     def merge(self, engine, result, entries, diff, folder):
         changed = sum(1 for entry in entries if entry['changed'])
@@ -209,6 +200,21 @@ class LayoutBackups(object):
         if self.options.get('copies_to'):
             result['pending_copies'] = pending_copies(folder, self.options['copies_to'], entries, engine.check_mode)
         return result
+
+
+def failure(exc, where, layout_result, entries, check_mode, made=()):
+    """The error of the backups failing at ``where``, saying what the layout, the earlier backups (``entries``)
+    and this one changed (in check mode, nothing)."""
+    done = []
+    if not check_mode:
+        done = ['%s: %s' % (entry['name'], action) for group in ('volumes', 'data_containers', 'consumers')
+                for entry in layout_result['objects'][group] if entry['changed'] for action in entry['actions']]
+        done += ['backup of %s: %s' % (entry['name'], action) for entry in entries if entry['changed']
+                 for action in entry['actions']]
+        done += ['%s: %s' % (where, action) for action in list(made) + list(exc.details.get('actions_done') or [])]
+    details = dict(exc.details, objects=dict(layout_result['objects'], backups=entries))
+    details.update(changed=bool(done or (exc.details.get('changed') and not check_mode)), actions_done=done)
+    return type(exc)('%s: %s' % (where, exc.msg), **details)
 
 
 def read_record(folder, copies_to):
